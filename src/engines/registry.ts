@@ -1,0 +1,20 @@
+// Kind → engine. Engines load lazily so that `bgr status` never pays for
+// tree-sitter. A kind with no entry here fails the seed's way (partial report
+// whose Blockers name the missing engine).
+import type { Engine, TaskKind } from "./types.js";
+
+type EngineLoader = () => Promise<Engine>;
+
+const loaders: Partial<Record<TaskKind, EngineLoader>> = {
+  // Each engine adds exactly one line here, e.g.
+  // "security-audit": async () => (await import("./security-audit/index.js")).securityAuditEngine,
+};
+
+export function hasEngine(kind: TaskKind): boolean {
+  return loaders[kind] !== undefined;
+}
+
+export async function loadEngine(kind: TaskKind): Promise<Engine | undefined> {
+  const loader = loaders[kind];
+  return loader ? loader() : undefined;
+}

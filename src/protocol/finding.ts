@@ -1,0 +1,72 @@
+// A finding is the one currency every engine pays in and every renderer
+// reads. Field names are pinned by SPEC.md ("Machine output"); add fields,
+// never rename them.
+
+export const SEVERITIES = ["High", "Medium", "Low", "Info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const CONFIDENCES = ["High", "Medium", "Low"] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+
+export interface TraceStep {
+  file: string;
+  line: number;
+  note: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  /** Workspace-relative, forward slashes. */
+  file: string;
+  /** 1-based; 0 when the finding is about a whole file. */
+  line: number;
+  endLine: number;
+  message: string;
+  recommendation: string;
+  column?: number;
+  endColumn?: number;
+  confidence?: Confidence;
+  cwe?: number;
+  /** OWASP Top 10 2021 id, e.g. "A03:2021". */
+  owasp?: string;
+  /** The offending source line(s), trimmed. */
+  snippet?: string;
+  /** Source → sink steps for data-flow findings. */
+  trace?: TraceStep[];
+  /** Free-form engine extras (e.g. complexity numbers); renderers may show them. */
+  properties?: Record<string, unknown>;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { High: 3, Medium: 2, Low: 1, Info: 0 };
+
+export function severityRank(severity: Severity): number {
+  return SEVERITY_RANK[severity];
+}
+
+export function isSeverity(value: string): value is Severity {
+  return (SEVERITIES as readonly string[]).includes(value);
+}
+
+/** Accepts any casing ("high", "HIGH") and the common aliases used by other tools. */
+export function parseSeverity(value: string): Severity | undefined {
+  const v = value.trim().toLowerCase();
+  const aliases: Record<string, Severity> = {
+    critical: "High", high: "High", error: "High",
+    medium: "Medium", moderate: "Medium", warning: "Medium",
+    low: "Low", note: "Low", minor: "Low",
+    info: "Info", informational: "Info", none: "Info",
+  };
+  return aliases[v];
+}
+
+/** Highest severity first, then file, then line: the order every report uses. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.file.localeCompare(b.file) ||
+    a.line - b.line ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
+}
