@@ -1,0 +1,115 @@
+// Tree-sitter grammars behind one tiny API. Shared by the security audit and
+// code review engines: they ask "which language is this path?" and "give me
+// a tree", and never import a grammar package themselves.
+import { createRequire } from "node:module";
+import Parser from "tree-sitter";
+
+export type Language = "python" | "javascript" | "typescript" | "tsx";
+export type Tree = Parser.Tree;
+export type SyntaxNode = Parser.SyntaxNode;
+
+export const LANGUAGES: readonly Language[] = ["python", "javascript", "typescript", "tsx"];
+
+const EXTENSION_LANGUAGE: Record<string, Language> = {
+  ".py": "python",
+  ".pyw": "python",
+  ".js": "javascript",
+  ".mjs": "javascript",
+  ".cjs": "javascript",
+  // The JavaScript grammar parses JSX natively.
+  ".jsx": "javascript",
+  ".ts": "typescript",
+  ".mts": "typescript",
+  ".cts": "typescript",
+  ".tsx": "tsx",
+};
+
+/** The language of a file by its extension, or undefined when no grammar covers it. */
+export function languageForPath(path: string): Language | undefined {
+  const dot = path.lastIndexOf(".");
+  if (dot < 0 || dot < path.lastIndexOf("/")) return undefined;
+  return EXTENSION_LANGUAGE[path.slice(dot).toLowerCase()];
+}
+
+/** Every extension some grammar covers, with the leading dot. */
+export function supportedExtensions(): string[] {
+  return Object.keys(EXTENSION_LANGUAGE);
+}
+
+// The grammar packages are CommonJS native addons; createRequire keeps them
+// out of the ESM loader and loads each one only when first needed.
+const require = createRequire(import.meta.url);
+
+function loadGrammar(language: Language): unknown {
+  switch (language) {
+    case "python":
+      return require("tree-sitter-python");
+    case "javascript":
+      return require("tree-sitter-javascript");
+    case "typescript":
+      return require("tree-sitter-typescript").typescript;
+    case "tsx":
+      return require("tree-sitter-typescript").tsx;
+  }
+}
+
+// A parser is reusable but not re-entrant; parsing is synchronous, so one per
+// language per thread is enough.
+const parsers = new Map<Language, Parser>();
+
+function parserFor(language: Language): Parser {
+  let parser = parsers.get(language);
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(loadGrammar(language) as Parser.Language);
+    parsers.set(language, parser);
+  }
+  return parser;
+}
+
+/**
+ * Parses source text. Never throws on malformed code: tree-sitter recovers
+ * and marks the damage with ERROR / missing nodes (see `syntaxErrors`).
+ */
+export function parseSource(language: Language, text: string): Tree {
+  // The node binding copies the input in chunks; a callback input avoids its
+  // size limit on very large files in older releases.
+  const chunk = 64 * 1024;
+  return parserFor(language).parse((offset: number) => text.slice(offset, offset + chunk));
+}
+
+export interface SyntaxProblem {
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** The first few places where the parser had to recover, 1-based. */
+export function syntaxErrors(tree: Tree, limit = 5): SyntaxProblem[] {
+  const problems: SyntaxProblem[] = [];
+  if (!tree.rootNode.hasError) return problems;
+  const visit = (node: SyntaxNode): void => {
+    if (problems.length >= limit) return;
+    if (node.isMissing) {
+      problems.push({
+        line: node.startPosition.row + 1,
+        column: node.startPosition.column + 1,
+        message: `missing ${node.type}`,
+      });
+      return;
+    }
+    if (node.type === "ERROR") {
+      const text = node.text.split("\n")[0]!.slice(0, 40);
+      problems.push({
+        line: node.startPosition.row + 1,
+        column: node.startPosition.column + 1,
+        message: `syntax error near ${JSON.stringify(text)}`,
+      });
+      return;
+    }
+    if (!node.hasError) return;
+    for (const child of node.children) visit(child);
+  };
+  visit(tree.rootNode);
+  return problems;
+}
