@@ -1,0 +1,91 @@
+// Project configuration: `.agents/config.yaml`, else `bgr.config.{yaml,yml,json}`.
+// A config we cannot parse is an error naming the file, never silently ignored:
+// an ignored `exclude` would quietly widen an audit.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
+
+const configSchema = z
+  .object({
+    exclude: stringList.default([]),
+    rules: z
+      .object({ disable: stringList.default([]) })
+      .passthrough()
+      .default({ disable: [] }),
+    audit: z.record(z.string(), z.unknown()).optional(),
+    coverage: z.record(z.string(), z.unknown()).optional(),
+    review: z.record(z.string(), z.unknown()).optional(),
+    model: z.string().optional(),
+    provider: z.string().optional(),
+    baseUrl: z.string().optional(),
+  })
+  .passthrough();
+
+export type BgrConfig = z.infer<typeof configSchema> & {
+  exclude: string[];
+  rules: { disable: string[] };
+  /** Workspace-relative path of the file read, absent when none exists. */
+  source?: string;
+};
+
+export const CONFIG_FILES = [
+  ".agents/config.yaml",
+  ".agents/config.yml",
+  "bgr.config.yaml",
+  "bgr.config.yml",
+  "bgr.config.json",
+] as const;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export function parseConfig(text: string, source: string): BgrConfig {
+  let raw: unknown;
+  try {
+    raw = source.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${source}: cannot parse (${(error as Error).message.split("\n")[0]}): fix the syntax`);
+  }
+  const parsed = configSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join(".") || "(top level)";
+    throw new ConfigError(`${source}: ${where}: ${issue?.message ?? "invalid"}: fix or remove that key`);
+  }
+  return { ...parsed.data, source };
+}
+
+const cache = new Map<string, Promise<BgrConfig>>();
+
+async function readConfig(root: string): Promise<BgrConfig> {
+  for (const name of CONFIG_FILES) {
+    let text: string;
+    try {
+      text = await readFile(path.join(root, name), "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw new ConfigError(`${name}: cannot read (${(error as Error).message})`);
+    }
+    return parseConfig(text, name);
+  }
+  return { exclude: [], rules: { disable: [] } };
+}
+
+/** Read once per process and root; engines and the runtime share the result. */
+export function loadConfig(root: string): Promise<BgrConfig> {
+  const key = path.resolve(root);
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = readConfig(key);
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+  }
+  return pending;
+}
