@@ -1,0 +1,13 @@
+// Every command module registers itself here, one line each, so that main.ts
+// stays a few lines and adding a command never touches another's file.
+import type { Command } from "commander";
+
+type Register = (program: Command) => void;
+
+const modules: Array<() => Promise<{ register: Register }>> = [
+  // e.g. () => import("./audit.js"),
+];
+
+export async function registerCommands(program: Command): Promise<void> {
+  for (const load of modules) (await load()).register(program);
+}

@@ -1,0 +1,157 @@
+// `bgr audit`, `bgr coverage`, `bgr review`: an engine run directly, with no
+// session and no run record. One shape for all three so that --format,
+// --out, --fail-on and exit codes never drift apart between engines.
+import { statSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { Command, Option } from "commander";
+import writeFileAtomic from "write-file-atomic";
+import { loadEngine } from "../engines/registry.js";
+import type { EngineOptions, EngineResult, TaskKind } from "../engines/types.js";
+import { parseSeverity, SEVERITIES, severityRank, type Severity } from "../protocol/finding.js";
+import { renderJsonReport } from "../report/json.js";
+import { renderMarkdownReport, severityLine } from "../report/markdown.js";
+import { renderSarif } from "../report/sarif.js";
+import { ConfigError } from "../runtime/config.js";
+import { resolveInside, SandboxError } from "../tools/sandbox.js";
+import { createProgress } from "./progress.js";
+
+export interface EngineCommandSpec {
+  name: string;
+  kind: TaskKind;
+  summary: string;
+  /** commander argument syntax, e.g. "[paths...]". */
+  args?: string;
+  configure?(cmd: Command): void;
+  toOptions?(opts: Record<string, unknown>, args: string[]): { scope: string[]; options: EngineOptions };
+}
+
+export const FORMATS = ["md", "sarif", "json"] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+
+/** A mistake in how bgr was called: one line on stderr, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export function resolveWorkspaceRoot(cwd: string | undefined): string {
+  const root = path.resolve(cwd ?? process.cwd());
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(root).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDirectory) throw new UsageError(`--cwd ${root}: no such directory: give the workspace root`);
+  return root;
+}
+
+function parseFailOn(value: string): Severity | "none" {
+  if (value.toLowerCase() === "none") return "none";
+  const severity = parseSeverity(value);
+  if (!severity) throw new UsageError(`--fail-on ${value}: unknown severity: use one of ${SEVERITIES.join(", ")} or none`);
+  return severity;
+}
+
+export function renderResult(format: OutputFormat, kind: TaskKind, title: string, result: EngineResult, root: string): string {
+  if (format === "json") return renderJsonReport({ kind, title, result });
+  if (format === "sarif") return renderSarif({ kind, result, root });
+  return renderMarkdownReport({ title, result, partial: Boolean(result.blockers?.length) });
+}
+
+export async function writeOutput(outPath: string, text: string): Promise<void> {
+  const absolute = path.resolve(outPath);
+  await mkdir(path.dirname(absolute), { recursive: true });
+  await writeFileAtomic(absolute, text);
+}
+
+/** Exit code for a usage error (2) or a failure (1), with the one-line message on stderr. */
+export function reportCommandError(error: unknown): number {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`bgr: ${message.split("\n")[0]}\n`);
+  const usage = error instanceof UsageError || error instanceof SandboxError || error instanceof ConfigError;
+  return usage ? 2 : 1;
+}
+
+export function addEngineCommand(program: Command, spec: EngineCommandSpec): Command {
+  const cmd = program.command(spec.name).description(spec.summary);
+  if (spec.args) cmd.argument(spec.args);
+  cmd
+    .addOption(new Option("--format <format>", "output format").choices([...FORMATS]).default("md"))
+    .option("--out <file>", "write the report to this file instead of stdout")
+    .option("--fail-on <severity>", "exit 1 when a finding is at or above this severity (High, Medium, Low, Info, none)", "none")
+    .option("--cwd <dir>", "workspace root (default: the current directory)")
+    .option("--json", "machine output (same as --format json)")
+    .option("--no-cache", "ignore and do not update the analysis cache")
+    .option("--timeout <seconds>", "give up after this many seconds");
+  spec.configure?.(cmd);
+  cmd.action(async (...received: unknown[]) => {
+    const command = received[received.length - 1] as Command;
+    const opts = command.opts() as Record<string, unknown>;
+    const args = (command.args ?? []).map(String);
+    process.exitCode = await runEngineCommand(spec, opts, args);
+  });
+  return cmd;
+}
+
+async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, unknown>, args: string[]): Promise<number> {
+  const progress = createProgress(spec.name);
+  try {
+    const root = resolveWorkspaceRoot(opts.cwd as string | undefined);
+    const format: OutputFormat = opts.json ? "json" : (opts.format as OutputFormat);
+    const failOn = parseFailOn(String(opts.failOn ?? "none"));
+    const { scope, options } = spec.toOptions
+      ? spec.toOptions(opts, args)
+      : { scope: args, options: {} as EngineOptions };
+    for (const entry of scope) resolveInside(root, entry);
+    options.noCache = opts.cache === false;
+
+    const engine = await loadEngine(spec.kind);
+    if (!engine) throw new Error(`the ${spec.kind} engine is not available in this build of bgr`);
+
+    const controller = new AbortController();
+    const onSignal = () => controller.abort(new Error("interrupted"));
+    process.once("SIGINT", onSignal);
+    let timer: NodeJS.Timeout | undefined;
+    if (opts.timeout !== undefined) {
+      const seconds = Number(opts.timeout);
+      if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout ${String(opts.timeout)}: give a positive number of seconds`);
+      timer = setTimeout(() => controller.abort(new Error(`timed out after ${seconds}s`)), seconds * 1000);
+    }
+    let result: EngineResult;
+    try {
+      result = await engine.run({
+        root,
+        scope,
+        task: spec.summary,
+        instructions: "",
+        options,
+        signal: controller.signal,
+        log: (message) => progress.log(message),
+        progress: (done, total, label) => progress.update(done, total, label),
+        cacheDir: path.join(root, ".agents", "cache", spec.kind),
+      });
+    } finally {
+      process.off("SIGINT", onSignal);
+      if (timer) clearTimeout(timer);
+      progress.done();
+    }
+    const title = result.title ?? spec.summary;
+    const text = renderResult(format, spec.kind, title, result, root);
+    if (opts.out) {
+      await writeOutput(String(opts.out), text);
+      process.stderr.write(`bgr: ${result.findings.length} findings (${severityLine(result.findings)}) → ${String(opts.out)}\n`);
+    } else {
+      process.stdout.write(text);
+    }
+    if (result.blockers?.length) return 1;
+    if (failOn === "none") return 0;
+    return result.findings.some((f) => severityRank(f.severity) >= severityRank(failOn)) ? 1 : 0;
+  } catch (error) {
+    progress.done();
+    return reportCommandError(error);
+  }
+}
