@@ -1,0 +1,247 @@
+// Decides what "the change" is (a commit range, the index, or the working
+// tree), then lists its files with the exact new-side lines that changed and
+// gives the checks a way to read either side of each file.
+import { lstat, readFile } from "node:fs/promises";
+import { resolveInside } from "../../tools/sandbox.js";
+import {
+  type ChangeStatus,
+  type FilePatch,
+  looksBinary,
+  parseRawDiff,
+  parseUnifiedDiff,
+  wholeFileAdded,
+} from "./diff.js";
+import { GitError, defaultBranch, emptyTree, git, gitBytes, gitMaybe, resolveCommit, shortRefName, splitNul } from "./git.js";
+
+export type ChangeMode = "range" | "staged" | "worktree";
+
+export interface ChangeRequest {
+  root: string;
+  /** --base REF: review commits since the merge-base with REF. */
+  base?: string;
+  /** --staged: review the index against the base. */
+  staged?: boolean;
+  /** Workspace-relative paths the review is limited to; empty = everything. */
+  scope: string[];
+  signal?: AbortSignal;
+}
+
+export interface ChangedFile {
+  /** New-side path; for a deleted file, its old path. */
+  path: string;
+  /** Old-side path, present when the file existed before the change. */
+  oldPath?: string;
+  status: ChangeStatus;
+  similarity?: number;
+  binary: boolean;
+  submodule: boolean;
+  symlink: boolean;
+  patch: FilePatch;
+}
+
+export interface ChangeSet {
+  mode: ChangeMode;
+  /** Commit (or the empty tree) the old side is read from. */
+  base: string;
+  /** Human label of the base: "main (merge-base 1a2b3c4)", "HEAD", "empty tree". */
+  baseLabel: string;
+  /** Commit the new side is read from in range mode. */
+  head?: string;
+  /** "HEAD (feature)", "index", "working tree". */
+  headLabel: string;
+  files: ChangedFile[];
+  readOld(file: ChangedFile): Promise<string | undefined>;
+  readNew(file: ChangedFile): Promise<string | undefined>;
+}
+
+const SUBMODULE_MODE = "160000";
+const SYMLINK_MODE = "120000";
+
+/** Pathspecs that match the scope literally (no glob magic in user paths). */
+function pathspecs(scope: string[]): string[] {
+  return scope.length === 0 ? [] : ["--", ...scope.map((entry) => `:(literal)${entry.replace(/\/+$/, "") || "."}`)];
+}
+
+function short(commit: string): string {
+  return commit.slice(0, 12);
+}
+
+async function describeHead(root: string, head: string, signal?: AbortSignal): Promise<string> {
+  const branch = (await gitMaybe(root, ["symbolic-ref", "--quiet", "--short", "HEAD"], signal))?.trim();
+  return branch ? `HEAD (${branch})` : `HEAD (detached at ${short(head)})`;
+}
+
+async function mergeBase(root: string, a: string, b: string, signal?: AbortSignal): Promise<string | undefined> {
+  return (await gitMaybe(root, ["merge-base", a, b], signal))?.trim() || undefined;
+}
+
+interface Range {
+  mode: ChangeMode;
+  base: string;
+  baseLabel: string;
+  head?: string;
+  headLabel: string;
+}
+
+async function worktreeIsDirty(root: string, scope: string[], signal?: AbortSignal): Promise<boolean> {
+  const status = await git(root, ["status", "--porcelain=v1", "-z", "--untracked-files=all", ...pathspecs(scope)], { signal });
+  return status.length > 0;
+}
+
+async function parentOrEmpty(root: string, head: string, signal?: AbortSignal): Promise<{ commit: string; label: string }> {
+  const parent = await resolveCommit(root, `${head}^1`, signal);
+  return parent
+    ? { commit: parent, label: `HEAD^ (${short(parent)})` }
+    : { commit: await emptyTree(root, signal), label: "empty tree (HEAD is the first commit)" };
+}
+
+async function chooseRange(request: ChangeRequest): Promise<Range> {
+  const { root, signal } = request;
+  const head = await resolveCommit(root, "HEAD", signal);
+  const headLabel = head ? await describeHead(root, head, signal) : "HEAD (no commits yet)";
+
+  if (request.base !== undefined) {
+    const base = await resolveCommit(root, request.base, signal);
+    if (!base) {
+      throw new GitError(
+        `--base ${JSON.stringify(request.base)} does not name a commit in this repository: pass a branch, tag or commit id (see git branch -a)`,
+      );
+    }
+    const fork = head ? await mergeBase(root, base, head, signal) : undefined;
+    const from = fork ?? base;
+    const baseLabel = fork && fork !== base ? `${request.base} (merge-base ${short(fork)})` : `${request.base} (${short(base)})`;
+    if (request.staged) return { mode: "staged", base: from, baseLabel, headLabel: "index" };
+    if (!head) throw new GitError("HEAD has no commits yet: commit first, or review the index with --staged");
+    return { mode: "range", base: from, baseLabel, head, headLabel };
+  }
+
+  const headBase = head ?? (await emptyTree(root, signal));
+  const headBaseLabel = head ? `HEAD (${short(head)})` : "empty tree (no commits yet)";
+  if (request.staged) return { mode: "staged", base: headBase, baseLabel: headBaseLabel, headLabel: "index" };
+
+  if (head) {
+    const branch = await defaultBranch(root, signal);
+    const fork = branch ? await mergeBase(root, branch, head, signal) : undefined;
+    if (branch && fork && fork !== head) {
+      return { mode: "range", base: fork, baseLabel: `${shortRefName(branch)} (merge-base ${short(fork)})`, head, headLabel };
+    }
+  }
+  if (!head || (await worktreeIsDirty(root, request.scope, signal))) {
+    return { mode: "worktree", base: headBase, baseLabel: headBaseLabel, headLabel: "working tree" };
+  }
+  // On the default branch with nothing uncommitted, the change worth
+  // reviewing is the last commit, not an empty diff.
+  const previous = await parentOrEmpty(root, head, signal);
+  return { mode: "range", base: previous.commit, baseLabel: previous.label, head, headLabel };
+}
+
+function diffEndpoints(range: Range): string[] {
+  if (range.mode === "range") return [range.base, range.head!];
+  if (range.mode === "staged") return ["--cached", range.base];
+  return [range.base];
+}
+
+const DIFF_FLAGS = ["--no-ext-diff", "--no-textconv", "--no-color", "-M", "--relative", "--ignore-submodules=none"];
+
+async function untrackedFiles(root: string, scope: string[], signal?: AbortSignal): Promise<string[]> {
+  const out = await git(root, ["ls-files", "--others", "--exclude-standard", "-z", ...pathspecs(scope)], { signal });
+  return splitNul(out);
+}
+
+// Working-tree files are read from disk; a symlink there must not lead the
+// review outside the workspace.
+async function readInsideWorkspace(root: string, relative: string): Promise<Buffer | undefined> {
+  try {
+    const absolute = resolveInside(root, relative);
+    if ((await lstat(absolute)).isSymbolicLink()) return undefined;
+    return await readFile(absolute);
+  } catch {
+    return undefined;
+  }
+}
+
+function isInsideRepoCheck(output: string | undefined): boolean {
+  return output?.trim() === "true";
+}
+
+/** True when root is inside a git work tree. */
+export async function isGitWorkTree(root: string, signal?: AbortSignal): Promise<boolean> {
+  return isInsideRepoCheck(await gitMaybe(root, ["rev-parse", "--is-inside-work-tree"], signal));
+}
+
+export async function collectChange(request: ChangeRequest): Promise<ChangeSet> {
+  const { root, signal } = request;
+  if (!(await isGitWorkTree(root, signal))) {
+    throw new GitError(`${root} is not inside a git work tree: run bgr review in a git repository`);
+  }
+  const range = await chooseRange(request);
+  const endpoints = diffEndpoints(range);
+  const spec = pathspecs(request.scope);
+  const [raw, patchText] = await Promise.all([
+    git(root, ["diff", "--raw", "-z", ...DIFF_FLAGS, ...endpoints, ...spec], { signal }),
+    git(root, ["diff", "-U0", ...DIFF_FLAGS, ...endpoints, ...spec], { signal }),
+  ]);
+  const entries = parseRawDiff(raw);
+  const patches = parseUnifiedDiff(patchText);
+  if (patches.length !== entries.length) {
+    throw new GitError(`git diff listed ${entries.length} files but printed ${patches.length} patches: cannot align them; report this repository layout as a bug`);
+  }
+
+  const files: ChangedFile[] = entries.map((entry, index) => {
+    const patch = patches[index]!;
+    const existedBefore = entry.status !== "added";
+    return {
+      path: entry.status === "deleted" ? entry.oldPath : entry.newPath,
+      ...(existedBefore ? { oldPath: entry.oldPath } : {}),
+      status: entry.status,
+      ...(entry.similarity !== undefined ? { similarity: entry.similarity } : {}),
+      binary: patch.binary,
+      submodule: entry.oldMode === SUBMODULE_MODE || entry.newMode === SUBMODULE_MODE,
+      symlink: entry.newMode === SYMLINK_MODE || (entry.status === "deleted" && entry.oldMode === SYMLINK_MODE),
+      patch,
+    };
+  });
+
+  if (range.mode === "worktree") {
+    for (const relative of await untrackedFiles(root, request.scope, signal)) {
+      const bytes = await readInsideWorkspace(root, relative);
+      if (!bytes) continue;
+      const binary = looksBinary(bytes);
+      const patch = binary ? { ...wholeFileAdded(""), binary: true } : wholeFileAdded(bytes.toString("utf8"));
+      files.push({ path: relative, status: "added", binary, submodule: false, symlink: false, patch });
+    }
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  const showBlob = async (spec: string): Promise<string | undefined> => {
+    const bytes = await gitBytes(root, ["show", "--no-textconv", spec], signal);
+    return bytes && !looksBinary(bytes) ? bytes.toString("utf8") : undefined;
+  };
+
+  return {
+    ...range,
+    files,
+    async readOld(file) {
+      if (!file.oldPath || file.binary || file.submodule) return undefined;
+      return showBlob(`${range.base}:./${file.oldPath}`);
+    },
+    async readNew(file) {
+      if (file.status === "deleted" || file.binary || file.submodule || file.symlink) return undefined;
+      if (range.mode === "range") return showBlob(`${range.head}:./${file.path}`);
+      if (range.mode === "staged") return showBlob(`:./${file.path}`);
+      const bytes = await readInsideWorkspace(root, file.path);
+      return bytes && !looksBinary(bytes) ? bytes.toString("utf8") : undefined;
+    },
+  };
+}
+
+/** Sum of additions and deletions over the change. */
+export function changeStats(change: ChangeSet): { files: number; additions: number; deletions: number } {
+  let additions = 0;
+  let deletions = 0;
+  for (const file of change.files) {
+    additions += file.patch.additions;
+    deletions += file.patch.deletions;
+  }
+  return { files: change.files.length, additions, deletions };
+}
