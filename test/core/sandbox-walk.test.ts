@@ -54,7 +54,7 @@ test("listFiles honours nested .gitignore, skips vendored and generated files, k
   assert.deepEqual(await listFiles(root, { exclude: ["web/", ".gitignore"] }), ["README.md", "app.py"]);
   const missing: string[] = [];
   const scoped = await listFiles(root, { scope: ["web", "vendor/lib.py", "nope.py"], onMissing: (p) => missing.push(p) });
-  assert.deepEqual(scoped, ["vendor/lib.py", "web/app.js"]);
+  assert.deepEqual(scoped, ["vendor/lib.py", "web/.gitignore", "web/app.js"]);
   assert.deepEqual(missing, ["nope.py"]);
   assert.deepEqual(await listFiles(root, { skipGenerated: false, extensions: [".js"] }), ["web/app.js", "web/app.min.js"]);
   await assert.rejects(() => listFiles(root, { scope: ["../other"] }), SandboxError);
