@@ -1,0 +1,161 @@
+// Grep: JavaScript regular expressions over workspace files, ripgrep-shaped
+// output. Limits are part of the contract: a model asking for "." over a
+// large repo gets a bounded answer and a note on how to narrow it.
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { globMatcher, resolveSearchDir } from "./glob.js";
+import { isBinary, splitLines } from "./read.js";
+import { resolveInside } from "./sandbox.js";
+import { listFiles } from "./walk.js";
+import type { ToolContext, ToolDefinition } from "./index.js";
+
+export const GREP_DEFAULT_MAX_MATCHES = 200;
+export const GREP_DEFAULT_MAX_FILES = 200;
+/** Larger files are almost always data or bundles; searching them costs seconds and says nothing. */
+const GREP_MAX_FILE_BYTES = 5 * 1024 * 1024;
+const MAX_SHOWN_LINE_CHARS = 500;
+const MAX_CONTEXT = 20;
+
+export const grepInput = z
+  .object({
+    pattern: z.string().min(1).describe('JavaScript regular expression, e.g. "password\\s*=" or "def \\w+\\(".'),
+    path: z.string().min(1).optional().describe("File or directory to search, relative to the workspace root (default: the root)."),
+    include: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .optional()
+      .describe('Only search files matching these globs, e.g. "*.py" or ["src/**/*.ts", "*.js"].'),
+    output_mode: z
+      .enum(["content", "files_with_matches", "count"])
+      .optional()
+      .describe("content: matching lines with line numbers; files_with_matches (default): file paths; count: matching lines per file."),
+    case_insensitive: z.boolean().optional().describe("Ignore case (default false)."),
+    context: z.number().int().min(0).max(MAX_CONTEXT).optional().describe("Lines of context before and after each match (content mode)."),
+    before: z.number().int().min(0).max(MAX_CONTEXT).optional().describe("Lines of context before each match (content mode)."),
+    after: z.number().int().min(0).max(MAX_CONTEXT).optional().describe("Lines of context after each match (content mode)."),
+    max_matches: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(`Stop after this many matching lines in content mode (default ${GREP_DEFAULT_MAX_MATCHES}).`),
+    max_files: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(`Stop after this many files with matches (default ${GREP_DEFAULT_MAX_FILES}).`),
+  })
+  .strict();
+
+export type GrepInput = z.infer<typeof grepInput>;
+
+function compile(pattern: string, caseInsensitive: boolean): RegExp {
+  try {
+    return new RegExp(pattern, caseInsensitive ? "i" : "");
+  } catch (error) {
+    throw new Error(`invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`);
+  }
+}
+
+function shown(line: string): string {
+  return line.length > MAX_SHOWN_LINE_CHARS ? `${line.slice(0, MAX_SHOWN_LINE_CHARS)}…` : line;
+}
+
+/** Renders one file's matches with context, "--" between blocks that do not touch (as ripgrep does). */
+function renderContent(file: string, lines: string[], hits: number[], before: number, after: number): string[] {
+  const out: string[] = [];
+  const hitSet = new Set(hits);
+  let printedUpTo = -1;
+  for (const hit of hits) {
+    const from = Math.max(0, hit - before, printedUpTo + 1);
+    const to = Math.min(lines.length - 1, hit + after);
+    if (printedUpTo >= 0 && from > printedUpTo + 1) out.push("--");
+    for (let i = from; i <= to; i++) {
+      out.push(`${file}${hitSet.has(i) ? ":" : "-"}${i + 1}${hitSet.has(i) ? ":" : "-"}${shown(lines[i]!)}`);
+    }
+    printedUpTo = Math.max(printedUpTo, to);
+  }
+  return out;
+}
+
+async function candidateFiles(input: GrepInput, root: string): Promise<string[]> {
+  const base = await resolveSearchDir(root, input.path);
+  const files = await listFiles(root, {
+    scope: base.relative === "" ? [] : [base.relative],
+    skipGenerated: false,
+    maxFileBytes: GREP_MAX_FILE_BYTES,
+  });
+  if (input.include === undefined) return files;
+  const includes = Array.isArray(input.include) ? input.include : [input.include];
+  // For a single file, include globs apply to its own name.
+  const matchBase = base.isFile ? base.relative.split("/").slice(0, -1).join("/") : base.relative;
+  const matches = globMatcher(includes, matchBase, { matchBasename: true });
+  return files.filter(matches);
+}
+
+async function executeGrep(input: GrepInput, ctx: ToolContext): Promise<string> {
+  const regex = compile(input.pattern, input.case_insensitive ?? false);
+  const mode = input.output_mode ?? "files_with_matches";
+  const before = input.before ?? input.context ?? 0;
+  const after = input.after ?? input.context ?? 0;
+  const maxMatches = input.max_matches ?? GREP_DEFAULT_MAX_MATCHES;
+  const maxFiles = input.max_files ?? GREP_DEFAULT_MAX_FILES;
+
+  const out: string[] = [];
+  let matchedFiles = 0;
+  let shownMatches = 0;
+  let truncated = "";
+  for (const file of await candidateFiles(input, ctx.root)) {
+    if (ctx.signal?.aborted) throw new Error("search cancelled");
+    let buffer: Buffer;
+    try {
+      // Each file is re-checked: the walker lists symlinks, which may point outside the workspace.
+      buffer = await readFile(resolveInside(ctx.root, file));
+    } catch {
+      continue;
+    }
+    if (isBinary(buffer)) continue;
+    const lines = splitLines(buffer.toString("utf8"));
+    const hits: number[] = [];
+    for (let i = 0; i < lines.length; i++) if (regex.test(lines[i]!)) hits.push(i);
+    if (hits.length === 0) continue;
+
+    if (matchedFiles === maxFiles) {
+      truncated = `(stopped after ${maxFiles} files with matches: narrow path or include, or raise max_files)`;
+      break;
+    }
+    const contentFull = `(stopped after ${maxMatches} matching lines: narrow the pattern or path, or raise max_matches)`;
+    if (mode === "content" && shownMatches === maxMatches) {
+      truncated = contentFull;
+      break;
+    }
+    matchedFiles++;
+    if (mode === "files_with_matches") out.push(file);
+    else if (mode === "count") out.push(`${file}:${hits.length}`);
+    else {
+      const kept = hits.slice(0, maxMatches - shownMatches);
+      if (out.length > 0) out.push("--");
+      out.push(...renderContent(file, lines, kept, before, after));
+      shownMatches += kept.length;
+      if (kept.length < hits.length) {
+        truncated = contentFull;
+        break;
+      }
+    }
+  }
+  if (out.length === 0) return `No matches for ${JSON.stringify(input.pattern)}`;
+  if (truncated) out.push(truncated);
+  return out.join("\n");
+}
+
+export const grepTool: ToolDefinition<typeof grepInput> = {
+  name: "Grep",
+  description:
+    "Search workspace files with a JavaScript regular expression (line by line). output_mode files_with_matches " +
+    "(default) lists files; content shows `file:line:text` with optional context lines (`file-line-text`, `--` between " +
+    "blocks); count gives matching lines per file. Filter files with include globs. .gitignore is honored; binary and very " +
+    "large files are skipped.",
+  inputSchema: grepInput,
+  readonly: true,
+  execute: executeGrep,
+};
