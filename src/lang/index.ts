@@ -1,0 +1,26 @@
+// One entry point: source text → IR, for any supported language.
+import type { ModuleIR } from "./ir.js";
+import { lowerJavaScript } from "./javascript.js";
+import { type Language, parseSource, syntaxErrors, type SyntaxProblem } from "./parsers.js";
+import { lowerPython } from "./python.js";
+
+export type { Language } from "./parsers.js";
+export { languageForPath, supportedExtensions } from "./parsers.js";
+
+export interface LoweredFile {
+  module: ModuleIR;
+  /** Places the parser had to recover; the module is still usable around them. */
+  problems: SyntaxProblem[];
+}
+
+export function lowerSource(language: Language, text: string): LoweredFile {
+  const tree = parseSource(language, text);
+  const problems = syntaxErrors(tree);
+  const module = language === "python" ? lowerPython(tree.rootNode) : lowerJavaScript(tree.rootNode, language);
+  return { module, problems };
+}
+
+/** Rules written for "javascript" also apply to TypeScript and TSX. */
+export function ruleLanguage(language: Language): "python" | "javascript" {
+  return language === "python" ? "python" : "javascript";
+}
