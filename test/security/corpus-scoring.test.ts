@@ -31,6 +31,11 @@ test("labels target the line right below them, one label per CWE", () => {
   );
 });
 
+test("JSX block-comment labels are read like line comments", () => {
+  const labels = parseLabels("a.tsx", "<div>\n  {/* safe: CWE-79 */}\n  <p>{text}</p>\n</div>");
+  assert.deepEqual(labels.map((label) => [label.kind, label.line, label.cwe]), [["safe", 3, 79]]);
+});
+
 test("a label with no code below it is rejected with its location", () => {
   assert.throws(() => parseLabels("x.js", "// expect: CWE-79\n\nfoo()"), /x\.js:1: label has no code line/);
 });

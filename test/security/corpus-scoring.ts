@@ -5,6 +5,7 @@
 // Labels. A comment line standing alone directly above the target line:
 //   # expect: CWE-89            (Python)   // expect: CWE-89, CWE-88   (JS/TS)
 //   # safe: CWE-89              the next line looks dangerous but is not
+//   {/* expect: CWE-79 */}      inside JSX, where a line comment cannot stand alone
 // The target is the first following line that is not itself a label.
 //
 // Matching. A finding matches a label when the target line lies within
@@ -69,7 +70,8 @@ export interface Label {
   cwe: number;
 }
 
-const LABEL_LINE = /^\s*(?:#|\/\/)\s*(expect|safe)\s*:\s*(CWE-\d+(?:\s*,\s*CWE-\d+)*)\s*$/i;
+// Inside JSX a line comment cannot stand alone, so `{/* expect: CWE-79 */}` is accepted too.
+const LABEL_LINE = /^\s*(?:#|\/\/|\{?\/\*)\s*(expect|safe)\s*:\s*(CWE-\d+(?:\s*,\s*CWE-\d+)*)\s*(?:\*\/\}?)?\s*$/i;
 
 /** Labels of one fixture file; throws on a label with nothing below it. */
 export function parseLabels(file: string, source: string): Label[] {
