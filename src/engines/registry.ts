@@ -6,7 +6,9 @@ import type { Engine, TaskKind } from "./types.js";
 type EngineLoader = () => Promise<Engine>;
 
 const loaders: Partial<Record<TaskKind, EngineLoader>> = {
+  "coverage-analysis": async () => (await import("./coverage-analysis/index.js")).coverageAnalysisEngine,
   // Each engine adds exactly one line here, e.g.
+  "code-review": async () => (await import("./code-review/index.js")).codeReviewEngine,
   // "security-audit": async () => (await import("./security-audit/index.js")).securityAuditEngine,
 };
 

@@ -6,6 +6,8 @@ type Register = (program: Command) => void;
 
 const modules: Array<() => Promise<{ register: Register }>> = [
   // e.g. () => import("./audit.js"),
+  () => import("./review.js"),
+  () => import("./coverage.js"),
 ];
 
 export async function registerCommands(program: Command): Promise<void> {

@@ -1,0 +1,127 @@
+// LCOV tracefiles (lcov/geninfo, istanbul's lcov reporter, c8, jest, gcovr,
+// cargo-llvm-cov…). Line-based, so it streams; one SF…end_of_record block per
+// source file. Unknown record types are skipped, as lcov itself does.
+import type { FunctionHit, RawFileCoverage } from "../model.js";
+import { ISTANBUL } from "../percent.js";
+import { CoverageParseError, forEachLine, type Reader } from "./common.js";
+
+// Branch keys pack (line, block, arm) into one float-safe number. Blocks and
+// arms beyond 8191 per line would collide, which no producer emits.
+const ARM_SPAN = 2 ** 13;
+const BLOCK_SPAN = 2 ** 13;
+
+function branchKey(line: number, block: number, arm: number): number {
+  return (line * BLOCK_SPAN + (block % BLOCK_SPAN)) * ARM_SPAN + (arm % ARM_SPAN);
+}
+
+function parseCount(text: string): number {
+  // "-" in BRDA means the branch's block never ran; lcov counts it as not taken.
+  if (text === "-") return 0;
+  const n = Number(text);
+  return Number.isFinite(n) && n >= 0 && text.trim() !== "" ? n : Number.NaN;
+}
+
+export const readLcov: Reader = async (ctx) => {
+  let current: RawFileCoverage | undefined;
+  let currentStart = 0;
+  let fnLines = new Map<string, number>();
+  let fnHits = new Map<string, number>();
+  let records = 0;
+
+  const fail = (line: number, detail: string): never => {
+    throw new CoverageParseError(ctx.display, line, detail);
+  };
+
+  const finish = () => {
+    if (!current) return;
+    const functions: FunctionHit[] = [];
+    for (const [name, line] of fnLines) functions.push({ name, line, hits: fnHits.get(name) ?? 0 });
+    // FNDA without FN (some producers) still names a function, at an unknown line.
+    for (const [name, hits] of fnHits) if (!fnLines.has(name)) functions.push({ name, line: 0, hits });
+    if (functions.length > 0) current.functions = functions;
+    ctx.emit(current);
+    records++;
+    current = undefined;
+    fnLines = new Map();
+    fnHits = new Map();
+  };
+
+  await forEachLine(ctx.path, ctx.signal, (raw, n) => {
+    const line = raw.trim();
+    if (line === "") return;
+    if (line === "end_of_record") {
+      if (!current) fail(n, "end_of_record without a preceding SF: record");
+      finish();
+      return;
+    }
+    const colon = line.indexOf(":");
+    if (colon <= 0) fail(n, `not an LCOV record: ${JSON.stringify(line.slice(0, 60))}`);
+    const tag = line.slice(0, colon);
+    const value = line.slice(colon + 1);
+    if (tag === "SF") {
+      if (current) fail(n, `SF: ${value} starts before the record for ${current.reportPath} (line ${currentStart}) ended with end_of_record`);
+      current = { reportPath: value, lines: new Map(), style: ISTANBUL };
+      currentStart = n;
+      return;
+    }
+    if (tag === "TN" || tag === "VER") return;
+    if (!current) {
+      if (["DA", "FN", "FNDA", "BRDA", "LF", "LH", "FNF", "FNH", "BRF", "BRH"].includes(tag)) {
+        fail(n, `${tag}: record outside a file block (missing SF: line)`);
+      }
+      return;
+    }
+    const fields = value.split(",");
+    switch (tag) {
+      case "DA": {
+        const lineNo = Number(fields[0]);
+        const hits = parseCount(fields[1] ?? "");
+        if (!Number.isInteger(lineNo) || lineNo < 0 || Number.isNaN(hits)) fail(n, `malformed DA: ${JSON.stringify(value)}`);
+        current.lines.set(lineNo, (current.lines.get(lineNo) ?? 0) + hits);
+        return;
+      }
+      case "FN": {
+        // FN:<line>,<name> or lcov 2's FN:<line>,<end line>,<name>
+        const lineNo = Number(fields[0]);
+        if (!Number.isInteger(lineNo) || fields.length < 2) fail(n, `malformed FN: ${JSON.stringify(value)}`);
+        const hasEnd = fields.length >= 3 && /^\d+$/.test(fields[1]!);
+        const name = fields.slice(hasEnd ? 2 : 1).join(",");
+        if (!fnLines.has(name)) fnLines.set(name, lineNo);
+        return;
+      }
+      case "FNDA": {
+        const hits = parseCount(fields[0] ?? "");
+        if (Number.isNaN(hits) || fields.length < 2) fail(n, `malformed FNDA: ${JSON.stringify(value)}`);
+        const name = fields.slice(1).join(",");
+        fnHits.set(name, (fnHits.get(name) ?? 0) + hits);
+        return;
+      }
+      case "BRDA": {
+        const [lineText, blockText, armText, takenText] = fields;
+        const lineNo = Number(lineText);
+        const block = Number(blockText);
+        const arm = Number(armText);
+        const taken = parseCount(takenText ?? "");
+        if (fields.length < 4 || ![lineNo, block, arm].every(Number.isInteger) || Number.isNaN(taken)) {
+          fail(n, `malformed BRDA: ${JSON.stringify(value)}`);
+        }
+        current.branches ??= new Map();
+        const key = branchKey(lineNo, block, arm);
+        current.branches.set(key, (current.branches.get(key) ?? 0) + taken);
+        return;
+      }
+      default:
+        // LF/LH/FNF/FNH/BRF/BRH restate counts we derive from the items; others are extensions.
+        return;
+    }
+  }).catch((error: unknown) => {
+    if (error instanceof CoverageParseError) throw error;
+    throw new CoverageParseError(ctx.display, undefined, `cannot read: ${(error as Error).message}`);
+  });
+  if (current) {
+    const open: RawFileCoverage = current;
+    throw new CoverageParseError(ctx.display, currentStart, `truncated: the record for ${open.reportPath} never ends (no end_of_record)`);
+  }
+  if (records === 0) throw new CoverageParseError(ctx.display, 1, "no SF:/end_of_record blocks: not an LCOV tracefile");
+  return { format: "lcov", style: ISTANBUL };
+};

@@ -1,0 +1,181 @@
+// The project's own coverage gate, from wherever its tool keeps it: c8/nyc
+// check-coverage, jest coverageThreshold, coverage.py fail_under. A finding
+// that quotes the team's own number is one they already agreed to.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { Metric } from "./model.js";
+
+export type ThresholdMetric = Metric | "combined";
+
+export interface Thresholds {
+  /** Workspace-relative file the numbers come from, or "defaults". */
+  source: string;
+  /** Minimum pct for the totals. "combined" is coverage.py's statements+branches. */
+  global: Partial<Record<ThresholdMetric, number>>;
+  /** When set, every file must meet these too (c8/nyc per-file). */
+  perFile?: Partial<Record<Metric, number>>;
+  isDefault: boolean;
+  /** coverage.py [report] precision, which also sets how its percentages round. */
+  precision?: number;
+}
+
+export const DEFAULT_TOTAL_LINES = 80;
+export const DEFAULT_FILE_LINES = 50;
+
+function defaults(): Thresholds {
+  return { source: "defaults", global: { lines: DEFAULT_TOTAL_LINES }, perFile: { lines: DEFAULT_FILE_LINES }, isDefault: true };
+}
+
+function readText(root: string, rel: string): string | undefined {
+  const file = path.join(root, rel);
+  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+}
+
+function num(value: unknown): number | undefined {
+  const n = typeof value === "string" ? Number(value) : value;
+  return typeof n === "number" && Number.isFinite(n) ? n : undefined;
+}
+
+/** c8 and nyc share option names, in kebab or camel case; check-coverage without numbers means lines 90. */
+function fromIstanbulOptions(options: Record<string, unknown>, source: string): Thresholds | undefined {
+  const check = options["check-coverage"] ?? options.checkCoverage;
+  if (check !== true && check !== "true") return undefined;
+  const limits: Partial<Record<Metric, number>> = {};
+  for (const metric of ["lines", "statements", "branches", "functions"] as const) {
+    const value = num(options[metric]);
+    if (value !== undefined && value > 0) limits[metric] = value;
+  }
+  if (limits.lines === undefined && num(options.lines) === undefined) limits.lines = 90;
+  const perFile = options["per-file"] ?? options.perFile;
+  return { source, global: limits, perFile: perFile === true ? { ...limits } : undefined, isDefault: false };
+}
+
+function fromRcFiles(root: string): Thresholds | undefined {
+  for (const name of [".c8rc", ".c8rc.json", ".c8rc.yml", ".c8rc.yaml", ".nycrc", ".nycrc.json", ".nycrc.yml", ".nycrc.yaml"]) {
+    const text = readText(root, name);
+    if (text === undefined) continue;
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(text); // YAML is a superset of JSON: one parser for both spellings.
+    } catch {
+      continue;
+    }
+    if (parsed && typeof parsed === "object") {
+      const found = fromIstanbulOptions(parsed as Record<string, unknown>, name);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function fromJestObject(threshold: unknown, source: string): Thresholds | undefined {
+  if (!threshold || typeof threshold !== "object") return undefined;
+  const global = (threshold as Record<string, unknown>).global;
+  if (!global || typeof global !== "object") return undefined;
+  const limits: Partial<Record<Metric, number>> = {};
+  for (const metric of ["lines", "statements", "branches", "functions"] as const) {
+    const value = num((global as Record<string, unknown>)[metric]);
+    // Negative numbers are jest's "at most N uncovered", which is not a percentage.
+    if (value !== undefined && value > 0) limits[metric] = value;
+  }
+  return Object.keys(limits).length > 0 ? { source, global: limits, isDefault: false } : undefined;
+}
+
+function fromPackageJson(root: string): Thresholds | undefined {
+  const text = readText(root, "package.json");
+  if (text === undefined) return undefined;
+  let pkg: Record<string, unknown>;
+  try {
+    pkg = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  for (const tool of ["c8", "nyc"]) {
+    const options = pkg[tool];
+    if (options && typeof options === "object") {
+      const found = fromIstanbulOptions(options as Record<string, unknown>, "package.json");
+      if (found) return found;
+    }
+  }
+  const jest = pkg.jest as Record<string, unknown> | undefined;
+  return jest ? fromJestObject(jest.coverageThreshold, "package.json") : undefined;
+}
+
+/** jest.config.js/ts cannot be evaluated safely; the `global: {…}` literal inside coverageThreshold is read as text. */
+function fromJestConfig(root: string): Thresholds | undefined {
+  for (const name of ["jest.config.json", "jest.config.js", "jest.config.ts", "jest.config.mjs", "jest.config.cjs"]) {
+    const text = readText(root, name);
+    if (text === undefined) continue;
+    if (name.endsWith(".json")) {
+      try {
+        return fromJestObject((JSON.parse(text) as Record<string, unknown>).coverageThreshold, name);
+      } catch {
+        continue;
+      }
+    }
+    const block = /coverageThreshold\s*:\s*\{[\s\S]*?global\s*:\s*\{([^}]*)\}/.exec(text);
+    if (!block) continue;
+    const limits: Record<string, number> = {};
+    for (const m of block[1]!.matchAll(/(lines|statements|branches|functions)\s*:\s*(-?\d+(?:\.\d+)?)/g)) limits[m[1]!] = Number(m[2]);
+    const found = fromJestObject({ global: limits }, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The [section] body of an INI file, as key → value. */
+function iniSection(text: string, section: string): Record<string, string> | undefined {
+  let inside = false;
+  let found = false;
+  const values: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const header = /^\s*\[([^\]]+)\]\s*$/.exec(raw);
+    if (header) {
+      inside = header[1]!.trim() === section;
+      found ||= inside;
+      continue;
+    }
+    const pair = inside ? /^\s*([A-Za-z_][\w-]*)\s*[=:]\s*(.*?)\s*(?:[#;].*)?$/.exec(raw) : null;
+    if (pair) values[pair[1]!] = pair[2]!.replace(/^["']|["']$/g, "");
+  }
+  return found ? values : undefined;
+}
+
+/** coverage.py's [report] options, from the first config file that has them, as coverage.py looks them up. */
+export function coveragePyReportOptions(root: string): { source: string; options: Record<string, string> } | undefined {
+  const places: Array<[string, string]> = [
+    [".coveragerc", "report"],
+    ["setup.cfg", "coverage:report"],
+    ["tox.ini", "coverage:report"],
+    ["pyproject.toml", "tool.coverage.report"],
+  ];
+  for (const [file, section] of places) {
+    const text = readText(root, file);
+    const options = text === undefined ? undefined : iniSection(text, section);
+    if (options) return { source: file, options };
+  }
+  return undefined;
+}
+
+function fromCoveragePy(root: string): Thresholds | undefined {
+  const found = coveragePyReportOptions(root);
+  const failUnder = num(found?.options.fail_under);
+  if (!found || failUnder === undefined || failUnder <= 0) return undefined;
+  return { source: found.source, global: { combined: failUnder }, isDefault: false, precision: num(found.options.precision) };
+}
+
+/** bgr's own config (`coverage.thresholds`) wins, then the tools' configs, then defaults. */
+export function loadThresholds(root: string, fromBgrConfig?: Record<string, unknown>): Thresholds {
+  const own = fromBgrConfig?.thresholds;
+  if (own && typeof own === "object") {
+    const limits: Partial<Record<Metric, number>> = {};
+    for (const metric of ["lines", "statements", "branches", "functions"] as const) {
+      const value = num((own as Record<string, unknown>)[metric]);
+      if (value !== undefined) limits[metric] = value;
+    }
+    const perFile = num((own as Record<string, unknown>).perFile);
+    return { source: "bgr config (coverage.thresholds)", global: limits, perFile: perFile ? { lines: perFile } : undefined, isDefault: false };
+  }
+  return fromRcFiles(root) ?? fromPackageJson(root) ?? fromJestConfig(root) ?? fromCoveragePy(root) ?? defaults();
+}
