@@ -11,7 +11,7 @@ import {
   parseUnifiedDiff,
   wholeFileAdded,
 } from "./diff.js";
-import { GitError, defaultBranch, emptyTree, git, gitBytes, gitMaybe, resolveCommit, shortRefName, splitNul } from "./git.js";
+import { GitError, defaultBranch, emptyTree, git, gitBytes, gitMaybe, readBlobs, resolveCommit, shortRefName, splitNul } from "./git.js";
 
 export type ChangeMode = "range" | "staged" | "worktree";
 
@@ -52,6 +52,10 @@ export interface ChangeSet {
   files: ChangedFile[];
   readOld(file: ChangedFile): Promise<string | undefined>;
   readNew(file: ChangedFile): Promise<string | undefined>;
+  /** Every file on the new side (tracked, plus untracked in worktree mode), workspace-relative. */
+  listNewSide(): Promise<string[]>;
+  /** Text of new-side files by path; binary and unreadable ones are left out. */
+  readNewSide(paths: string[]): Promise<Map<string, string>>;
 }
 
 const SUBMODULE_MODE = "160000";
@@ -218,9 +222,31 @@ export async function collectChange(request: ChangeRequest): Promise<ChangeSet> 
     return bytes && !looksBinary(bytes) ? bytes.toString("utf8") : undefined;
   };
 
+  const listNewSide = async (): Promise<string[]> => {
+    if (range.mode === "range") return splitNul(await git(root, ["ls-tree", "-r", "-z", "--name-only", range.head!], { signal }));
+    const args = range.mode === "staged" ? ["--cached"] : ["--cached", "--others", "--exclude-standard"];
+    return [...new Set(splitNul(await git(root, ["ls-files", "-z", ...args], { signal })))];
+  };
+  const readNewSide = async (paths: string[]): Promise<Map<string, string>> => {
+    const texts = new Map<string, string>();
+    const keep = (relative: string, bytes: Buffer | undefined) => {
+      if (bytes && !looksBinary(bytes)) texts.set(relative, bytes.toString("utf8"));
+    };
+    if (range.mode === "worktree") {
+      for (const relative of paths) keep(relative, await readInsideWorkspace(root, relative));
+      return texts;
+    }
+    const prefix = range.mode === "range" ? range.head! : "";
+    const blobs = await readBlobs(root, paths.map((relative) => `${prefix}:./${relative}`), signal);
+    paths.forEach((relative, index) => keep(relative, blobs[index]));
+    return texts;
+  };
+
   return {
     ...range,
     files,
+    listNewSide,
+    readNewSide,
     async readOld(file) {
       if (!file.oldPath || file.binary || file.submodule) return undefined;
       return showBlob(`${range.base}:./${file.oldPath}`);

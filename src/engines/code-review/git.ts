@@ -1,7 +1,7 @@
 // Thin, explicit wrappers over the git CLI. Every call passes its arguments
 // as an array (no shell), asks for NUL-separated output where git offers it,
 // and turns git's own failure text into a one-line error naming the fix.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { devNull } from "node:os";
 
 export class GitError extends Error {
@@ -104,4 +104,46 @@ export async function defaultBranch(cwd: string, signal?: AbortSignal): Promise<
 
 export function shortRefName(ref: string): string {
   return ref.replace(/^refs\/(heads|remotes)\//, "");
+}
+
+/**
+ * Reads many blobs ("<rev>:./path", ":./path") through one `git cat-file
+ * --batch` process instead of one process per file. Missing ones are undefined.
+ */
+export function readBlobs(cwd: string, specs: string[], signal?: AbortSignal): Promise<Array<Buffer | undefined>> {
+  if (specs.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", ["cat-file", "--batch"], { cwd, signal, stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
+    const chunks: Buffer[] = [];
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.on("error", (error) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      reject(code === "ENOENT" ? new GitError("git is not installed or not on PATH: install git to review changes") : error);
+    });
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new GitError(`git cat-file --batch failed: ${stderr.trim().split("\n")[0] ?? code}`));
+      const output = Buffer.concat(chunks);
+      const blobs: Array<Buffer | undefined> = [];
+      let offset = 0;
+      for (let i = 0; i < specs.length; i++) {
+        const newline = output.indexOf(0x0a, offset);
+        if (newline < 0) break;
+        const header = output.subarray(offset, newline).toString("utf8");
+        offset = newline + 1;
+        const match = / (blob|tree|commit|tag) (\d+)$/.exec(header);
+        if (!match) {
+          blobs.push(undefined);
+          continue;
+        }
+        const size = Number(match[2]);
+        blobs.push(match[1] === "blob" ? output.subarray(offset, offset + size) : undefined);
+        offset += size + 1;
+      }
+      resolve(blobs);
+    });
+    // Paths with a newline cannot be asked for on this protocol; they read as missing.
+    child.stdin.end(specs.map((spec) => (spec.includes("\n") ? "\u0000missing" : spec)).join("\n") + "\n");
+  });
 }

@@ -1,0 +1,113 @@
+// Blocks the change copied: jscpd's detector run over the new side of the
+// repository, unchanged files first so that every clone it reports points
+// from the later (changed) copy back to the earlier one. Only clones whose
+// changed-side copy overlaps added lines are the change's doing.
+import path from "node:path";
+import { Detector, getDefaultOptions, getModeHandler, type IClone, type IOptions, MemoryStore } from "@jscpd/core";
+import { getFormatByFile, Tokenizer } from "@jscpd/tokenizer";
+import type { Finding } from "../../../protocol/finding.js";
+import { makeFinding, type ReviewContext, type ReviewFile } from "../context.js";
+
+// Programming languages only: duplicated prose, fixtures or config are not a review concern.
+const CODE_FORMATS = new Set([
+  "javascript", "jsx", "typescript", "tsx", "python", "java", "kotlin", "scala", "go", "rust", "c", "cpp",
+  "csharp", "ruby", "php", "swift", "dart", "lua", "perl", "bash", "haskell", "elixir", "clojure", "vue", "svelte",
+]);
+const SKIPPED_PATH = /(?:^|\/)(?:node_modules|vendor|third_party|dist|build|coverage|__pycache__)\/|\.min\.[cm]?js$|\.d\.ts$/;
+/** Bounds on the unchanged part of the repository compared against. */
+const MAX_CORPUS_FILES = 3000;
+const MAX_CORPUS_BYTES = 24 * 1024 * 1024;
+const MAX_FILE_BYTES = 512 * 1024;
+
+function formatOf(file: string): string | undefined {
+  const format = getFormatByFile(file);
+  return format && CODE_FORMATS.has(format) ? format : undefined;
+}
+
+interface Copy {
+  file: ReviewFile;
+  start: number;
+  end: number;
+  other: { file: string; start: number; end: number };
+}
+
+function overlapCopy(clone: IClone, changed: Map<string, ReviewFile>): Copy | undefined {
+  // duplicationA is the fragment in the file being fed when the clone was found.
+  const sides = [clone.duplicationA, clone.duplicationB];
+  for (const [index, side] of sides.entries()) {
+    const file = changed.get(side.sourceId);
+    if (!file) continue;
+    const start = side.start.line;
+    const end = side.end.line;
+    if (!file.touches(start, end)) continue;
+    const other = sides[1 - index]!;
+    return { file, start, end, other: { file: other.sourceId, start: other.start.line, end: other.end.line } };
+  }
+  return undefined;
+}
+
+export async function cloneFindings(ctx: ReviewContext): Promise<Finding[]> {
+  const changed = new Map(
+    ctx.files
+      .filter((file) => file.newText !== undefined && file.added.size > 0 && formatOf(file.path) && !SKIPPED_PATH.test(file.path))
+      .map((file) => [file.path, file]),
+  );
+  if (changed.size === 0) return [];
+
+  const formats = new Set([...changed.keys()].map((file) => formatOf(file)!));
+  const candidates = (await ctx.change.listNewSide())
+    .filter((file) => !changed.has(file) && !SKIPPED_PATH.test(file) && formats.has(formatOf(file) ?? ""))
+    .slice(0, MAX_CORPUS_FILES);
+  if (candidates.length === MAX_CORPUS_FILES) ctx.log(`clone check compares against the first ${MAX_CORPUS_FILES} files only`);
+  const corpus = await ctx.change.readNewSide(candidates);
+
+  const options: IOptions = {
+    ...getDefaultOptions(),
+    minTokens: ctx.settings.minCloneTokens,
+    minLines: ctx.settings.minCloneLines,
+    maxLines: 100_000,
+    mode: getModeHandler("mild"),
+  };
+  const detector = new Detector(new Tokenizer(), new MemoryStore(), [], options);
+  let budget = MAX_CORPUS_BYTES;
+  for (const [file, text] of corpus) {
+    if (ctx.signal.aborted) break;
+    if (text.length > MAX_FILE_BYTES || text.length > budget) continue;
+    budget -= text.length;
+    await detector.detect(file, text, formatOf(file)!);
+  }
+
+  const copies: Copy[] = [];
+  for (const [file, reviewFile] of changed) {
+    if (ctx.signal.aborted) break;
+    const text = reviewFile.newText!;
+    if (text.length > MAX_FILE_BYTES) continue;
+    for (const clone of await detector.detect(file, text, formatOf(file)!)) {
+      const copy = overlapCopy(clone, changed);
+      if (copy) copies.push(copy);
+    }
+  }
+
+  const seen = new Set<string>();
+  const unique = copies.filter((copy) => {
+    const key = `${copy.file.path}:${copy.start}:${copy.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique.map((copy) => {
+    const lines = copy.end - copy.start + 1;
+    const at = copy.file.addedBetween(copy.start, copy.end)[0]!;
+    const sameFile = copy.other.file === copy.file.path;
+    const where = `${sameFile ? "lines" : `${copy.other.file}:`}${copy.other.start}-${copy.other.end}`;
+    return makeFinding(copy.file, at, {
+      ruleId: "review/duplicate-code",
+      severity: lines >= 20 ? "Medium" : "Low",
+      title: `${lines} duplicated lines`,
+      message: `Lines ${copy.start}-${copy.end} repeat ${sameFile ? `${where} of the same file` : where} token for token.`,
+      recommendation: `Extract the shared block into one function${sameFile ? "" : ` (in ${path.posix.dirname(copy.other.file)} or a shared module)`} and call it from both places, so a fix cannot land in only one copy.`,
+      endLine: copy.end,
+      properties: { duplicateOf: { file: copy.other.file, startLine: copy.other.start, endLine: copy.other.end }, lines },
+    });
+  });
+}

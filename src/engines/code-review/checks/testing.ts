@@ -1,0 +1,80 @@
+// Does the change come with tests? Two questions a reviewer always asks:
+// was any test touched at all, and is each new public function referred to
+// by some test in the repository (on the new side of the change).
+import type { Finding } from "../../../protocol/finding.js";
+import { makeFinding, type ReviewContext } from "../context.js";
+import { gitMaybe } from "../git.js";
+
+// git pathspecs for the test-file conventions isTestPath recognises.
+const TEST_PATHSPECS = [
+  ":(glob)**/test/**",
+  ":(glob)**/tests/**",
+  ":(glob)**/__tests__/**",
+  ":(glob)**/spec/**",
+  ":(glob)**/*.test.*",
+  ":(glob)**/*.spec.*",
+  ":(glob)**/test_*.py",
+  ":(glob)**/*_test.py",
+];
+
+/** Names (of those asked) that occur as whole words in some test file on the new side. */
+async function namesUsedInTests(ctx: ReviewContext, names: string[]): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const where =
+    ctx.change.mode === "range" ? [ctx.change.head!] : ctx.change.mode === "staged" ? ["--cached"] : ["--untracked"];
+  const patterns = names.flatMap((name) => ["-e", name]);
+  // Exit status 1 means "no match": not an error here.
+  const out = await gitMaybe(ctx.root, ["grep", "-I", "-F", "-w", "-o", "-h", "--no-color", ...patterns, ...where, "--", ...TEST_PATHSPECS], ctx.signal);
+  const found = new Set<string>();
+  for (const line of (out ?? "").split("\n")) {
+    // In range mode git prefixes each match with "<commit>:"; -h drops the path only.
+    const word = line.includes(":") ? line.slice(line.lastIndexOf(":") + 1) : line;
+    if (word) found.add(word);
+  }
+  return found;
+}
+
+export async function testingFindings(ctx: ReviewContext): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const sources = ctx.files.filter((file) => file.language && !file.isTest && file.change.status !== "deleted" && file.added.size > 0);
+  const testsTouched = ctx.files.some((file) => file.isTest && file.change.status !== "deleted" && file.added.size > 0);
+  if (sources.length > 0 && !testsTouched) {
+    const first = sources[0]!;
+    const names = sources.map((file) => `\`${file.path}\``);
+    findings.push(
+      makeFinding(first, first.firstAddedLine(), {
+        ruleId: "review/no-tests",
+        severity: "Low",
+        title: "Source changed, no test touched",
+        message: `The change edits ${sources.length} source file(s) (${names.slice(0, 10).join(", ")}${names.length > 10 ? ", …" : ""}) and adds or changes no test.`,
+        recommendation: "Add or update a test that fails without this change and passes with it; if the change needs none (pure refactor), say so in the description.",
+        properties: { files: sources.map((file) => file.path) },
+      }),
+    );
+  }
+
+  const newExports = sources.flatMap((file) => {
+    if (!file.analysable) return [];
+    const existing = new Set(file.functions("old").filter((unit) => unit.exported).map((unit) => unit.name));
+    return file
+      .functions("new")
+      .filter((unit) => unit.exported && !existing.has(unit.name) && file.added.has(unit.startLine))
+      .map((unit) => ({ file, unit, word: unit.name.split(".").pop()! }))
+      .filter((entry) => /^[A-Za-z_$][\w$]*$/.test(entry.word) && entry.word !== "default" && !entry.word.startsWith("__"));
+  });
+  const referenced = await namesUsedInTests(ctx, [...new Set(newExports.map((entry) => entry.word))]);
+  for (const { file, unit, word } of newExports) {
+    if (referenced.has(word)) continue;
+    findings.push(
+      makeFinding(file, unit.startLine, {
+        ruleId: "review/untested-export",
+        severity: "Low",
+        title: `New exported \`${unit.name}\` has no test`,
+        message: `\`${unit.name}\` is new public API, and no test file in the repository mentions \`${word}\`.`,
+        recommendation: `Add a test that calls \`${word}\` with a normal case and an edge case (empty input, error path).`,
+        properties: { function: unit.name },
+      }),
+    );
+  }
+  return findings;
+}
