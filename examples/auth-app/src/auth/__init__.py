@@ -1,0 +1,1 @@
+"""Authentication: login, registration and API tokens."""
