@@ -1,0 +1,78 @@
+// Real git repositories in temp dirs for the review tests: every scenario is
+// built with real commits, so renames, binaries and detached HEADs are git's
+// own, not simulated.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { codeReviewEngine } from "../../src/engines/code-review/index.js";
+import type { EngineOptions, EngineResult } from "../../src/engines/types.js";
+import type { Finding } from "../../src/protocol/finding.js";
+
+export class TestRepo {
+  private constructor(readonly root: string) {}
+
+  static create(defaultBranch = "main"): TestRepo {
+    const root = realpathSync(mkdtempSync(path.join(tmpdir(), "bgr-review-")));
+    const repo = new TestRepo(root);
+    repo.git("-c", `init.defaultBranch=${defaultBranch}`, "init", "-q");
+    repo.git("config", "user.name", "Review Test");
+    repo.git("config", "user.email", "review@test.invalid");
+    repo.git("config", "commit.gpgsign", "false");
+    return repo;
+  }
+
+  git(...args: string[]): string {
+    return execFileSync("git", args, { cwd: this.root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  }
+
+  write(file: string, content: string | Buffer): this {
+    const absolute = path.join(this.root, file);
+    mkdirSync(path.dirname(absolute), { recursive: true });
+    writeFileSync(absolute, content);
+    return this;
+  }
+
+  remove(file: string): this {
+    rmSync(path.join(this.root, file), { force: true, recursive: true });
+    return this;
+  }
+
+  /** Stages everything and commits; returns the new commit id. */
+  commit(message: string): string {
+    this.git("add", "-A");
+    this.git("commit", "-q", "--allow-empty", "-m", message);
+    return this.git("rev-parse", "HEAD").trim();
+  }
+
+  async review(options: EngineOptions = {}, scope: string[] = []): Promise<EngineResult> {
+    return codeReviewEngine.run({
+      root: this.root,
+      scope,
+      task: "code review",
+      instructions: "",
+      options: { allowExec: false, ...options },
+      signal: new AbortController().signal,
+      log: () => undefined,
+      progress: () => undefined,
+      cacheDir: path.join(this.root, ".agents", "cache", "code-review"),
+    });
+  }
+
+  cleanup(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+export function rules(result: EngineResult): string[] {
+  return result.findings.map((finding) => finding.ruleId);
+}
+
+export function findingsOf(result: EngineResult, ruleId: string): Finding[] {
+  return result.findings.filter((finding) => finding.ruleId === ruleId);
+}
+
+/** `count` lines of distinct filler statements, for padding files. */
+export function filler(count: number, prefix = "value"): string {
+  return Array.from({ length: count }, (_, index) => `const ${prefix}${index} = ${index};`).join("\n") + "\n";
+}
