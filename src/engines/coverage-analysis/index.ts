@@ -15,7 +15,7 @@ import { coveragePyStyle, GENERIC } from "./percent.js";
 import { produceCoverage, type ProducedReport } from "./produce.js";
 import { commandSection, listSection, perFileSection, totalsSection } from "./sections.js";
 import { byRisk, commonStyle, computeTotals, fileRow, rowToJson } from "./summarize.js";
-import { loadThresholds } from "./thresholds.js";
+import { coveragePyReportOptions, loadThresholds } from "./thresholds.js";
 
 const EXEC_REQUEST = /\b(run|execute|generate|produce|collect|measure)\b[^.\n]*\b(tests?|coverage|suite)\b/i;
 
@@ -25,6 +25,16 @@ function inScope(file: string, scope: string[]): boolean {
     const s = entry.replace(/^\.\//, "").replace(/\/+$/, "");
     return s === "" || s === "." || file === s || file.startsWith(`${s}/`);
   });
+}
+
+/** One line per report, not per path: a report from CI can name thousands of files this checkout lacks. */
+function unmappedErrors(unmapped: Array<{ path: string; report: string }>): Array<{ file: string; message: string }> {
+  const byReport = new Map<string, string[]>();
+  for (const { path, report } of unmapped) byReport.set(report, [...(byReport.get(report) ?? []), path]);
+  return [...byReport].map(([report, paths]) => ({
+    file: report,
+    message: `${report}: ${paths.length} path${paths.length === 1 ? "" : "s"} not in the workspace (e.g. ${paths[0]}); left out of the totals`,
+  }));
 }
 
 function blocked(summary: string, blockers: string[], extra: Partial<EngineResult> = {}): EngineResult {
@@ -70,7 +80,14 @@ async function run(ctx: EngineContext): Promise<EngineResult> {
   }
 
   const goModule = goModulePath(ctx.root);
-  const collected = await collectCoverage(reports, { root: ctx.root, signal: ctx.signal, log: ctx.log, hints: { goModule } });
+  const precision = Number(coveragePyReportOptions(ctx.root)?.options.precision);
+  const collected = await collectCoverage(reports, {
+    root: ctx.root,
+    signal: ctx.signal,
+    log: ctx.log,
+    hints: { goModule },
+    precision: Number.isInteger(precision) ? precision : undefined,
+  });
   if (collected.reports.length === 0) {
     return blocked("No coverage report could be read.", collected.errors.map((e) => e.message), { errors: collected.errors });
   }
@@ -166,7 +183,7 @@ async function run(ctx: EngineContext): Promise<EngineResult> {
     summary,
     findings,
     filesAnalyzed: [...collected.reports.map((r) => r.report), ...inScopeFiles.map((f) => f.file).sort()],
-    errors: collected.errors.concat(collected.unmapped.slice(0, 200).map((u) => ({ file: u.report, message: `${u.report}: path ${u.path} is not in the workspace` }))),
+    errors: collected.errors.concat(unmappedErrors(collected.unmapped)),
     recommendations,
     sections,
     data: {

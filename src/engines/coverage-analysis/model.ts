@@ -98,10 +98,14 @@ function mergeFunctions(a: FunctionHit[], b: FunctionHit[]): FunctionHit[] {
   return [...byKey.values()].sort((x, y) => x.line - y.line || x.name.localeCompare(y.name));
 }
 
-/** Counters derived from item data win; stated counters fill the metrics with no items. */
+/**
+ * Counters derived from item data win, except for lines: a report that states
+ * its line/statement count (coverage.py's num_statements) knows better than a
+ * table that may hold executed non-statement lines such as docstrings.
+ */
 function deriveCounters(file: FileCoverage, stated: Partial<Record<Metric, Counter>> | undefined): void {
   const counters: Partial<Record<Metric, Counter>> = { ...stated };
-  if (file.lines.keys.length > 0 || !counters.lines) counters.lines = countTable(file.lines);
+  if (!counters.lines) counters.lines = countTable(file.lines);
   if (file.statements) counters.statements = countTable(file.statements);
   if (file.branches) counters.branches = countTable(file.branches);
   if (file.functions) {

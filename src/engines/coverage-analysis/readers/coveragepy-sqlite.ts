@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { parseSource, type SyntaxNode } from "../../../lang/parsers.js";
-import { GENERIC } from "../percent.js";
+import { coveragePyStyle } from "../percent.js";
 import { CoverageParseError, type Reader } from "./common.js";
 
 const require = createRequire(import.meta.url);
@@ -58,6 +58,7 @@ export const readCoveragePySqlite: Reader = async (ctx) => {
   const wasmDir = path.dirname(require.resolve("sql.js"));
   const SQL = await initSqlJs({ locateFile: (file) => path.join(wasmDir, file) });
   const db = new SQL.Database(await readFile(ctx.path));
+  const style = coveragePyStyle(ctx.precision ?? 0);
   let version: unknown;
   try {
     let tables: string[];
@@ -94,12 +95,16 @@ export const readCoveragePySqlite: Reader = async (ctx) => {
       const lines = new Map<number, number>();
       const onDisk = path.resolve(path.dirname(ctx.path), reportPath);
       const source = reportPath.endsWith(".py") && existsSync(onDisk) ? readFileSync(onDisk, "utf8") : undefined;
-      if (source !== undefined) for (const line of estimatePythonStatements(source)) lines.set(line, 0);
-      for (const line of ran) lines.set(line, 1);
-      ctx.emit({ reportPath, lines, statements: lines, style: GENERIC });
+      if (source !== undefined) {
+        // Lines that ran but are no statement (a docstring) are not counted, as coverage.py does not.
+        for (const line of estimatePythonStatements(source)) lines.set(line, ran.has(line) ? 1 : 0);
+      } else {
+        for (const line of ran) lines.set(line, 1);
+      }
+      ctx.emit({ reportPath, lines, statements: lines, style });
     }
   } finally {
     db.close();
   }
-  return { format: "coverage.py-sqlite", producer: `coverage.py${version ? ` ${version}` : ""} data file (statements estimated)`, style: GENERIC };
+  return { format: "coverage.py-sqlite", producer: `coverage.py${version ? ` ${version}` : ""} data file (statements estimated)`, style, combinedTotal: true };
 };

@@ -40,12 +40,23 @@ function precisionOf(display: string | undefined): number | undefined {
   return dot === -1 ? 0 : display.length - dot - 1;
 }
 
-export function pyFileToRaw(reportPath: string, data: PyFile, precision: number): RawFileCoverage {
+export function pyFileToRaw(reportPath: string, data: PyFile & { summary?: Summary }, precision: number): RawFileCoverage {
   const lines = new Map<number, number>();
   for (const line of data.executed_lines ?? []) lines.set(line, 1);
   for (const line of data.missing_lines ?? []) lines.set(line, 0);
-  const raw: RawFileCoverage = { reportPath, lines, statements: lines, style: coveragePyStyle(precision) };
-  if (data.executed_branches || data.missing_branches) {
+  const raw: RawFileCoverage = { reportPath, lines, style: coveragePyStyle(precision) };
+  // executed_lines can list lines that ran but are not statements (a module
+  // docstring), so coverage.py's own counts are the totals; the lines only
+  // locate what is missing.
+  const summary = data.summary;
+  if (summary?.num_statements !== undefined) {
+    const statements = { covered: summary.covered_lines ?? 0, total: summary.num_statements };
+    raw.counters = { lines: statements, statements };
+    if (summary.num_branches !== undefined) raw.counters.branches = { covered: summary.covered_branches ?? 0, total: summary.num_branches };
+  } else {
+    raw.statements = lines;
+  }
+  if (!raw.counters?.branches && (data.executed_branches || data.missing_branches)) {
     raw.branches = new Map();
     for (const [from, to] of data.executed_branches ?? []) raw.branches.set(arcKey(from, to), 1);
     for (const [from, to] of data.missing_branches ?? []) raw.branches.set(arcKey(from, to), 0);
