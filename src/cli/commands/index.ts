@@ -6,6 +6,17 @@ type Register = (program: Command) => void;
 
 const modules: Array<() => Promise<{ register: Register }>> = [
   // e.g. () => import("./audit.js"),
+  () => import("./spawn.js"),
+  () => import("./run.js"),
+  () => import("./status.js"),
+  () => import("./list.js"),
+  () => import("./wait.js"),
+  () => import("./cancel.js"),
+  () => import("./logs.js"),
+  () => import("./reports.js"),
+  () => import("./ack.js"),
+  () => import("./check.js"),
+  () => import("./agents.js"),
   () => import("./review.js"),
   () => import("./coverage.js"),
 ];

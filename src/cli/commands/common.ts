@@ -1,0 +1,153 @@
+// What every runtime command shares: --json and --cwd, the workspace root,
+// one-line errors with SPEC's exit codes, JSON output. Deliberately light on
+// imports: `bgr spawn` loads this on its fast path.
+import { statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Command } from "commander";
+
+/** Bad input: exit 2 (SPEC). Matched by name so no heavy module must be imported to recognise it. */
+const USAGE_ERRORS = new Set([
+  "InputError", "UsageError", "SandboxError", "SessionFormatError", "AgentDefinitionError", "ConfigError", "WorkspaceWriteError",
+]);
+
+export class CliUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export function withCommonOptions(cmd: Command): Command {
+  return cmd.option("--json", "machine-readable output").option("--cwd <dir>", "workspace root (default: the current directory)");
+}
+
+export function rootOf(opts: { cwd?: string }): string {
+  const root = path.resolve(opts.cwd ?? process.cwd());
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new CliUsageError(`--cwd ${root}: no such directory: give the workspace root`);
+  return root;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** One line on stderr; returns the exit code: 2 for bad input, 1 otherwise. */
+export function reportError(error: unknown): number {
+  const err = error as Error;
+  const message = (err?.message ?? String(error)).split("\n")[0];
+  process.stderr.write(`bgr: ${message}\n`);
+  if (process.env.BGR_DEBUG && err?.stack) process.stderr.write(`${err.stack}\n`);
+  return USAGE_ERRORS.has(err?.name) ? 2 : 1;
+}
+
+/** Wraps an action so that errors become one line and an exit code, never a stack trace. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      const code = await fn(...args);
+      if (typeof code === "number") process.exitCode = code;
+    } catch (error) {
+      process.exitCode = reportError(error);
+    }
+  };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value.split(",").map((v) => v.trim()).filter(Boolean),
+];
+
+/** The prompt and flag options shared by `spawn` and `run` (SPEC "The task prompt"). */
+export function withRequestOptions(cmd: Command): Command {
+  return cmd
+    .argument("[prompt...]", "the task prompt (the seed's Example Task format), or - to read it from stdin")
+    .option("-p, --prompt-file <file>", "read the prompt from a file (- for stdin)")
+    .option("--task <text>", "what to do (overrides the prompt's first line)")
+    .option("--kind <kind>", "security-audit, coverage-analysis, code-review or llm (default: inferred from the task)")
+    .option("--files <paths>", "files to analyse, comma-separated or repeated", collect)
+    .option("--scope <paths>", "directories to analyse, comma-separated or repeated", collect)
+    .option("-o, --output <report.md>", "report location (default: .agents/reports/<id without bg->.md)")
+    .option("--session <file>", "the orchestrator's session file to update")
+    .option("--id <id>", "run id, bg-YYYYMMDD-HHMMSS-<slug> (default: derived)")
+    .option("--agent <name>", "agent definition to run as (default: background-runner)")
+    .option("--model <id>", "model for llm runs (overrides the agent's and the session's)")
+    .option("--provider <name>", "model provider for llm runs (openai, anthropic)")
+    .option("--base-url <url>", "model endpoint for llm runs")
+    .option("--max-turns <n>", "turn limit for llm runs", (v) => Number(v))
+    .option("--triage", "let an llm triage the engine's findings")
+    .option("--timeout <duration>", "stop after this long: 90s, 30m, 1h (default 30m)")
+    .option("--base <ref>", "git ref to compare against (review, diff coverage)")
+    .option("--report <file>", "coverage report file, repeatable", collect)
+    .option("--allow-exec", "let the engine run the project's own tooling (tests under coverage)")
+    .option("--no-cache", "skip the analysis cache");
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export interface RequestInput {
+  prompt?: string;
+  task?: string;
+  kind?: string;
+  files?: string[];
+  scope?: string[];
+  output?: string;
+  session?: string;
+  id?: string;
+  agent?: string;
+  model?: string;
+  provider?: string;
+  baseUrl?: string;
+  timeout?: string;
+  maxTurns?: number;
+  triage?: boolean;
+  options: Record<string, unknown>;
+}
+
+/**
+ * Prompt from the arguments, a file, or stdin (only when asked with `-`, or
+ * when nothing else names a task and stdin is a pipe), then the flags.
+ */
+export async function requestFrom(args: string[], opts: Record<string, unknown>, root: string): Promise<RequestInput> {
+  let prompt: string | undefined;
+  const promptFile = opts.promptFile as string | undefined;
+  if (promptFile === "-" || (args.length === 1 && args[0] === "-")) {
+    prompt = await readStdin();
+  } else if (promptFile !== undefined) {
+    try {
+      prompt = await readFile(path.resolve(root, promptFile), "utf8");
+    } catch (error) {
+      throw new CliUsageError(`--prompt-file ${promptFile}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+    }
+  } else if (args.length > 0) {
+    prompt = args.join(" ");
+  } else if (opts.task === undefined && !process.stdin.isTTY) {
+    prompt = await readStdin();
+  }
+  if (opts.maxTurns !== undefined && !Number.isInteger(opts.maxTurns)) {
+    throw new CliUsageError(`--max-turns: give a positive whole number`);
+  }
+  const options: Record<string, unknown> = {};
+  if (opts.base !== undefined) options.base = opts.base;
+  if (opts.report !== undefined) options.reports = opts.report;
+  if (opts.allowExec) options.allowExec = true;
+  if (opts.cache === false) options.noCache = true;
+  const pick = (key: string) => (opts[key] === undefined ? {} : { [key]: opts[key] });
+  return {
+    ...(prompt !== undefined ? { prompt } : {}),
+    ...pick("task"), ...pick("kind"), ...pick("files"), ...pick("scope"), ...pick("output"), ...pick("session"),
+    ...pick("id"), ...pick("agent"), ...pick("model"), ...pick("provider"), ...pick("baseUrl"), ...pick("timeout"),
+    ...pick("maxTurns"), ...pick("triage"),
+    options,
+  };
+}

@@ -1,0 +1,49 @@
+// Turning a request into a reserved run: resolve it, refuse a session file
+// that does not parse (before anything is written), claim the id, register
+// the session entry as running. Shared by `spawn` and a foreground `run`, and
+// kept light: spawn's start-up time depends on this import graph.
+import { realpath } from "node:fs/promises";
+import path from "node:path";
+import { RUNS_DIR, runLogPath } from "../protocol/ids.js";
+import { resolveRequest, type ResolvedRequest, type RunRequest } from "./request.js";
+import { assertSessionParses, writeSessionEntry } from "./session-store.js";
+import { ensureDir, removeRunRecord, reserveRunRecord, type RunRecord } from "./store.js";
+
+export async function workspaceRoot(cwd: string): Promise<string> {
+  try {
+    return await realpath(path.resolve(cwd));
+  } catch {
+    throw new Error(`workspace ${cwd} does not exist: pass an existing directory with --cwd`);
+  }
+}
+
+export function newRecord(resolved: ResolvedRequest, pid: number | null, detached: boolean): RunRecord {
+  const now = new Date().toISOString();
+  return {
+    id: resolved.id, agent: resolved.agent, task: resolved.task, kind: resolved.kind, status: "running",
+    pid, started: now, heartbeat: now, ended: null, report: resolved.report, result_location: null,
+    session: resolved.session, log: runLogPath(resolved.id), request: resolved, detached,
+  };
+}
+
+/**
+ * Reserves the id, registers the session entry as running. Shared by spawn
+ * and a foreground run; a session that cannot be parsed refuses the run
+ * before anything is written.
+ */
+export async function registerRun(root: string, request: RunRequest, pid: number | null, detached: boolean): Promise<RunRecord> {
+  const resolved = await resolveRequest(root, request);
+  if (resolved.session) await assertSessionParses(root, resolved.session);
+  await ensureDir(root, RUNS_DIR);
+  const record = await reserveRunRecord(root, newRecord(resolved, pid, detached), resolved.idExplicit);
+  if (record.session) {
+    try {
+      await writeSessionEntry(root, record.session, { id: record.id, agent: record.agent, task: record.task, status: "running" });
+    } catch (error) {
+      await removeRunRecord(root, record.id);
+      throw error;
+    }
+  }
+  return record;
+}
+

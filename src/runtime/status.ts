@@ -1,0 +1,223 @@
+// Reading runs back: status, list, wait, cancel. A `running` record whose
+// runner is gone (kill -9, OOM, reboot) is settled here as failed with a
+// partial report saying so — whoever looks first settles it.
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { InputError, isRunId, RUNS_DIR, validateRunId } from "../protocol/ids.js";
+import { emptyResult, settleRun } from "./settle.js";
+import { readRunRecord, requireRunRecord, updateRunRecord, type RunRecord, type RunStatus } from "./store.js";
+import { envMs } from "./timing.js";
+import { resolveInside, SandboxError, toWorkspacePath } from "../tools/sandbox.js";
+
+/** SPEC's status object, plus where to look next. */
+export interface RunStatusView {
+  id: string;
+  agent: string;
+  task: string;
+  kind: string;
+  status: RunStatus;
+  result_location: string | null;
+  pid: number | null;
+  started: string;
+  ended: string | null;
+  report: string;
+  session: string | null;
+  log: string;
+  error?: string;
+}
+
+export function toStatusView(record: RunRecord): RunStatusView {
+  return {
+    id: record.id, agent: record.agent, task: record.task, kind: record.kind, status: record.status,
+    result_location: record.result_location, pid: record.pid, started: record.started, ended: record.ended,
+    report: record.report, session: record.session, log: record.log,
+    ...(record.error ? { error: record.error } : {}),
+  };
+}
+
+type Liveness = "alive" | "dead" | "unknown";
+
+/**
+ * Is `pid` still our runner? A zombie or a pid reused by another program
+ * counts as dead: on Linux the runner's command line carries its run id.
+ */
+export async function runnerLiveness(pid: number, id: string): Promise<Liveness> {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ESRCH") return "dead";
+  }
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    if (state === "Z" || state === "X") return "dead";
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8");
+    return cmdline.split("\0").includes(id) ? "alive" : "dead";
+  } catch {
+    return "unknown";
+  }
+}
+
+async function logTail(root: string, record: RunRecord, lines = 20): Promise<string> {
+  try {
+    const text = await readFile(path.join(root, record.log), "utf8");
+    return text.trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+async function settleAsDead(root: string, record: RunRecord, why: string): Promise<RunRecord> {
+  const tail = await logTail(root, record);
+  const result = emptyResult(
+    `The run did not finish: ${why}. Nothing it may have found was recorded; run the task again.`,
+    [`${why}. Last heartbeat: ${record.heartbeat}.`],
+  );
+  if (tail) result.sections = [{ heading: "Run Log (last lines)", body: "```text\n" + tail.replace(/```/g, "'''") + "\n```" }];
+  return settleRun(root, record.id, { status: "failed", result, reason: why });
+}
+
+/** Settles `record` if its runner is gone; returns the record as it now stands. */
+export async function settleIfDead(root: string, record: RunRecord): Promise<RunRecord> {
+  if (record.status !== "running") return record;
+  const now = Date.now();
+  const staleMs = envMs("BGR_HEARTBEAT_STALE_MS", 90_000);
+  const heartbeatAge = now - Date.parse(record.heartbeat);
+  if (record.pid === null) {
+    // spawn reserves the record a moment before the runner exists.
+    if (heartbeatAge > staleMs) return settleAsDead(root, record, "the runner process never started");
+    return record;
+  }
+  const liveness = await runnerLiveness(record.pid, record.id);
+  if (liveness === "dead") {
+    // Re-read: the runner may have settled in the instant before it exited.
+    const fresh = (await readRunRecord(root, record.id)) ?? record;
+    if (fresh.status !== "running") return fresh;
+    return settleAsDead(root, fresh, `the runner process (pid ${record.pid}) ended without settling the run (killed, out of memory, or the machine restarted)`);
+  }
+  if (liveness === "unknown" && heartbeatAge > staleMs) {
+    return settleAsDead(root, record, `the runner's heartbeat stopped ${Math.round(heartbeatAge / 1000)}s ago (pid ${record.pid} cannot be checked)`);
+  }
+  // Alive but far past its own timeout: its event loop is stuck, so its timer never fired.
+  const overdue = now - Date.parse(record.started) - record.request.timeoutMs;
+  if (liveness === "alive" && overdue > envMs("BGR_OVERDUE_MS", 60_000) && heartbeatAge > staleMs) {
+    killGroup(record.pid, "SIGKILL");
+    return settleAsDead(root, record, `the runner (pid ${record.pid}) stopped responding and ran past its timeout; it was killed`);
+  }
+  return record;
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, signal);
+      return;
+    } catch {
+      // no such group (not detached): try the pid itself
+    }
+  }
+}
+
+export async function getStatus(root: string, id: string): Promise<RunStatusView> {
+  return toStatusView(await settleIfDead(root, await requireRunRecord(root, id)));
+}
+
+export interface ListFilter {
+  session?: string;
+  status?: string;
+}
+
+const STATUSES: RunStatus[] = ["running", "completed", "failed"];
+
+export async function listRuns(root: string, filter: ListFilter = {}): Promise<RunStatusView[]> {
+  if (filter.status !== undefined && !STATUSES.includes(filter.status as RunStatus)) {
+    throw new InputError(`--status ${JSON.stringify(filter.status)}: use one of ${STATUSES.join(", ")}`);
+  }
+  let session: string | undefined;
+  if (filter.session !== undefined) {
+    try {
+      session = toWorkspacePath(root, resolveInside(root, filter.session));
+    } catch (error) {
+      if (error instanceof SandboxError) throw new InputError(`--session: ${error.message}`);
+      throw error;
+    }
+  }
+  let files: string[];
+  try {
+    files = await readdir(path.join(root, RUNS_DIR));
+  } catch {
+    return [];
+  }
+  const views: RunStatusView[] = [];
+  for (const file of files.sort()) {
+    if (!file.endsWith(".json")) continue;
+    const id = file.slice(0, -5);
+    if (!isRunId(id)) continue;
+    let record: RunRecord | undefined;
+    try {
+      record = await readRunRecord(root, id);
+    } catch {
+      continue; // an unreadable record is reported by `bgr status ID`, not by list
+    }
+    if (!record) continue;
+    if (session !== undefined && record.session !== session) continue;
+    record = await settleIfDead(root, record);
+    if (filter.status !== undefined && record.status !== filter.status) continue;
+    views.push(toStatusView(record));
+  }
+  return views.sort((a, b) => a.started.localeCompare(b.started) || a.id.localeCompare(b.id));
+}
+
+export interface WaitResult {
+  status: "completed" | "failed" | "timeout";
+  runs: RunStatusView[];
+}
+
+export async function waitRuns(root: string, ids: string[], opts: { timeoutSec?: number; pollMs?: number } = {}): Promise<WaitResult> {
+  if (ids.length === 0) throw new InputError("wait: give at least one run id (see `bgr list`)");
+  if (opts.timeoutSec !== undefined && (!Number.isFinite(opts.timeoutSec) || opts.timeoutSec < 0)) {
+    throw new InputError(`--timeout ${String(opts.timeoutSec)}: give a number of seconds (0 or more)`);
+  }
+  for (const id of ids) await requireRunRecord(root, validateRunId(id));
+  const deadline = opts.timeoutSec === undefined ? Infinity : Date.now() + opts.timeoutSec * 1000;
+  const pollMs = opts.pollMs ?? envMs("BGR_WAIT_POLL_MS", 250);
+  for (;;) {
+    const runs: RunStatusView[] = [];
+    for (const id of ids) runs.push(await getStatus(root, id));
+    if (runs.every((r) => r.status !== "running")) {
+      return { status: runs.every((r) => r.status === "completed") ? "completed" : "failed", runs };
+    }
+    if (Date.now() >= deadline) return { status: "timeout", runs };
+    await sleep(Math.min(pollMs, Math.max(10, deadline - Date.now())));
+  }
+}
+
+/**
+ * Stops a run: SIGTERM to its process group (the runner settles itself as
+ * cancelled), SIGKILL after the grace period, and if the runner still has not
+ * settled by then, settles it here.
+ */
+export async function cancelRun(root: string, id: string, opts: { graceMs?: number } = {}): Promise<RunStatusView> {
+  let record = await settleIfDead(root, await requireRunRecord(root, id));
+  if (record.status !== "running") return toStatusView(record);
+  const at = new Date().toISOString();
+  record = await updateRunRecord(root, id, (r) => (r.status === "running" ? { ...r, cancelRequested: at } : undefined));
+  if (record.status !== "running") return toStatusView(record);
+  const graceMs = opts.graceMs ?? envMs("BGR_CANCEL_GRACE_MS", 10_000);
+  if (record.pid !== null) killGroup(record.pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await sleep(100);
+    const current = await requireRunRecord(root, id);
+    if (current.status !== "running") return toStatusView(current);
+  }
+  if (record.pid !== null) killGroup(record.pid, "SIGKILL");
+  const reason = `cancelled by \`bgr cancel\` at ${at}; the runner did not stop within ${Math.round(graceMs / 1000)}s and was killed`;
+  const settled = await settleRun(root, id, {
+    status: "failed",
+    result: emptyResult(`The run was cancelled before it finished.`, [reason]),
+    reason,
+  });
+  return toStatusView(settled);
+}
