@@ -33,6 +33,14 @@ interface Step {
   env?: Record<string, string>;
 }
 
+/** The project's tests run as their own suite: a test-runner marker inherited from a parent would redirect their output. */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra, CI: "1", FORCE_COLOR: "0" };
+  delete env.NODE_TEST_CONTEXT;
+  delete env.NODE_V8_COVERAGE;
+  return env;
+}
+
 function display(step: Step): string {
   const env = Object.entries(step.env ?? {}).map(([k, v]) => `${k}=${v}`);
   return [...env, step.file, ...step.args].map((part) => (/[\s"']/.test(part) ? JSON.stringify(part) : part)).join(" ");
@@ -44,7 +52,7 @@ function runStep(step: Step, cwd: string, signal: AbortSignal, log: (m: string) 
     log(`running: ${display(step)}`);
     const child = spawn(step.file, step.args, {
       cwd,
-      env: { ...process.env, ...step.env, CI: "1", FORCE_COLOR: "0" },
+      env: childEnv(step.env),
       stdio: ["ignore", "pipe", "pipe"],
       detached: process.platform !== "win32",
     });
