@@ -168,9 +168,12 @@ async function runEngine(root: string, record: RunRecord, signal: AbortSignal, l
     const listed = request.missing.map((m) => `\`${m}\``).join(", ");
     return emptyResult(`None of the requested files exist, so nothing was analysed.`, [`none of the requested paths exist in the workspace: ${listed}`]);
   }
-  const engine = await loadEngine(record.kind);
+  // BGR_DISABLE_ENGINES=kind,kind rules an engine out (a misbehaving one) without a rebuild.
+  const disabled = (process.env.BGR_DISABLE_ENGINES ?? "").split(",").map((k) => k.trim());
+  const engine = disabled.includes(record.kind) ? undefined : await loadEngine(record.kind);
   if (!engine) {
-    const message = `no engine for kind "${record.kind}" in this build of bgr (kinds: ${TASK_KINDS.join(", ")}); the task was not executed`;
+    const why = disabled.includes(record.kind) ? "it is disabled by BGR_DISABLE_ENGINES" : "this build of bgr has none";
+    const message = `no engine for kind "${record.kind}" (${why}; kinds: ${TASK_KINDS.join(", ")}): the task was not executed`;
     log(message);
     return emptyResult(`The task could not be executed: ${message}.`, [message]);
   }
