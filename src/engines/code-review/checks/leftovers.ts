@@ -148,20 +148,33 @@ function commentedOutCode(file: ReviewFile, comments: SyntaxNode[], out: Finding
   }
   for (const block of blocks) {
     if (block.length === 0) continue;
-    const text = block.map((comment) => stripComment(comment.text)).join("\n");
-    if (!looksLikeCode(file, text)) continue;
-    const first = line(block[0]!);
-    out.push(
-      makeFinding(file, first, {
-        ruleId: "review/commented-out-code",
-        severity: "Low",
-        title: "Commented-out code",
-        message: `The change adds ${block.length > 1 ? `${block.length} lines of ` : ""}code inside a comment.`,
-        recommendation: "Delete it: version control keeps the old code. If it documents an alternative, say so in prose.",
-        endLine: block[block.length - 1]!.endPosition.row + 1,
-      }),
-    );
+    const whole = block.map((comment) => stripComment(comment.text)).join("\n");
+    if (looksLikeCode(file, whole)) {
+      out.push(commentedOutFinding(file, block));
+      continue;
+    }
+    // Code and prose mixed in one block: report the runs of lines that are code on their own.
+    let run: SyntaxNode[] = [];
+    for (const comment of [...block, undefined]) {
+      if (comment && looksLikeCode(file, stripComment(comment.text))) {
+        run.push(comment);
+        continue;
+      }
+      if (run.length > 0) out.push(commentedOutFinding(file, run));
+      run = [];
+    }
   }
+}
+
+function commentedOutFinding(file: ReviewFile, block: SyntaxNode[]): Finding {
+  return makeFinding(file, line(block[0]!), {
+    ruleId: "review/commented-out-code",
+    severity: "Low",
+    title: "Commented-out code",
+    message: `The change adds ${block.length > 1 ? `${block.length} lines of ` : ""}code inside a comment.`,
+    recommendation: "Delete it: version control keeps the old code. If it documents an alternative, say so in prose.",
+    endLine: block[block.length - 1]!.endPosition.row + 1,
+  });
 }
 
 const TODO_MARK = /(?:\/\/|#|\/\*|^\s*\*|<!--|--|;)\s*(?:@?)(TODO|FIXME|XXX|HACK)\b[:\s(]?(.*)$/;
