@@ -70,6 +70,7 @@ describe("coverage totals equal c8's printed numbers", () => {
     ["coverage/coverage-summary.json", ["statements", "branches", "functions", "lines"]],
     ["coverage/lcov.info", ["branches", "functions", "lines"]],
     ["coverage/clover.xml", ["statements", "branches", "functions", "lines"]],
+    ["coverage/cobertura-coverage.xml", ["branches", "functions", "lines"]],
   ] as const) {
     it(`${path.basename(report)}: ${metrics.join(", ")}`, async () => {
       const result = await analyze(root, { reports: [report] });

@@ -4,7 +4,7 @@
 // its lines, which are counted once, at class level.
 import { closeSync, openSync, readSync } from "node:fs";
 import type { Counter, FunctionHit, Metric, RawFileCoverage } from "../model.js";
-import { coveragePyStyle, GENERIC, type PercentStyle } from "../percent.js";
+import { coveragePyStyle, GENERIC, ISTANBUL, type PercentStyle } from "../percent.js";
 import { CoverageParseError, type Reader } from "./common.js";
 import { intAttribute, streamXml } from "./xml.js";
 
@@ -20,6 +20,8 @@ function sniffProducer(file: string): string | undefined {
       return `coverage.py${version ? ` ${version}` : ""}`;
     }
     if (/gcovr/i.test(head)) return "gcovr";
+    // istanbul's cobertura reporter stamps version="0.1"; Cobertura itself writes its release.
+    if (/<coverage[^>]*\bversion="0\.1"/.test(head)) return "istanbul";
     return undefined;
   } finally {
     closeSync(fd);
@@ -29,7 +31,7 @@ function sniffProducer(file: string): string | undefined {
 export const readCobertura: Reader = async (ctx) => {
   const producer = sniffProducer(ctx.path);
   const fromCoveragePy = producer?.startsWith("coverage.py") ?? false;
-  const style: PercentStyle = fromCoveragePy ? coveragePyStyle(ctx.precision ?? 0) : GENERIC;
+  const style: PercentStyle = fromCoveragePy ? coveragePyStyle(ctx.precision ?? 0) : producer === "istanbul" ? ISTANBUL : GENERIC;
   const sourceRoots: string[] = [];
   let sourceText: string | undefined;
   let current: RawFileCoverage | undefined;
