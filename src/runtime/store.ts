@@ -52,7 +52,8 @@ export class WorkspaceWriteError extends Error {
 
 function isWriteDenied(error: unknown): error is NodeJS.ErrnoException {
   const code = (error as NodeJS.ErrnoException)?.code;
-  return code === "EACCES" || code === "EPERM" || code === "EROFS";
+  // EEXIST/ENOTDIR: a file sits where a folder of .agents/ must be.
+  return code === "EACCES" || code === "EPERM" || code === "EROFS" || code === "EEXIST" || code === "ENOTDIR";
 }
 
 export async function ensureDir(root: string, relDir: string): Promise<string> {
