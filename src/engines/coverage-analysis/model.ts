@@ -48,7 +48,10 @@ export interface FileCoverage {
   statements?: HitTable;
   branches?: HitTable;
   functions?: FunctionHit[];
+  /** What the totals count: derived from the tables, or stated by the report. */
   counters: Partial<Record<Metric, Counter>>;
+  /** Only the counts the report stated outright (summary files, coverage.py's own numbers). */
+  stated: Partial<Record<Metric, Counter>>;
   style: PercentStyle;
 }
 
@@ -103,8 +106,8 @@ function mergeFunctions(a: FunctionHit[], b: FunctionHit[]): FunctionHit[] {
  * its line/statement count (coverage.py's num_statements) knows better than a
  * table that may hold executed non-statement lines such as docstrings.
  */
-function deriveCounters(file: FileCoverage, stated: Partial<Record<Metric, Counter>> | undefined): void {
-  const counters: Partial<Record<Metric, Counter>> = { ...stated };
+function deriveCounters(file: FileCoverage): void {
+  const counters: Partial<Record<Metric, Counter>> = { ...file.stated };
   if (!counters.lines) counters.lines = countTable(file.lines);
   if (file.statements) counters.statements = countTable(file.statements);
   if (file.branches) counters.branches = countTable(file.branches);
@@ -123,9 +126,10 @@ export function packFile(raw: RawFileCoverage, file: string): FileCoverage {
     branches: raw.branches && tableFromMap(raw.branches),
     functions: raw.functions && [...raw.functions].sort((x, y) => x.line - y.line || x.name.localeCompare(y.name)),
     counters: {},
+    stated: { ...raw.counters },
     style: raw.style,
   };
-  deriveCounters(packed, raw.counters);
+  deriveCounters(packed);
   return packed;
 }
 
@@ -144,16 +148,16 @@ export function mergeFile(into: FileCoverage, other: FileCoverage): FileCoverage
     branches: mergeOptional(into.branches, other.branches),
     functions: into.functions && other.functions ? mergeFunctions(into.functions, other.functions) : (into.functions ?? other.functions),
     counters: {},
+    stated: {},
     style: sameStyle(into.style, other.style) ? into.style : GENERIC,
   };
-  const stated: Partial<Record<Metric, Counter>> = {};
   for (const metric of METRICS) {
-    const a = into.counters[metric];
-    const b = other.counters[metric];
-    // Summary-only data cannot be merged item by item; the larger total is the better guess.
-    if (a || b) stated[metric] = !a ? b! : !b ? a : a.total >= b.total ? a : b;
+    const a = into.stated[metric];
+    const b = other.stated[metric];
+    // Stated counts cannot be merged item by item; the larger total is the better guess.
+    if (a || b) merged.stated[metric] = !a ? b! : !b ? a : a.total >= b.total ? a : b;
   }
-  deriveCounters(merged, stated);
+  deriveCounters(merged);
   return merged;
 }
 
