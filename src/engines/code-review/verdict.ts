@@ -44,7 +44,13 @@ export function decideVerdict(findings: Finding[]): { verdict: Verdict; reasons:
 
 /** One line per rule, most severe first: what to do and where. */
 export function prioritizedRecommendations(findings: Finding[], limit = 15): string[] {
-  const groups = [...byRule(findings).values()].sort(
+  // One line per distinct advice: findings of one rule can need different fixes.
+  const byAdvice = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const key = `${finding.ruleId}\0${finding.recommendation}`;
+    byAdvice.set(key, [...(byAdvice.get(key) ?? []), finding]);
+  }
+  const groups = [...byAdvice.values()].sort(
     (a, b) => severityRank(b[0]!.severity) - severityRank(a[0]!.severity) || b.length - a.length,
   );
   return groups.slice(0, limit).map((group) => {

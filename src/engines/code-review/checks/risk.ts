@@ -195,7 +195,7 @@ function secretFindings(file: ReviewFile, out: Finding[]): void {
         ruleId: "review/secret",
         severity: secret.severity,
         title: `Possible ${secret.name} committed`,
-        message: `Line ${at} adds what looks like a ${secret.name}; anything pushed to a shared repository must be treated as leaked.`,
+        message: `Line ${at} adds what looks like a secret (${secret.name}); anything pushed to a shared repository must be treated as leaked.`,
         recommendation: "Remove it from the change, rotate the credential now, and load it from the environment or a secret manager instead.",
         cwe: 798,
       });
