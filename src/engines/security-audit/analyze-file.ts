@@ -1,0 +1,61 @@
+// One file, start to finish: parse, lower, interpret, turn raw hits into
+// findings, drop suppressed ones. Pure and synchronous so that it runs the
+// same in the main thread and in a worker.
+import { lowerSource, ruleLanguage, type Language } from "../../lang/index.js";
+import type { Finding } from "../../protocol/finding.js";
+import type { EngineError } from "../types.js";
+import { displayPath, Interpreter, type RawFinding } from "./interpreter.js";
+import type { RuleSet, RuleSpec } from "./rules.js";
+import { isSuppressed } from "./suppress.js";
+
+export interface FileAnalysis {
+  findings: Finding[];
+  errors: EngineError[];
+}
+
+export function analyzeSource(file: string, text: string, language: Language, ruleSet: RuleSet, disabled: ReadonlySet<string>): FileAnalysis {
+  const errors: EngineError[] = [];
+  const { module, problems } = lowerSource(language, text);
+  if (problems.length) {
+    const first = problems[0]!;
+    errors.push({ file, line: first.line, message: `parse error: ${first.message} (${problems.length > 1 ? `${problems.length}+ places; ` : ""}the rest of the file was still analysed)` });
+  }
+  const lang = ruleLanguage(language);
+  const rules = ruleSet.rules.filter((r) => r.languages.includes(lang) && !disabled.has(r.id) && !disabled.has(`CWE-${r.cwe}`));
+  const raw = new Interpreter(module, file, rules, ruleSet.taint[lang]).run();
+  const lines = text.split(/\r?\n/);
+  const findings = raw
+    .map((r) => toFinding(r, file, lines))
+    .filter((f) => !isSuppressed(lines, f.line, f.ruleId, f.cwe));
+  return { findings, errors };
+}
+
+function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {
+  const { rule, loc, taint } = raw;
+  const snippetLines = lines.slice(loc.line - 1, Math.min(loc.endLine, loc.line + 2));
+  const finding: Finding = {
+    ruleId: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    file,
+    line: loc.line,
+    endLine: loc.endLine,
+    column: loc.column,
+    endColumn: loc.endColumn,
+    message: rule.message,
+    recommendation: rule.remediation,
+    confidence: rule.confidence,
+    cwe: rule.cwe,
+    owasp: rule.owasp,
+    snippet: snippetLines.map((l) => l.trim()).join("\n").slice(0, 400),
+  };
+  if (taint) {
+    const sink = raw.sinkPath ? displayPath(raw.sinkPath) : "the sink";
+    finding.trace = [...taint.steps, { file, line: loc.line, note: `sink: ${sink}` }];
+    const source = taint.steps[0]?.note.replace(/^source: /, "") ?? "request data";
+    finding.message = `${rule.message} Data from ${source} (line ${taint.steps[0]?.line ?? loc.line}) reaches ${sink}.`;
+  }
+  return finding;
+}
+
+export type { RuleSpec };

@@ -1,0 +1,175 @@
+// What a call does to data: local functions and classes run with the
+// caller's values, sanitizers clear taint, mutators store into their
+// receiver, containers answer element reads, callbacks see their receiver's
+// elements, and anything else passes its inputs' taint on.
+import type { Expr, FunctionIR } from "../../lang/ir.js";
+import type { Frame, Interpreter } from "./interpreter.js";
+import type { SiteArg } from "./matching.js";
+import { anyPathMatches } from "./rules.js";
+import {
+  anyElement, CLEAN, clearTaint, constOf, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
+} from "./values.js";
+
+type CallExpr = Extract<Expr, { k: "call" }>;
+
+const ROUTE_PARAMS = ["$request", "$response"];
+
+export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
+  let receiver: Value | undefined;
+  let callee: Value;
+  if (e.callee.k === "attr") {
+    receiver = it.eval(e.callee.object, frame);
+    callee = it.memberOf(receiver, e.callee.name, e.callee.loc, frame);
+  } else callee = it.eval(e.callee, frame);
+  const path = callee.path ?? callee.fn?.name;
+  const args: SiteArg[] = e.args.map((a) => {
+    const inner = a.name ? { ...frame, contextNames: [a.name, ...frame.contextNames] } : frame;
+    const value = it.eval(a.value, inner);
+    if (a.name && value.c) it.offer({ kind: "assign", name: a.name, value, loc: a.value.loc }, inner);
+    return { value, name: a.name, spread: a.spread };
+  });
+  if (!frame.state) return CLEAN;
+  it.offer({ kind: "call", path, receiver, args, loc: e.loc }, frame);
+  const cfg = it.config;
+
+  if (anyPathMatches(cfg.noreturn, path)) {
+    frame.state = null;
+    return CLEAN;
+  }
+  markCallbacks(it, path, args);
+
+  // Local classes and functions run with these arguments.
+  if (callee.cls) {
+    const cls = callee.cls;
+    let obj: Value = { inst: cls, path: `${cls.name}()`, fields: new Map() };
+    const ctor = cls.methods.get(it.module.language === "python" ? "__init__" : "constructor");
+    if (ctor) obj = it.invoke(ctor, undefined, args, frame, obj).self ?? obj;
+    return obj;
+  }
+  if (callee.fn) return it.invoke(callee.fn, callee.scope, args, frame).ret;
+  if (receiver?.inst && e.callee.k === "attr") {
+    const method = receiver.inst.methods.get(e.callee.name);
+    if (method) {
+      const { ret, self } = it.invoke(method, undefined, args, frame, receiver);
+      if (self) it.updateLvalue(e.callee.object, frame, () => self);
+      return ret;
+    }
+  }
+
+  const inputs = inputTaint(receiver, callee, args);
+  const sanitizer = cfg.sanitizers.find((s) => anyPathMatches(s.call, path));
+  if (sanitizer) {
+    const t = clearTaint(inputs, sanitizer.clears);
+    return t ? { t, path: `${path}()`, origin: originOf(e) } : { path: `${path}()` };
+  }
+  if (e.callee.k === "attr" && receiver) {
+    const handled = containerCall(it, e, receiver, args, frame);
+    if (handled) return handled;
+  }
+  const callbackResult = runCallbacks(it, receiver, args, frame);
+  const out: Value = { path: `${path ?? "?"}()` };
+  const t = joinTaint(inputs, callbackResult);
+  if (t) out.t = t;
+  // Markup survives string methods ("<p>{}</p>".format(x)); template engines' results are their own sinks.
+  if (receiver?.html) out.html = true;
+  // Constant keyword arguments stay readable: XMLParser(resolve_entities=True).resolve_entities.
+  for (const a of args) if (a.name && a.value.c) out.fields = new Map([...(out.fields ?? []), [a.name, a.value]]);
+  const origin = originOf(e);
+  if (origin) out.origin = origin;
+  return it.withSource(out, e.loc);
+}
+
+function inputTaint(receiver: Value | undefined, callee: Value, args: SiteArg[]): Taint | undefined {
+  let t = joinTaint(callee.t, receiver ? deepTaint(receiver) : undefined);
+  for (const a of args) t = joinTaint(t, deepTaint(a.value));
+  return t;
+}
+
+function originOf(e: CallExpr): string | undefined {
+  const first = e.args[0]?.value;
+  if (first?.k === "name") return first.name;
+  if (e.callee.k === "attr" && e.callee.object.k === "name") return e.callee.object.name;
+  return undefined;
+}
+
+/** Handlers registered with a router or a message listener get framework parameters. */
+function markCallbacks(it: Interpreter, path: string | undefined, args: SiteArg[]): void {
+  const fns = args.map((a) => a.value.fn).filter((f): f is FunctionIR => f !== undefined);
+  if (fns.length === 0 || path === undefined) return;
+  if (it.module.language !== "python" && anyPathMatches(it.config.routes, path)) {
+    for (const fn of fns) {
+      it.routeFns.add(fn);
+      it.paramPaths.set(fn, ROUTE_PARAMS);
+    }
+  } else if (/(^|\.)addEventListener$/.test(path) && constOf(args[0]?.value) === "message") {
+    for (const fn of fns) it.paramPaths.set(fn, ["$message_event"]);
+  }
+}
+
+/** Callbacks of unknown functions (`items.forEach(cb)`, `p.then(cb)`) receive the receiver's elements. */
+function runCallbacks(it: Interpreter, receiver: Value | undefined, args: SiteArg[], frame: Frame): Taint | undefined {
+  let t: Taint | undefined;
+  for (const a of args) {
+    const fn = a.value.fn;
+    if (!fn || it.paramPaths.has(fn)) continue;
+    const element = receiver ? anyElement(receiver) : CLEAN;
+    const { ret } = it.invoke(fn, a.value.scope, fn.params.map(() => ({ value: element })), frame);
+    t = joinTaint(t, deepTaint(ret));
+  }
+  return t;
+}
+
+const APPEND = new Set(["append", "push", "add", "unshift", "appendleft"]);
+const EXTEND = new Set(["extend", "update", "concat_into", "setdefault", "insert", "splice", "set"]);
+
+/** Element-aware semantics for the container methods every program uses. */
+function containerCall(it: Interpreter, e: CallExpr, receiver: Value, args: SiteArg[], frame: Frame): Value | undefined {
+  const name = (e.callee as Extract<Expr, { k: "attr" }>).name;
+  const target = (e.callee as Extract<Expr, { k: "attr" }>).object;
+  const lvalue = target.k === "name" || target.k === "attr" || target.k === "index";
+  const known = receiver.fields !== undefined && !receiver.t && !receiver.path?.includes("$");
+  if (APPEND.has(name) && lvalue && args.length >= 1 && (receiver.fields || receiver.rest || !receiver.t)) {
+    const arg = args[args.length - 1]!.value;
+    it.updateLvalue(target, frame, (o) =>
+      o.len !== undefined && name !== "unshift" && name !== "appendleft" && name !== "add" ? withField(o, String(o.len), arg) : withRest(o, arg),
+    );
+    return CLEAN;
+  }
+  if (EXTEND.has(name) && lvalue && args.length >= 1 && (receiver.fields || !receiver.t)) {
+    it.updateLvalue(target, frame, (o) => {
+      let out = o;
+      const last = args[args.length - 1]!.value;
+      if (name === "update" && last.fields && !last.rest && !last.t) for (const [k, f] of last.fields) out = withField(out, k, f);
+      else if (name === "set" && args.length === 2 && args[0]!.value.c) out = withField(out, String(args[0]!.value.c.v), last);
+      else for (const a of args) if (deepTaint(a.value)) out = withRest(out, { t: deepTaint(a.value) });
+      return out;
+    });
+    return name === "setdefault" ? joinValues(member(receiver, String(constOf(args[0]?.value) ?? "")), args[1]?.value) : CLEAN;
+  }
+  if ((name === "pop" || name === "shift") && known && receiver.len !== undefined && lvalue) {
+    const idxConst = constOf(args[0]?.value);
+    const idx = name === "shift" ? 0 : idxConst === undefined ? receiver.len - 1 : typeof idxConst === "number" ? (idxConst < 0 ? receiver.len + idxConst : idxConst) : -1;
+    if (idx < 0 || idx >= receiver.len) return undefined;
+    const elements = Array.from({ length: receiver.len }, (_, i) => receiver.fields!.get(String(i)) ?? CLEAN);
+    const [removed] = elements.splice(idx, 1);
+    it.updateLvalue(target, frame, () => listValue(elements));
+    return removed ?? CLEAN;
+  }
+  if ((name === "get" || name === "getlist") && known && args.length >= 1) {
+    const key = constOf(args[0]!.value);
+    const fallback = args[1]?.value;
+    if (key !== undefined && key !== null) {
+      const field = receiver.fields!.get(String(key));
+      if (field) return field;
+      return receiver.rest ? joinValues(receiver.rest, fallback) : fallback ?? CLEAN;
+    }
+    return joinValues(anyElement(receiver), fallback);
+  }
+  return undefined;
+}
+
+export function withFieldsOf(v: Value, extra: Value): Value {
+  let out = v;
+  for (const [k, f] of extra.fields ?? []) out = withField(out, k, f);
+  return extra.rest || extra.t ? withRest(out, { t: joinTaint(extra.t, extra.rest?.t) }) : out;
+}

@@ -1,0 +1,190 @@
+// Rule matchers and conditions evaluated against the abstract values the
+// interpreter computed at a call, an assignment, a literal or a return.
+import type { ConstValue, Loc } from "../../lang/ir.js";
+import { anyPathMatches, type Condition, type Matcher, type Selector } from "./rules.js";
+import { constOf, deepTaint, joinTaint, member, taintFor, type Taint, type Value } from "./values.js";
+
+export interface SiteArg {
+  value: Value;
+  name?: string;
+  spread?: boolean;
+}
+
+export type Site =
+  | { kind: "call"; path?: string; receiver?: Value; args: SiteArg[]; loc: Loc }
+  | { kind: "assign"; path?: string; name?: string; value: Value; loc: Loc }
+  | { kind: "dict"; value: Value; loc: Loc }
+  | { kind: "return"; value: Value; route: boolean; loc: Loc }
+  | { kind: "string"; value: Value; loc: Loc };
+
+export interface MatchContext {
+  file: string;
+  /** Names describing where the site is: assigned variable, keyword, dict key, enclosing functions. */
+  contextNames: string[];
+}
+
+type Selected = { state: "missing" } | { state: "unknown" } | { state: "value"; value: Value };
+
+const MISSING: Selected = { state: "missing" };
+const UNKNOWN: Selected = { state: "unknown" };
+
+function positional(site: Extract<Site, { kind: "call" }>, index: number): Selected {
+  let i = 0;
+  for (const a of site.args) {
+    if (a.name !== undefined) continue;
+    if (a.spread) return UNKNOWN;
+    if (i === index) return { state: "value", value: a.value };
+    i++;
+  }
+  return MISSING;
+}
+
+function keyword(site: Extract<Site, { kind: "call" }>, name: string): Selected {
+  const hit = site.args.find((a) => a.name === name);
+  if (hit) return { state: "value", value: hit.value };
+  // `f(**opts)` may carry any keyword.
+  return site.args.some((a) => a.spread) ? UNKNOWN : MISSING;
+}
+
+function knownShape(v: Value): boolean {
+  return v.fields !== undefined && !v.rest && !v.t && v.path === undefined;
+}
+
+function selectProp(base: Selected, prop: string | undefined, deep: boolean | undefined): Selected {
+  if (!prop || base.state !== "value") return base;
+  if (deep) return findDeep(base.value, prop, 0);
+  let cur: Selected = base;
+  for (const key of prop.split(".")) {
+    if (cur.state !== "value") return cur;
+    const v: Value = cur.value;
+    const field = v.fields?.get(key);
+    if (field) cur = { state: "value", value: field };
+    else if (knownShape(v) || v.c) cur = MISSING;
+    else cur = v.fields || v.rest || v.t ? UNKNOWN : { state: "value", value: member(v, key) };
+  }
+  return cur;
+}
+
+function findDeep(v: Value, prop: string, depth: number): Selected {
+  const own = v.fields?.get(prop);
+  if (own) return { state: "value", value: own };
+  if (depth > 4 || !v.fields) return knownShape(v) ? MISSING : UNKNOWN;
+  let sawUnknown = !knownShape(v);
+  for (const f of v.fields.values()) {
+    const hit = findDeep(f, prop, depth + 1);
+    if (hit.state === "value") return hit;
+    if (hit.state === "unknown") sawUnknown = true;
+  }
+  return sawUnknown ? UNKNOWN : MISSING;
+}
+
+export function select(site: Site, sel: Selector): Selected {
+  let base: Selected;
+  if (sel.receiver) base = site.kind === "call" && site.receiver ? { state: "value", value: site.receiver } : MISSING;
+  else if (sel.arg !== undefined && site.kind === "call") {
+    const a = sel.arg;
+    if (typeof a === "number") base = positional(site, a);
+    else if (typeof a === "string") base = keyword(site, a);
+    else {
+      const byName = keyword(site, a[1]);
+      base = byName.state === "value" ? byName : positional(site, a[0]);
+      if (base.state === "missing" && byName.state === "unknown") base = UNKNOWN;
+    }
+  } else if (site.kind === "call") base = sel.arg === undefined && sel.prop ? positional(site, 0) : MISSING;
+  else base = { state: "value", value: site.value };
+  return selectProp(base, sel.prop, sel.deep);
+}
+
+function sameConst(a: ConstValue, b: ConstValue): boolean {
+  if (typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase();
+  return a === b;
+}
+
+function elementsOf(v: Value): Value[] {
+  return v.fields ? [...v.fields.values()] : [];
+}
+
+export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): boolean {
+  if (cond.any && !cond.any.some((c) => checkCondition(site, c, ctx))) return false;
+  if (cond.all && !cond.all.every((c) => checkCondition(site, c, ctx))) return false;
+  if (cond.not && checkCondition(site, cond.not, ctx)) return false;
+  const hasTest = ["missing", "present", "is", "is-not", "path", "not-path", "matches", "not-matches", "contains", "lt", "tainted", "dynamic"]
+    .some((k) => (cond as Record<string, unknown>)[k] !== undefined);
+  if (!hasTest) return true;
+  const sel = select(site, cond);
+  const value = sel.state === "value" ? sel.value : undefined;
+  const c = constOf(value);
+  if (cond.missing !== undefined && (sel.state === "missing") !== cond.missing) return false;
+  if (cond.present !== undefined && (sel.state === "value") !== cond.present) return false;
+  if (cond.is && !(value?.c && cond.is.some((x) => sameConst(x, c!)))) return false;
+  if (cond["is-not"]) {
+    if (sel.state === "unknown") return false;
+    if (value && (!value.c || cond["is-not"].some((x) => sameConst(x, c!)))) return false;
+  }
+  if (cond.path && !(value && anyPathMatches(cond.path, value.path))) return false;
+  if (cond["not-path"]) {
+    if (sel.state === "unknown") return false;
+    if (value && !value.c && (value.path === undefined || anyPathMatches(cond["not-path"], value.path))) return false;
+  }
+  if (cond.matches !== undefined && !(typeof c === "string" && new RegExp(cond.matches, "i").test(c))) return false;
+  if (cond["not-matches"] !== undefined && typeof c === "string" && new RegExp(cond["not-matches"], "i").test(c)) return false;
+  if (cond.contains) {
+    const items = value ? (value.c ? [value] : elementsOf(value)) : [];
+    if (!items.some((i) => i.c && cond.contains!.some((x) => sameConst(x, i.c!.v)))) return false;
+  }
+  if (cond.lt !== undefined && !(typeof c === "number" && c < cond.lt)) return false;
+  if (cond.tainted !== undefined && (deepTaint(value) !== undefined) !== cond.tainted) return false;
+  if (cond.dynamic !== undefined && (value !== undefined && !value.c) !== cond.dynamic) return false;
+  return true;
+}
+
+function siteMatchesKind(m: Matcher, site: Site): boolean {
+  if (m.call) return site.kind === "call" && anyPathMatches(m.call, site.path);
+  if (m.assign || m.name) {
+    if (site.kind !== "assign") return false;
+    if (m.assign && !anyPathMatches(m.assign, site.path)) return false;
+    if (m.name && !(site.name !== undefined && new RegExp(m.name, "i").test(site.name))) return false;
+    return true;
+  }
+  if (m.dict) return site.kind === "dict";
+  if (m["route-return"]) return site.kind === "return" && site.route;
+  if (m.string) return site.kind === "string";
+  return false;
+}
+
+export function matches(m: Matcher, site: Site, ctx: MatchContext): boolean {
+  if (!siteMatchesKind(m, site)) return false;
+  if (m.file && !new RegExp(m.file, "i").test(ctx.file)) return false;
+  if (m.context && !ctx.contextNames.some((n) => contextWords(n, m.context!))) return false;
+  if (m["not-context"] && ctx.contextNames.some((n) => contextWords(n, m["not-context"]!))) return false;
+  return m.where.every((c) => checkCondition(site, c, ctx));
+}
+
+/** Context regexes apply to the words of a name: resetToken / reset_token ⇒ "reset token". */
+function contextWords(name: string, pattern: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_\-.$]+/g, " ").toLowerCase().trim();
+  return new RegExp(pattern, "i").test(words);
+}
+
+/** The attacker data that reaches a sink's sensitive arguments, if any. */
+export function sinkTaint(m: Matcher, site: Site, sinkClass: string): Taint | undefined {
+  const selectors: Selector[] = (m.args ?? [site.kind === "call" ? 0 : { value: true }]).map((s) =>
+    typeof s === "number" || typeof s === "string" || Array.isArray(s) ? { arg: s } : s,
+  );
+  let found: Taint | undefined;
+  for (const sel of selectors) {
+    const picked = sel.arg === "*" && site.kind === "call" ? site.args.map((a) => a.value) : [];
+    if (picked.length === 0) {
+      const s = select(site, sel);
+      if (s.state !== "value") continue;
+      picked.push(s.value);
+    }
+    for (let v of picked) {
+      if (m.element !== undefined && v.fields && v.len !== undefined) v = v.fields.get(String(m.element)) ?? v;
+      if (m.html && !v.html) continue;
+      const t = m.shallow ? v.t : deepTaint(v);
+      found = joinTaint(found, taintFor(t, sinkClass));
+    }
+  }
+  return found;
+}

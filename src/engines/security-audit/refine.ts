@@ -1,0 +1,90 @@
+// Conditions narrow what a branch may assume: after `if x not in ALLOWED:
+// abort()` x is one of a fixed set; inside `if name == "x"` name is a
+// constant; after `if not p.startswith(root)` a normalized path stays inside
+// its root. Guards beyond the built-in operators are data (taint config).
+import type { Expr } from "../../lang/ir.js";
+import type { Frame, Interpreter, State } from "./interpreter.js";
+import { anyPathMatches } from "./rules.js";
+import { clearTaint, constOf, deepTaint, mkConst, type Value } from "./values.js";
+
+export function refine(it: Interpreter, state: State, test: Expr, branch: boolean, frame: Frame): State {
+  const here: Frame = { ...frame, state };
+  switch (test.k) {
+    case "unary":
+      return test.op === "not" ? refine(it, state, test.operand, !branch, frame) : state;
+    case "logical":
+      if (test.op === "and" && branch) return refine(it, refine(it, state, test.left, true, frame), test.right, true, frame);
+      if (test.op === "or" && !branch) return refine(it, refine(it, state, test.left, false, frame), test.right, false, frame);
+      return state;
+    case "binary": {
+      const { op, left, right } = test;
+      if (op === "in" || op === "not in") {
+        if ((op === "in") !== branch) return state;
+        const collection = it.eval(right, here);
+        if (deepTaint(collection) || (!collection.fields && !collection.c)) return state;
+        clean(it, here, left, ["all"]);
+        return here.state ?? state;
+      }
+      const equal = op === "==" || op === "===" || op === "is";
+      const unequal = op === "!=" || op === "!==" || op === "is not";
+      if ((equal && branch) || (unequal && !branch)) {
+        const r = it.eval(right, here);
+        const l = it.eval(left, here);
+        if (r.c && !l.c) setConst(it, here, left, r);
+        else if (l.c && !r.c) setConst(it, here, right, l);
+      }
+      return here.state ?? state;
+    }
+    case "call": {
+      if (!branch) return state;
+      const callee = test.callee;
+      const receiverExpr = callee.k === "attr" ? callee.object : undefined;
+      const path = it.evalQuiet(callee, here).path;
+      for (const guard of it.config.guards) {
+        if (!anyPathMatches(guard.call, path)) continue;
+        const checked = guard.checks === "receiver" ? receiverExpr : test.args.filter((a) => !a.name)[guard.checks]?.value;
+        if (!checked) continue;
+        // An allow-list lookup only proves something when the list itself is not attacker data.
+        if (guard.checks !== "receiver" && receiverExpr && deepTaint(it.eval(receiverExpr, here))) continue;
+        if (guard.requires) {
+          const t = deepTaint(it.eval(checked, here));
+          if (t && !t.cleared.includes(guard.requires)) continue;
+        }
+        clean(it, here, checked, guard.clears);
+      }
+      return here.state ?? state;
+    }
+    default:
+      return state;
+  }
+}
+
+function stripped(v: Value, classes: readonly string[], depth = 0): Value {
+  const out: Value = { ...v, t: clearTaint(v.t, classes) };
+  if (!out.t) delete out.t;
+  if (depth < 4 && v.fields) out.fields = new Map([...v.fields].map(([k, f]) => [k, stripped(f, classes, depth + 1)]));
+  if (depth < 4 && v.rest) out.rest = stripped(v.rest, classes, depth + 1);
+  return out;
+}
+
+function baseName(e: Expr): string | undefined {
+  if (e.k === "name") return e.name;
+  if (e.k === "attr" || e.k === "index") return baseName(e.object);
+  if (e.k === "call" && e.callee.k === "attr") return baseName(e.callee.object);
+  return undefined;
+}
+
+function clean(it: Interpreter, frame: Frame, e: Expr, classes: readonly string[]): void {
+  const lvalue = e.k === "call" && e.callee.k === "attr" ? e.callee.object : e;
+  if (lvalue.k === "name" || lvalue.k === "attr" || lvalue.k === "index") it.updateLvalue(lvalue, frame, (v) => stripped(v, classes));
+  // `parsed = urlparse(target)`: validating what was parsed out of a value validates the value.
+  const base = baseName(e);
+  const origin = base ? frame.state?.get(base)?.origin : undefined;
+  if (origin && origin !== base) it.updateLvalue({ k: "name", name: origin, loc: e.loc }, frame, (v) => stripped(v, classes));
+}
+
+function setConst(it: Interpreter, frame: Frame, e: Expr, constant: Value): void {
+  if (e.k !== "name" && e.k !== "attr" && e.k !== "index") return;
+  const c = constOf(constant);
+  it.updateLvalue(e, frame, () => mkConst(c ?? null));
+}

@@ -1,0 +1,247 @@
+// Rule files are data (rules/security/<language>/*.yaml). This module
+// validates them with zod and compiles path patterns once, so the
+// interpreter only ever sees checked, ready-to-match rules.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+const constValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** Which argument (position, keyword name, or both) and optionally which property inside it. */
+const selector = z.object({
+  arg: z.union([z.number(), z.string(), z.tuple([z.number(), z.string()])]).optional(),
+  /** Dotted property path inside the selected value ("options.verify_signature"). */
+  prop: z.string().optional(),
+  /** Find `prop` at any depth of nested dicts. */
+  deep: z.boolean().optional(),
+  /** Select the receiver of a method call. */
+  receiver: z.boolean().optional(),
+  /** Select the assigned value (assign matchers). */
+  value: z.boolean().optional(),
+});
+
+export type Selector = z.infer<typeof selector>;
+
+const baseCondition = selector.extend({
+  missing: z.boolean().optional(),
+  present: z.boolean().optional(),
+  is: z.array(constValue).optional(),
+  "is-not": z.array(constValue).optional(),
+  path: z.array(z.string()).optional(),
+  "not-path": z.array(z.string()).optional(),
+  matches: z.string().optional(),
+  "not-matches": z.string().optional(),
+  contains: z.array(constValue).optional(),
+  lt: z.number().optional(),
+  tainted: z.boolean().optional(),
+  /** The value is not a compile-time constant. */
+  dynamic: z.boolean().optional(),
+});
+
+export type Condition = z.infer<typeof baseCondition> & { any?: Condition[]; all?: Condition[]; not?: Condition };
+const condition: z.ZodType<Condition> = z.lazy(() =>
+  baseCondition.extend({
+    any: z.array(condition).optional(),
+    all: z.array(condition).optional(),
+    not: condition.optional(),
+  }),
+) as z.ZodType<Condition>;
+
+const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+const matcher = z
+  .object({
+    /** Callee paths ("os.system", "*.execute"). */
+    call: stringList.optional(),
+    /** Assignment target paths ("*.innerHTML", "flask.session[]") or, with `name`, a regex on the target name. */
+    assign: stringList.optional(),
+    name: z.string().optional(),
+    /** Any dict / object literal. */
+    dict: z.boolean().optional(),
+    /** Values returned from route handlers (framework views). */
+    "route-return": z.boolean().optional(),
+    /** Any string literal (secret formats). */
+    string: z.boolean().optional(),
+    where: z.array(condition).default([]),
+    /** Regex on the nearest context name: assigned variable, keyword, dict key or enclosing function. */
+    context: z.string().optional(),
+    "not-context": z.string().optional(),
+    /** File path regex the match is limited to. */
+    file: z.string().optional(),
+    /** Taint sinks: which arguments must not be tainted (default: the first). */
+    args: z.array(z.union([selector, z.number(), z.string(), z.tuple([z.number(), z.string()])])).optional(),
+    /** Only the value's own taint counts (not its elements): a dict literal of tainted strings is fine. */
+    shallow: z.boolean().optional(),
+    /** For list arguments, only this element counts (the program of an argv list). */
+    element: z.number().optional(),
+    /** The tainted value must contain HTML markup built around it. */
+    html: z.boolean().optional(),
+  })
+  .refine((m) => m.call || m.assign || m.name || m.dict || m["route-return"] || m.string, {
+    message: "a matcher needs one of call, assign, name, dict, route-return, string",
+  });
+
+export type Matcher = z.infer<typeof matcher>;
+
+const example = z.object({ code: z.string(), file: z.string().optional() }).or(z.string().transform((code) => ({ code, file: undefined })));
+
+const ruleSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "rule ids are lower-case words joined by . or -"),
+  title: z.string(),
+  languages: z.array(z.enum(["python", "javascript"])).min(1),
+  cwe: z.number().int().positive(),
+  owasp: z.string().regex(/^A\d\d:2021$/, 'OWASP ids look like "A03:2021"'),
+  severity: z.enum(["High", "Medium", "Low", "Info"]),
+  confidence: z.enum(["High", "Medium", "Low"]),
+  message: z.string(),
+  remediation: z.string(),
+  mode: z.enum(["pattern", "taint"]),
+  /** Pattern mode: any matcher matching reports. */
+  patterns: z.array(matcher).optional(),
+  /** Taint mode: the sink class sanitizers name ("sql", "xss"…). */
+  class: z.string().optional(),
+  sinks: z.array(matcher).optional(),
+  examples: z.object({ positive: z.array(example).min(1), negative: z.array(example).min(1) }),
+});
+
+export type RuleSpec = z.infer<typeof ruleSchema>;
+
+const sourceSpec = z.object({ path: stringList, label: z.string(), call: z.boolean().optional() });
+const sanitizerSpec = z.object({
+  call: stringList,
+  /** Sink classes made safe; "all" for everything. */
+  clears: stringList,
+  /** Which argument is the value being cleaned; default: the result is clean whatever the arguments. */
+  adds: z.string().optional(),
+});
+const guardSpec = z.object({
+  call: stringList,
+  /** Which operand is validated: the receiver or an argument position. */
+  checks: z.union([z.literal("receiver"), z.number()]),
+  clears: stringList,
+  /** Only values that went through a normalizer (marker class) are cleared. */
+  requires: z.string().optional(),
+});
+
+const taintConfigSchema = z.object({
+  language: z.enum(["python", "javascript"]),
+  sources: z.array(sourceSpec),
+  sanitizers: z.array(sanitizerSpec).default([]),
+  guards: z.array(guardSpec).default([]),
+  /** Calls that never return (abort, exit): the path after them is dead. */
+  noreturn: z.array(z.string()).default([]),
+  /** Calls whose result carries no taint whatever goes in (len, isinstance…). */
+  clean: z.array(z.string()).default([]),
+  /** Decorator / registration callee paths that make a function a route handler. */
+  routes: z.array(z.string()).default([]),
+  /** Parameter names that hold the framework request / response objects. */
+  "request-params": z.array(z.string()).default([]),
+  "response-params": z.array(z.string()).default([]),
+  /** Methods that store their arguments into the receiver (list.append, arr.push). */
+  mutators: z.array(z.string()).default([]),
+});
+
+export type TaintConfig = z.infer<typeof taintConfigSchema>;
+
+export interface RuleSet {
+  rules: RuleSpec[];
+  taint: Record<"python" | "javascript", TaintConfig>;
+  /** Stable hash of every rule file: part of the cache key. */
+  hash: string;
+}
+
+export class RuleError extends Error {
+  constructor(file: string, detail: string) {
+    super(`rule file ${file}: ${detail}`);
+    this.name = "RuleError";
+  }
+}
+
+/** The packaged rules folder: <package>/rules/security, found from dist/src/engines/security-audit or src/…. */
+export function defaultRulesDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = path.join(dir, "rules", "security");
+    if (existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error("bgr rules folder rules/security not found next to the package; reinstall bgr");
+}
+
+function formatZodError(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+}
+
+export function loadRuleSet(dir = defaultRulesDir()): RuleSet {
+  const rules: RuleSpec[] = [];
+  const taint: Partial<Record<"python" | "javascript", TaintConfig>> = {};
+  const hash = createHash("sha256");
+  const files = readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+  const seen = new Set<string>();
+  for (const rel of files) {
+    const file = path.join(dir, rel);
+    const text = readFileSync(file, "utf8");
+    hash.update(rel).update("\0").update(text);
+    let data: unknown;
+    try {
+      data = parseYaml(text);
+    } catch (error) {
+      throw new RuleError(rel, `invalid YAML: ${(error as Error).message.split("\n")[0]}`);
+    }
+    if (data && typeof data === "object" && "sources" in data) {
+      const parsed = taintConfigSchema.safeParse(data);
+      if (!parsed.success) throw new RuleError(rel, formatZodError(parsed.error));
+      taint[parsed.data.language] = parsed.data;
+      continue;
+    }
+    const parsed = ruleSchema.safeParse(data);
+    if (!parsed.success) throw new RuleError(rel, formatZodError(parsed.error));
+    const rule = parsed.data;
+    if (seen.has(rule.id)) throw new RuleError(rel, `duplicate rule id ${rule.id}`);
+    seen.add(rule.id);
+    if (rule.mode === "taint" && (!rule.sinks?.length || !rule.class)) throw new RuleError(rel, "taint rules need `class` and `sinks`");
+    if (rule.mode === "pattern" && !rule.patterns?.length) throw new RuleError(rel, "pattern rules need `patterns`");
+    rules.push(rule);
+  }
+  for (const lang of ["python", "javascript"] as const) {
+    if (!taint[lang]) throw new RuleError(dir, `no taint configuration (sources) for ${lang}`);
+  }
+  return { rules, taint: taint as Record<"python" | "javascript", TaintConfig>, hash: hash.digest("hex").slice(0, 16) };
+}
+
+const patternCache = new Map<string, RegExp>();
+
+/**
+ * Callee / member paths: "os.system" matches exactly; a leading "*." matches
+ * any receiver ("*.execute" ⇒ "db.cursor().execute"); "*" elsewhere matches
+ * one segment; a trailing ".*" any member below.
+ */
+export function pathMatches(pattern: string, value: string | undefined): boolean {
+  if (value === undefined) return false;
+  let re = patternCache.get(pattern);
+  if (!re) {
+    let body = "";
+    let rest = pattern;
+    if (rest.startsWith("*.")) {
+      body = "(?:.+\\.)?";
+      rest = rest.slice(2);
+    }
+    body += rest
+      .split(".")
+      .map((seg) => (seg === "*" ? "[^.]+" : seg.replace(/[\\^$+?()[\]{}|]/g, "\\$&").replace(/\*/g, "[^.]*")))
+      .join("\\.");
+    if (body.endsWith("\\.[^.]+")) body = body.slice(0, -"\\.[^.]+".length) + "\\..+";
+    re = new RegExp(`^${body}$`);
+    patternCache.set(pattern, re);
+  }
+  return re.test(value);
+}
+
+export function anyPathMatches(patterns: readonly string[], value: string | undefined): boolean {
+  return value !== undefined && patterns.some((p) => pathMatches(p, value));
+}
