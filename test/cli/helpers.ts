@@ -141,3 +141,19 @@ export function isAlive(pid: number): boolean {
 }
 
 export { spawn };
+
+/** SIGKILLs every process whose command line mentions `root` (what a killed runner leaves behind, e.g. its test suite). */
+export async function killProcessesMentioning(root: string): Promise<void> {
+  const { readdir: list } = await import("node:fs/promises");
+  for (const entry of await list("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.includes(root)) {
+      try {
+        process.kill(Number(entry), "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
