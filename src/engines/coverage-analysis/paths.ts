@@ -58,8 +58,11 @@ export class PathMapper {
       if (hints.goModule && normalized.startsWith(`${hints.goModule}/`)) {
         candidates.push(normalized.slice(hints.goModule.length + 1));
       }
+      // A package's own coverage/ folder names files relative to the package: try the report's folder and its parents.
+      for (let dir = hints.reportDir; dir && dir !== "." && dir !== "/"; dir = path.posix.dirname(dir)) {
+        candidates.push(path.posix.join(dir, normalized));
+      }
       candidates.push(path.posix.normalize(normalized));
-      if (hints.reportDir) candidates.push(path.posix.join(hints.reportDir, normalized));
     }
     for (const candidate of candidates) if (this.isWorkspaceFile(candidate)) return candidate;
     // A report from another machine or checkout: the longest trailing part of
