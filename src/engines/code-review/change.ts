@@ -52,6 +52,8 @@ export interface ChangeSet {
   files: ChangedFile[];
   readOld(file: ChangedFile): Promise<string | undefined>;
   readNew(file: ChangedFile): Promise<string | undefined>;
+  /** Both sides of many files at once (one git process per side), in the order given. */
+  readSides(files: ChangedFile[]): Promise<Array<{ oldText?: string; newText?: string }>>;
   /** Every file on the new side (tracked, plus untracked in worktree mode), workspace-relative. */
   listNewSide(): Promise<string[]>;
   /** Text of new-side files by path; binary and unreadable ones are left out. */
@@ -242,9 +244,25 @@ export async function collectChange(request: ChangeRequest): Promise<ChangeSet> 
     return texts;
   };
 
+  const textOf = (bytes: Buffer | undefined) => (bytes && !looksBinary(bytes) ? bytes.toString("utf8") : undefined);
+  const readable = (file: ChangedFile) => !file.binary && !file.submodule && !file.symlink;
+  const readSides = async (wanted: ChangedFile[]) => {
+    const olds = wanted.filter((file) => file.oldPath && readable(file));
+    const news = wanted.filter((file) => file.status !== "deleted" && readable(file));
+    const oldBlobs = await readBlobs(root, olds.map((file) => `${range.base}:./${file.oldPath}`), signal);
+    const newTexts =
+      range.mode === "worktree"
+        ? await Promise.all(news.map(async (file) => textOf(await readInsideWorkspace(root, file.path))))
+        : (await readBlobs(root, news.map((file) => `${range.mode === "range" ? range.head : ""}:./${file.path}`), signal)).map(textOf);
+    const oldByFile = new Map(olds.map((file, index) => [file, textOf(oldBlobs[index])]));
+    const newByFile = new Map(news.map((file, index) => [file, newTexts[index]]));
+    return wanted.map((file) => ({ oldText: oldByFile.get(file), newText: newByFile.get(file) }));
+  };
+
   return {
     ...range,
     files,
+    readSides,
     listNewSide,
     readNewSide,
     async readOld(file) {

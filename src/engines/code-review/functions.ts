@@ -81,6 +81,10 @@ function isExported(node: SyntaxNode, name: string, language: Language, enclosin
     }
     return enclosing.every(publicName) && publicName(name.split(".").pop() ?? name);
   }
+  if (node.type === "method_definition") {
+    const hidden = node.children.some((child) => child.type === "accessibility_modifier" && child.text !== "public");
+    if (hidden || node.childForFieldName("name")?.type === "private_property_identifier") return false;
+  }
   for (let current: SyntaxNode | null = node.parent; current; current = current.parent) {
     if (current.type === "export_statement") return true;
     if (current.type === "assignment_expression") {

@@ -55,11 +55,11 @@ function scopeOf(ctx: EngineContext): string[] {
 async function loadFiles(change: ChangeSet, exclude: string[], errors: EngineError[]): Promise<ReviewFile[]> {
   const excluded = ignore().add(exclude);
   const files: ReviewFile[] = [];
-  for (const changed of change.files) {
-    if (exclude.length > 0 && excluded.ignores(changed.path)) continue;
-    const [newText, oldText] = await Promise.all([change.readNew(changed), change.readOld(changed)]);
-    const file = new ReviewFile(changed, newText, oldText);
-    if (file.language && newText !== undefined && !file.analysable) {
+  const kept = change.files.filter((changed) => exclude.length === 0 || !excluded.ignores(changed.path));
+  const sides = await change.readSides(kept);
+  for (const [index, changed] of kept.entries()) {
+    const file = new ReviewFile(changed, sides[index]!.newText, sides[index]!.oldText);
+    if (file.language && file.newText !== undefined && !file.analysable) {
       errors.push({ file: file.path, message: "too large to parse (over 1 MiB): only line-based checks ran" });
     } else if (file.analysable) {
       for (const problem of syntaxErrors(file.tree("new")!, 1)) {
@@ -110,8 +110,10 @@ async function run(ctx: EngineContext): Promise<EngineResult> {
   for (const [index, check] of CHECKS.entries()) {
     ctx.signal.throwIfAborted();
     ctx.progress(index, steps, check.name);
+    const started = performance.now();
     try {
       raw.push(...(await check.run(review)));
+      ctx.log(`${check.name} check: ${Math.round(performance.now() - started)} ms`);
     } catch (error) {
       errors.push({ message: `${check.name} check failed: ${(error as Error).message}` });
     }

@@ -27,8 +27,9 @@ function byRule(findings: Finding[]): Map<string, Finding[]> {
 
 export function decideVerdict(findings: Finding[]): { verdict: Verdict; reasons: string[] } {
   const high = findings.filter((finding) => finding.severity === "High");
-  const blocking = findings.filter((finding) => finding.severity !== "High" && BLOCKING_RULES.has(finding.ruleId));
-  const medium = findings.filter((finding) => finding.severity === "Medium" && !BLOCKING_RULES.has(finding.ruleId));
+  const isBlocking = (finding: Finding) => finding.severity === "Medium" && BLOCKING_RULES.has(finding.ruleId);
+  const blocking = findings.filter(isBlocking);
+  const medium = findings.filter((finding) => finding.severity === "Medium" && !isBlocking(finding));
   const low = findings.filter((finding) => finding.severity === "Low");
   const reasons: string[] = [];
   for (const [rule, group] of byRule([...high, ...blocking])) {

@@ -77,8 +77,8 @@ function isNoOpFunction(node: SyntaxNode | undefined): boolean {
   if (!isFunctionNode(node)) return false;
   const body = node.childForFieldName("body");
   if (!body) return false;
-  if (body.type === "statement_block") return body.namedChildren.length === 0;
-  return ["undefined", "null", "true", "false"].includes(body.text);
+  // `.catch(() => undefined)` supplies a fallback value on purpose; only a handler that does nothing at all swallows.
+  return body.type === "statement_block" && body.namedChildren.length === 0;
 }
 
 function jsCall(file: ReviewFile, node: SyntaxNode, out: Finding[]): void {

@@ -8,7 +8,7 @@ import { makeFinding, type ReviewContext, type ReviewFile } from "../context.js"
 
 const CONSOLE_DEBUG = new Set(["log", "debug", "trace", "dir", "table"]);
 // Command-line entry points print on purpose.
-const CLI_PATH = /(?:^|\/)(?:bin|scripts?|cli|tools|examples?)\/|(?:^|\/)(?:__main__|cli|manage|setup)\.py$/;
+const CLI_PATH = /(?:^|\/)(?:bin|scripts?|cli|tools|examples?|bench(?:marks?)?)\/|(?:^|\/)(?:__main__|cli|manage|setup)\.py$/;
 const FOCUS_OBJECTS = new Set(["it", "test", "describe", "context", "suite", "specify"]);
 const FOCUS_IDENTIFIERS = new Set(["fit", "fdescribe"]);
 const SKIP_IDENTIFIERS = new Set(["xit", "xdescribe", "xtest", "xcontext"]);
@@ -41,7 +41,7 @@ function debugFinding(file: ReviewFile, at: number, what: string, severity: "Med
   });
 }
 
-function scriptLike(file: ReviewFile): boolean {
+export function scriptLike(file: ReviewFile): boolean {
   return CLI_PATH.test(file.path) || (file.language === "python" && /if\s+__name__\s*==\s*["']__main__["']/.test(file.newText ?? ""));
 }
 

@@ -2,8 +2,19 @@
 // was any test touched at all, and is each new public function referred to
 // by some test in the repository (on the new side of the change).
 import type { Finding } from "../../../protocol/finding.js";
-import { makeFinding, type ReviewContext } from "../context.js";
+import { makeFinding, type ReviewContext, type ReviewFile } from "../context.js";
 import { gitMaybe } from "../git.js";
+import { scriptLike } from "./leftovers.js";
+
+/** Start lines of Python functions that carry a decorator. */
+function decoratedLines(file: ReviewFile): Set<number> {
+  const lines = new Set<number>();
+  for (const node of file.tree("new")?.rootNode.descendantsOfType("decorated_definition") ?? []) {
+    const definition = node.childForFieldName("definition");
+    if (definition) lines.add(definition.startPosition.row + 1);
+  }
+  return lines;
+}
 
 // git pathspecs for the test-file conventions isTestPath recognises.
 const TEST_PATHSPECS = [
@@ -54,11 +65,13 @@ export async function testingFindings(ctx: ReviewContext): Promise<Finding[]> {
   }
 
   const newExports = sources.flatMap((file) => {
-    if (!file.analysable) return [];
+    // Scripts and examples are run, not imported; decorated Python functions are called by a framework.
+    if (!file.analysable || scriptLike(file)) return [];
+    const decorated = file.language === "python" ? decoratedLines(file) : new Set<number>();
     const existing = new Set(file.functions("old").filter((unit) => unit.exported).map((unit) => unit.name));
     return file
       .functions("new")
-      .filter((unit) => unit.exported && !existing.has(unit.name) && file.added.has(unit.startLine))
+      .filter((unit) => unit.exported && !unit.name.includes(".") && !existing.has(unit.name) && file.added.has(unit.startLine) && !decorated.has(unit.startLine))
       .map((unit) => ({ file, unit, word: unit.name.split(".").pop()! }))
       .filter((entry) => /^[A-Za-z_$][\w$]*$/.test(entry.word) && entry.word !== "default" && !entry.word.startsWith("__"));
   });
