@@ -241,10 +241,18 @@ function functionOf(node: SyntaxNode, className?: string): FunctionIR {
   const body = node.childForFieldName("body");
   const loc = locOf(node);
   const isArrow = node.type === "arrow_function" && body !== null && body.type !== "statement_block";
+  // TypeScript parameter properties (`constructor(private label: string)`) assign this.label.
+  const fieldParams: Stmt[] = (list ? namedChildren(list) : [])
+    .filter((p) => p.type === "required_parameter" && namedChildren(p).some((c) => c.type === "accessibility_modifier" || c.type === "override_modifier") || (p.type === "required_parameter" && p.children.some((c) => c.type === "readonly")))
+    .map((p): Stmt => {
+      const name = (p.childForFieldName("pattern") ?? p).text;
+      const ploc = locOf(p);
+      return { k: "assign", target: { k: "attr", object: { k: "name", name: "this", loc: ploc }, name, loc: ploc }, value: { k: "name", name, loc: ploc }, loc: ploc };
+    });
   return {
     name: node.childForFieldName("name")?.text,
     params,
-    body: isArrow ? [{ k: "return", value: expr(body!), loc: locOf(body!) }] : statements(body),
+    body: isArrow ? [{ k: "return", value: expr(body!), loc: locOf(body!) }] : [...fieldParams, ...statements(body)],
     decorators: namedChildren(node).filter((c) => c.type === "decorator").map((d) => expr(namedChildren(d)[0]!)),
     loc,
     className,

@@ -4,7 +4,7 @@
 // elements, and anything else passes its inputs' taint on.
 import type { Expr, FunctionIR } from "../../lang/ir.js";
 import type { Frame, Interpreter } from "./interpreter.js";
-import type { SiteArg } from "./matching.js";
+import { checkCondition, type SiteArg } from "./matching.js";
 import { anyPathMatches } from "./rules.js";
 import {
   anyElement, CLEAN, clearTaint, constOf, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
@@ -30,6 +30,7 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   });
   if (!frame.state) return CLEAN;
   it.offer({ kind: "call", path, receiver, args, loc: e.loc }, frame);
+  if (!frame.state) return CLEAN;
   const cfg = it.config;
 
   if (anyPathMatches(cfg.noreturn, path)) {
@@ -56,8 +57,11 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     }
   }
 
+  if (anyPathMatches(cfg.passthrough, path) && args[0]) return args[0].value;
   const inputs = inputTaint(receiver, callee, args);
-  const sanitizer = cfg.sanitizers.find((s) => anyPathMatches(s.call, path));
+  const site = { kind: "call" as const, path, receiver, args, loc: e.loc };
+  const ctx = { file: it.file, contextNames: frame.contextNames };
+  const sanitizer = cfg.sanitizers.find((s) => anyPathMatches(s.call, path) && s.where.every((c) => checkCondition(site, c, ctx)));
   if (sanitizer) {
     const t = clearTaint(inputs, sanitizer.clears);
     return t ? { t, path: `${path}()`, origin: originOf(e) } : { path: `${path}()` };

@@ -371,9 +371,11 @@ export class Interpreter {
         const k = constOf(key);
         const name = k === undefined || k === null ? undefined : String(k);
         this.offer({ kind: "assign", path: `${obj.path ?? "?"}[]`, name, value, loc }, frame);
-        if (key.t && this.module.language !== "python") {
-          // obj[attackerKey] = …: offered as an assignment to the key itself (prototype pollution rules).
-          this.offer({ kind: "assign", path: "$computed-key", name, value: { t: key.t, fields: new Map([["value", value]]) }, loc }, frame);
+        if (this.module.language !== "python" && t.object.k === "index") {
+          // obj[a][b] = v with attacker-chosen keys reaches Object.prototype when a is "__proto__".
+          const outerKey = this.eval(t.object.index, frame);
+          const keyTaint = joinTaint(key.t, outerKey.t);
+          if (keyTaint) this.offer({ kind: "assign", path: "$computed-key", name, value: { t: keyTaint }, loc }, frame);
         }
         this.updateLvalue(t.object, frame, (o) => (name !== undefined ? withField(o, name, value) : withRest(o, value)));
         return;

@@ -182,9 +182,19 @@ export function sinkTaint(m: Matcher, site: Site, sinkClass: string): Taint | un
     for (let v of picked) {
       if (m.element !== undefined && v.fields && v.len !== undefined) v = v.fields.get(String(m.element)) ?? v;
       if (m.html && !v.html) continue;
-      const t = m.shallow ? v.t : deepTaint(v);
+      const depth = m.shallow ? 0 : m.depth;
+      const t = depth === undefined ? deepTaint(v) : boundedTaint(v, depth);
       found = joinTaint(found, taintFor(t, sinkClass));
     }
   }
   return found;
+}
+
+function boundedTaint(v: Value, depth: number): Taint | undefined {
+  let t = v.t;
+  if (depth > 0) {
+    for (const f of v.fields?.values() ?? []) t = joinTaint(t, boundedTaint(f, depth - 1));
+    if (v.rest) t = joinTaint(t, boundedTaint(v.rest, depth - 1));
+  }
+  return t;
 }

@@ -7,6 +7,9 @@ import type { Frame, Interpreter, State } from "./interpreter.js";
 import { anyPathMatches } from "./rules.js";
 import { clearTaint, constOf, deepTaint, mkConst, type Value } from "./values.js";
 
+const URL_AUTHORITY = new Set(["origin", "host", "hostname", "netloc"]);
+const PROTO_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
 export function refine(it: Interpreter, state: State, test: Expr, branch: boolean, frame: Frame): State {
   const here: Frame = { ...frame, state };
   switch (test.k) {
@@ -32,6 +35,16 @@ export function refine(it: Interpreter, state: State, test: Expr, branch: boolea
         const l = it.eval(left, here);
         if (r.c && !l.c) setConst(it, here, left, r);
         else if (l.c && !r.c) setConst(it, here, right, l);
+        // Pinning a parsed URL's origin or host to a constant validates where the URL points.
+        const pinned = r.c ? left : l.c ? right : undefined;
+        if (pinned?.k === "attr" && URL_AUTHORITY.has(pinned.name)) clean(it, here, pinned.object, ["redirect", "ssrf"]);
+      }
+      // `key !== "__proto__"` style checks rule out the prototype keys.
+      if ((unequal && branch) || (equal && !branch)) {
+        const r = constOf(it.eval(right, here));
+        const l = constOf(it.eval(left, here));
+        const target = typeof r === "string" && PROTO_KEYS.has(r) ? left : typeof l === "string" && PROTO_KEYS.has(l) ? right : undefined;
+        if (target) clean(it, here, target, ["prototype"]);
       }
       return here.state ?? state;
     }

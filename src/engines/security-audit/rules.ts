@@ -75,6 +75,8 @@ const matcher = z
     args: z.array(z.union([selector, z.number(), z.string(), z.tuple([z.number(), z.string()])])).optional(),
     /** Only the value's own taint counts (not its elements): a dict literal of tainted strings is fine. */
     shallow: z.boolean().optional(),
+    /** How deep into the value's elements taint counts (0 = the value itself, 1 = its direct fields). */
+    depth: z.number().int().min(0).optional(),
     /** For list arguments, only this element counts (the program of an argv list). */
     element: z.number().optional(),
     /** The tainted value must contain HTML markup built around it. */
@@ -114,8 +116,8 @@ const sanitizerSpec = z.object({
   call: stringList,
   /** Sink classes made safe; "all" for everything. */
   clears: stringList,
-  /** Which argument is the value being cleaned; default: the result is clean whatever the arguments. */
-  adds: z.string().optional(),
+  /** Only when these conditions hold at the call (e.g. the replaced text is a quote). */
+  where: z.array(condition).default([]),
 });
 const guardSpec = z.object({
   call: stringList,
@@ -140,8 +142,8 @@ const taintConfigSchema = z.object({
   /** Parameter names that hold the framework request / response objects. */
   "request-params": z.array(z.string()).default([]),
   "response-params": z.array(z.string()).default([]),
-  /** Methods that store their arguments into the receiver (list.append, arr.push). */
-  mutators: z.array(z.string()).default([]),
+  /** Calls that return their first argument unchanged (Object.freeze). */
+  passthrough: z.array(z.string()).default([]),
 });
 
 export type TaintConfig = z.infer<typeof taintConfigSchema>;
