@@ -20,9 +20,14 @@ const MAX_CORPUS_FILES = 3000;
 const MAX_CORPUS_BYTES = 24 * 1024 * 1024;
 const MAX_FILE_BYTES = 512 * 1024;
 
+// jscpd only matches within one format; a block pasted from a .js file into a
+// .ts file is still a copy, so the JavaScript family shares TypeScript's
+// tokenizer (a superset), and JSX shares TSX's.
+const FORMAT_FAMILY: Record<string, string> = { javascript: "typescript", jsx: "tsx" };
+
 function formatOf(file: string): string | undefined {
   const format = getFormatByFile(file);
-  return format && CODE_FORMATS.has(format) ? format : undefined;
+  return format && CODE_FORMATS.has(format) ? (FORMAT_FAMILY[format] ?? format) : undefined;
 }
 
 interface Copy {
