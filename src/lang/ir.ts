@@ -106,7 +106,7 @@ export type Stmt =
   /** Loops of every kind: `for target in iter`, `while test`, C-style for. Body runs zero or more times. */
   | { k: "loop"; target?: Target; iter?: Expr; test?: Expr; body: Stmt[]; orelse: Stmt[]; loc: Loc }
   /** Alternatives of which at most one runs (switch / match). */
-  | { k: "branches"; subject?: Expr; arms: Stmt[][]; exhaustive: boolean; loc: Loc }
+  | { k: "branches"; subject?: Expr; arms: Stmt[][]; exhaustive: boolean; loc: Loc; tests?: Array<Expr[] | undefined> }
   | { k: "try"; body: Stmt[]; handlers: Array<{ name?: string; body: Stmt[] }>; orelse: Stmt[]; finally: Stmt[]; loc: Loc }
   | { k: "break"; loc: Loc }
   | { k: "continue"; loc: Loc }

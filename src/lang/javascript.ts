@@ -89,13 +89,24 @@ function statement(node: SyntaxNode, className?: string): Stmt[] {
     }
     case "switch_statement": {
       const arms: Stmt[][] = [];
+      const tests: Array<Expr[] | undefined> = [];
       let exhaustive = false;
       const body = node.childForFieldName("body");
+      // Empty cases fall through: `case 'a': case 'b': return x` is one arm tested against both values.
+      let pending: Expr[] | undefined = [];
       for (const c of body ? namedChildren(body) : []) {
-        if (c.type === "switch_default") exhaustive = true;
-        arms.push(c.childrenForFieldName("body").flatMap((s) => statement(s)));
+        const value = c.childForFieldName("value");
+        if (c.type === "switch_default") {
+          exhaustive = true;
+          pending = undefined;
+        } else if (value && pending) pending.push(expr(value));
+        const stmts = c.childrenForFieldName("body").flatMap((s) => statement(s));
+        if (stmts.length === 0 && c.type !== "switch_default") continue;
+        arms.push(stmts);
+        tests.push(pending);
+        pending = [];
       }
-      return [{ k: "branches", subject: expr(node.childForFieldName("value")!), arms, exhaustive, loc }];
+      return [{ k: "branches", subject: expr(node.childForFieldName("value")!), arms, tests, exhaustive, loc }];
     }
     case "break_statement":
       return [{ k: "break", loc }];

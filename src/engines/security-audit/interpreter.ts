@@ -31,6 +31,8 @@ export interface Frame {
   scope?: State;
   className?: string;
   ret?: Value;
+  /** The value being assigned is written literally in the source (not read from a variable). */
+  literal?: boolean;
   /** States saved by break/continue, joined at the loop's end. */
   carry?: State | null;
   contextNames: string[];
@@ -205,12 +207,14 @@ export class Interpreter {
         const names = targetNames(s.target);
         const inner = { ...frame, contextNames: [...names, ...frame.contextNames] };
         let value = this.eval(s.value, inner);
+        inner.literal = isLiteral(s.value);
         if (s.op) {
           const old = this.eval(targetExpr(s.target) ?? s.value, frame);
           value = this.binary(s.op, old, value, s.loc);
         }
         frame.state = inner.state;
-        this.assignTarget(s.target, value, frame, s.loc);
+        this.assignTarget(s.target, value, { ...frame, literal: inner.literal } as Frame, s.loc);
+        frame.state = inner.state;
         return;
       }
       case "expr":
@@ -247,8 +251,14 @@ export class Interpreter {
         if (s.subject) this.eval(s.subject, frame);
         const before = frame.state!;
         let out: State | null = s.exhaustive ? null : new Map(before);
-        for (const arm of s.arms) {
+        for (const [i, arm] of s.arms.entries()) {
           const armFrame: Frame = { ...frame, state: new Map(before), carry: null };
+          const tests = s.tests?.[i];
+          if (s.subject && tests?.length) {
+            // Inside `case 'eu': case 'us':` the subject is one of those constants.
+            const choices: Expr = { k: "list", elements: tests, loc: s.loc };
+            armFrame.state = refine(this, armFrame.state!, { k: "binary", op: "in", left: s.subject, right: choices, loc: s.loc }, true, armFrame);
+          }
           this.execBlock(arm, armFrame);
           out = joinStates(out, joinStates(armFrame.state, armFrame.carry ?? null));
           frame.ret = armFrame.ret ? joinValues(frame.ret, armFrame.ret) : frame.ret;
@@ -353,7 +363,7 @@ export class Interpreter {
     if (!state) return;
     switch (t.k) {
       case "name": {
-        this.offer({ kind: "assign", path: t.name, name: t.name, value, loc }, frame);
+        this.offer({ kind: "assign", path: t.name, name: t.name, value, loc, literal: frame.literal }, frame);
         const v = value.t ? { ...value, t: addStep(value.t, this.step(loc, `assigned to \`${t.name}\``)) } : value;
         state.set(t.name, v);
         return;
@@ -566,7 +576,7 @@ export class Interpreter {
       const inner = keyName ? { ...frame, contextNames: [keyName, ...frame.contextNames] } : frame;
       const value = this.eval(entry.value, inner);
       if (keyName !== undefined) {
-        if (value.c) this.offer({ kind: "assign", name: keyName, value, loc: entry.value.loc }, inner);
+        if (value.c) this.offer({ kind: "assign", name: keyName, value, loc: entry.value.loc, literal: isLiteral(entry.value) }, inner);
         v = withField(v, keyName, value);
       } else v = withRest(v, value);
     }
@@ -677,6 +687,12 @@ function targetExpr(t: Target): Expr | undefined {
   if (t.k === "attr") return { k: "attr", object: t.object, name: t.name, loc: t.loc };
   if (t.k === "index") return { k: "index", object: t.object, index: t.index, loc: t.loc };
   return undefined;
+}
+
+function isLiteral(e: Expr): boolean {
+  if (e.k === "const") return true;
+  if (e.k === "unary") return isLiteral(e.operand);
+  return false;
 }
 
 function isSafeAnnotation(annotation: string | undefined): boolean {

@@ -12,7 +12,7 @@ export interface SiteArg {
 
 export type Site =
   | { kind: "call"; path?: string; receiver?: Value; args: SiteArg[]; loc: Loc }
-  | { kind: "assign"; path?: string; name?: string; value: Value; loc: Loc }
+  | { kind: "assign"; path?: string; name?: string; value: Value; loc: Loc; literal?: boolean }
   | { kind: "dict"; value: Value; loc: Loc }
   | { kind: "return"; value: Value; route: boolean; loc: Loc }
   | { kind: "string"; value: Value; loc: Loc };
@@ -155,6 +155,7 @@ function siteMatchesKind(m: Matcher, site: Site): boolean {
 export function matches(m: Matcher, site: Site, ctx: MatchContext): boolean {
   if (!siteMatchesKind(m, site)) return false;
   if (m.file && !new RegExp(m.file, "i").test(ctx.file)) return false;
+  if (m.literal && !(site.kind === "string" || (site.kind === "assign" && site.literal))) return false;
   if (m.context && !ctx.contextNames.some((n) => contextWords(n, m.context!))) return false;
   if (m["not-context"] && ctx.contextNames.some((n) => contextWords(n, m["not-context"]!))) return false;
   return m.where.every((c) => checkCondition(site, c, ctx));

@@ -4,6 +4,7 @@
 // its root. Guards beyond the built-in operators are data (taint config).
 import type { Expr } from "../../lang/ir.js";
 import type { Frame, Interpreter, State } from "./interpreter.js";
+import { checkCondition, type Site } from "./matching.js";
 import { anyPathMatches } from "./rules.js";
 import { clearTaint, constOf, deepTaint, mkConst, type Value } from "./values.js";
 
@@ -30,6 +31,12 @@ export function refine(it: Interpreter, state: State, test: Expr, branch: boolea
       }
       const equal = op === "==" || op === "===" || op === "is";
       const unequal = op === "!=" || op === "!==" || op === "is not";
+      // `s.indexOf(prefix) === 0` is `s.startsWith(prefix)`.
+      const indexCall = left.k === "call" && left.callee.k === "attr" && left.callee.name === "indexOf" && right.k === "const" && right.value === 0 ? left : undefined;
+      if (indexCall && indexCall.callee.k === "attr" && (equal || unequal)) {
+        const startsWith: Expr = { ...indexCall, callee: { ...indexCall.callee, name: "startsWith" } };
+        return refine(it, state, startsWith, equal === branch, frame);
+      }
       if ((equal && branch) || (unequal && !branch)) {
         const r = it.eval(right, here);
         const l = it.eval(left, here);
@@ -53,8 +60,13 @@ export function refine(it: Interpreter, state: State, test: Expr, branch: boolea
       const callee = test.callee;
       const receiverExpr = callee.k === "attr" ? callee.object : undefined;
       const path = it.evalQuiet(callee, here).path;
+      let site: Site | undefined;
       for (const guard of it.config.guards) {
         if (!anyPathMatches(guard.call, path)) continue;
+        if (guard.where.length) {
+          site ??= { kind: "call", path, args: test.args.map((a) => ({ value: it.eval(a.value, here), name: a.name, spread: a.spread })), loc: test.loc };
+          if (!guard.where.every((c) => checkCondition(site!, c, { file: it.file, contextNames: [] }))) continue;
+        }
         const checked = guard.checks === "receiver" ? receiverExpr : test.args.filter((a) => !a.name)[guard.checks]?.value;
         if (!checked) continue;
         // An allow-list lookup only proves something when the list itself is not attacker data.

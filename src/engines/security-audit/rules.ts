@@ -79,6 +79,8 @@ const matcher = z
     depth: z.number().int().min(0).optional(),
     /** For list arguments, only this element counts (the program of an argv list). */
     element: z.number().optional(),
+    /** The assigned value must be written literally (hard-coded), not read from a variable. */
+    literal: z.boolean().optional(),
     /** The tainted value must contain HTML markup built around it. */
     html: z.boolean().optional(),
   })
@@ -126,6 +128,7 @@ const guardSpec = z.object({
   clears: stringList,
   /** Only values that went through a normalizer (marker class) are cleared. */
   requires: z.string().optional(),
+  where: z.array(condition).default([]),
 });
 
 const taintConfigSchema = z.object({
