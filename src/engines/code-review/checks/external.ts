@@ -60,7 +60,13 @@ async function securityFindings(ctx: ReviewContext, engineContext: EngineContext
   const { same, differing } = onDisk(ctx, files.filter((file) => file.language));
   if (differing.length > 0) notes.push(`Security engine: ${differing.length} file(s) skipped because the working tree differs from the reviewed head (check out the head to include them).`);
   if (same.length === 0) return [];
-  const result = await engine.run({ ...engineContext, scope: same.map((file) => file.path), task: "security audit of changed files", instructions: "" });
+  const result = await engine.run({
+    ...engineContext,
+    scope: same.map((file) => file.path),
+    task: "security audit of changed files",
+    instructions: "",
+    cacheDir: path.join(path.dirname(engineContext.cacheDir), "security-audit"),
+  });
   notes.push(`Security engine: ran on ${same.length} changed file(s), ${result.findings.length} finding(s) before keeping changed lines only.`);
   return result.findings;
 }
