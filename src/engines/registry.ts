@@ -7,6 +7,7 @@ type EngineLoader = () => Promise<Engine>;
 
 const loaders: Partial<Record<TaskKind, EngineLoader>> = {
   "coverage-analysis": async () => (await import("./coverage-analysis/index.js")).coverageAnalysisEngine,
+  llm: async () => (await import("./llm/index.js")).llmEngine,
   // Each engine adds exactly one line here, e.g.
   "code-review": async () => (await import("./code-review/index.js")).codeReviewEngine,
   // "security-audit": async () => (await import("./security-audit/index.js")).securityAuditEngine,
