@@ -1,0 +1,67 @@
+// One measurement in its own process, so each parser's peak RSS is its own.
+// Prints {ms, maxRssMb, lines, functions, branches}: totals prove equal work.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "dist", "src", "engines", "coverage-analysis");
+const [which, file] = process.argv.slice(2);
+
+async function ours(readerModule, readerName) {
+  const { [readerName]: reader } = await import(path.join(dist, "readers", readerModule));
+  const { packFile, mergeFile, addCounters } = await import(path.join(dist, "model.js"));
+  const files = new Map();
+  await reader({
+    path: file,
+    display: file,
+    signal: new AbortController().signal,
+    emit(raw) {
+      const packed = packFile(raw, raw.reportPath);
+      const seen = files.get(raw.reportPath);
+      files.set(raw.reportPath, seen ? mergeFile(seen, packed) : packed);
+    },
+  });
+  const totals = {};
+  for (const f of files.values()) addCounters(totals, f.counters);
+  return totals;
+}
+
+function lcovParse() {
+  const parse = require("lcov-parse");
+  return new Promise((resolve, reject) =>
+    parse(file, (error, data) => {
+      if (error) return reject(new Error(String(error)));
+      const totals = { lines: { covered: 0, total: 0 }, functions: { covered: 0, total: 0 }, branches: { covered: 0, total: 0 } };
+      for (const entry of data) {
+        totals.lines.covered += entry.lines.hit;
+        totals.lines.total += entry.lines.found;
+        totals.functions.covered += entry.functions.hit;
+        totals.functions.total += entry.functions.found;
+        totals.branches.covered += entry.branches.hit;
+        totals.branches.total += entry.branches.found;
+      }
+      resolve(totals);
+    }),
+  );
+}
+
+function istanbulLib() {
+  const { createCoverageMap } = require("istanbul-lib-coverage");
+  const map = createCoverageMap(JSON.parse(readFileSync(file, "utf8")));
+  const summary = map.getCoverageSummary();
+  const pick = (m) => ({ covered: summary[m].covered, total: summary[m].total });
+  return { lines: pick("lines"), statements: pick("statements"), functions: pick("functions"), branches: pick("branches") };
+}
+
+const started = process.hrtime.bigint();
+const totals =
+  which === "ours-lcov" ? await ours("lcov.js", "readLcov")
+  : which === "ours-istanbul" ? await ours("istanbul.js", "readIstanbul")
+  : which === "lcov-parse" ? await lcovParse()
+  : which === "istanbul-lib-coverage" ? istanbulLib()
+  : which === "baseline" ? {}
+  : (() => { throw new Error(`unknown parser ${which}`); })();
+const ms = Number(process.hrtime.bigint() - started) / 1e6;
+process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, totals }));
