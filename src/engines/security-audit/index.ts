@@ -1,0 +1,133 @@
+// The security audit engine: taint-tracking SAST for Python, JavaScript and
+// TypeScript over tree-sitter, with rules as data (rules/security/**).
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { languageForPath, supportedExtensions } from "../../lang/index.js";
+import { compareFindings, type Finding } from "../../protocol/finding.js";
+import { loadConfig } from "../../runtime/config.js";
+import { listFiles } from "../../tools/walk.js";
+import type { Engine, EngineContext, EngineError, EngineResult } from "../types.js";
+import type { FileAnalysis } from "./analyze-file.js";
+import { AnalysisCache, cacheKey } from "./cache.js";
+import { analyzeAll, type Job } from "./pool.js";
+import { defaultRulesDir, loadRuleSet } from "./rules.js";
+import { countsBy, recommendationsFor, summarize } from "./summary.js";
+
+/** Files bigger than this are almost always generated or data; they are listed as skipped. */
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export const securityAuditEngine: Engine = {
+  kind: "security-audit",
+  description: "taint-tracking security audit of Python, JavaScript and TypeScript (OWASP Top 10 2021)",
+  run: runAudit,
+};
+
+function auditOption<T>(audit: Record<string, unknown> | undefined, key: string, check: (v: unknown) => v is T): T | undefined {
+  const value = audit?.[key];
+  return value !== undefined && check(value) ? value : undefined;
+}
+
+export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
+  const config = await loadConfig(ctx.root);
+  const audit = config.audit as Record<string, unknown> | undefined;
+  const extraExclude = auditOption(audit, "exclude", (v): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string")) ?? [];
+  const rulesDir = defaultRulesDir();
+  const ruleSet = loadRuleSet(rulesDir);
+  const disabled = [...config.rules.disable];
+  const known = new Set(ruleSet.rules.flatMap((r) => [r.id, `CWE-${r.cwe}`]));
+  const errors: EngineError[] = [];
+  for (const id of disabled) {
+    if (!known.has(id) && /^(py|js)\.|^CWE-\d+$/.test(id)) {
+      ctx.log(`config rules.disable: ${id} matches no security rule (ids look like py.sql-injection or CWE-89)`);
+    }
+  }
+
+  const files = await listFiles(ctx.root, {
+    scope: ctx.scope,
+    extensions: supportedExtensions(),
+    exclude: [...config.exclude, ...extraExclude],
+    onMissing: (p) => errors.push({ file: p, message: `scope entry ${p} does not exist in the workspace; check the path` }),
+  });
+
+  const cache = ctx.options.noCache ? undefined : new AnalysisCache(ctx.cacheDir);
+  const results = new Map<string, FileAnalysis>();
+  const jobs: Job[] = [];
+  const keys = new Map<string, string>();
+  let cached = 0;
+  let done = 0;
+  ctx.progress(0, files.length, "reading files");
+  for (const file of files) {
+    if (ctx.signal.aborted) break;
+    const language = languageForPath(file)!;
+    const abs = path.join(ctx.root, file);
+    const size = (await stat(abs)).size;
+    if (size > MAX_FILE_BYTES) {
+      errors.push({ file, message: `skipped: ${Math.round(size / 1024)} KB is over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for source files` });
+      continue;
+    }
+    const text = await readFile(abs, "utf8");
+    const key = cacheKey(text, file, ruleSet.hash, disabled);
+    const hit = cache?.get(key);
+    if (hit) {
+      results.set(file, hit);
+      cached++;
+      done++;
+      continue;
+    }
+    keys.set(file, key);
+    jobs.push({ file, text, language });
+  }
+  ctx.progress(done, files.length, "analysing");
+
+  let aborted: string | undefined;
+  try {
+    await analyzeAll(jobs, {
+      rulesDir,
+      ruleSet,
+      disabled,
+      signal: ctx.signal,
+      onDone(job, analysis) {
+        results.set(job.file, analysis);
+        const key = keys.get(job.file);
+        if (cache && key && !analysis.errors.some((e) => e.message.startsWith("analysis failed"))) cache.set(key, analysis);
+        ctx.progress(++done, files.length, job.file);
+      },
+    });
+  } catch (error) {
+    aborted = (error as Error).message;
+  }
+  if (ctx.signal.aborted && !aborted) aborted = String((ctx.signal.reason as Error | undefined)?.message ?? "aborted");
+
+  const findings: Finding[] = [];
+  const analysed: string[] = [];
+  for (const file of files) {
+    const r = results.get(file);
+    if (!r) continue;
+    analysed.push(file);
+    findings.push(...r.findings);
+    errors.push(...r.errors);
+  }
+  findings.sort(compareFindings);
+  const result: EngineResult = {
+    title: "Security audit",
+    summary: summarize(findings, analysed.length, new Set(errors.filter((e) => e.file).map((e) => e.file)).size, cached),
+    findings,
+    filesAnalyzed: analysed,
+    errors,
+    recommendations: recommendationsFor(findings),
+    data: {
+      rules: countsBy(findings, (f) => f.ruleId),
+      cwe: countsBy(findings, (f) => (f.cwe ? `CWE-${f.cwe}` : undefined)),
+      owasp: countsBy(findings, (f) => f.owasp),
+      cachedFiles: cached,
+      rulesVersion: ruleSet.hash,
+    },
+  };
+  if (files.length === 0) {
+    result.summary = ctx.scope.length
+      ? `No Python, JavaScript or TypeScript files in the scope (${ctx.scope.join(", ")}).`
+      : "No Python, JavaScript or TypeScript files in the workspace.";
+  }
+  if (aborted) result.blockers = [`The audit stopped before every file was analysed: ${aborted}. ${analysed.length} of ${files.length} files are covered.`];
+  return result;
+}

@@ -1,0 +1,33 @@
+// Worker thread: analyses the files it is sent with the rules it was started
+// with, one message per file, so the main thread keeps the cache and order.
+import { parentPort, workerData } from "node:worker_threads";
+import type { Language } from "../../lang/index.js";
+import { analyzeSource, type FileAnalysis } from "./analyze-file.js";
+import { loadRuleSet } from "./rules.js";
+
+export interface WorkerJob {
+  id: number;
+  file: string;
+  text: string;
+  language: Language;
+}
+
+export interface WorkerReply {
+  id: number;
+  analysis?: FileAnalysis;
+  error?: string;
+}
+
+const { rulesDir, disabled } = workerData as { rulesDir: string; disabled: string[] };
+const ruleSet = loadRuleSet(rulesDir);
+const disabledSet = new Set(disabled);
+
+parentPort!.on("message", (job: WorkerJob) => {
+  let reply: WorkerReply;
+  try {
+    reply = { id: job.id, analysis: analyzeSource(job.file, job.text, job.language, ruleSet, disabledSet) };
+  } catch (error) {
+    reply = { id: job.id, error: (error as Error).message };
+  }
+  parentPort!.postMessage(reply);
+});
