@@ -11,6 +11,7 @@ const loaders: Partial<Record<TaskKind, EngineLoader>> = {
   // Each engine adds exactly one line here, e.g.
   "code-review": async () => (await import("./code-review/index.js")).codeReviewEngine,
   // "security-audit": async () => (await import("./security-audit/index.js")).securityAuditEngine,
+  "security-audit": async () => (await import("./security-audit/index.js")).securityAuditEngine,
 };
 
 export function hasEngine(kind: TaskKind): boolean {
