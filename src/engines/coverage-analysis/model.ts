@@ -56,9 +56,17 @@ export interface FileCoverage {
 }
 
 export function tableFromMap(map: Map<number, number>): HitTable {
-  const keys = Float64Array.from(map.keys()).sort();
+  const keys = new Float64Array(map.size);
+  let i = 0;
+  let sorted = true;
+  for (const key of map.keys()) {
+    if (i > 0 && key < keys[i - 1]!) sorted = false;
+    keys[i++] = key;
+  }
+  // Reports list items in order almost always; sorting only when not saves most of the work.
+  if (!sorted) keys.sort();
   const hits = new Float64Array(keys.length);
-  for (let i = 0; i < keys.length; i++) hits[i] = map.get(keys[i]!)!;
+  for (let j = 0; j < keys.length; j++) hits[j] = map.get(keys[j]!)!;
   return { keys, hits };
 }
 

@@ -14,6 +14,29 @@ function branchKey(line: number, block: number, arm: number): number {
   return (line * BLOCK_SPAN + (block % BLOCK_SPAN)) * ARM_SPAN + (arm % ARM_SPAN);
 }
 
+/** Digits of text[start, end) as a number, or -1 when anything else is there (the caller then takes the careful path). */
+function digitsAt(text: string, start: number, end: number): number {
+  if (end <= start) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/** "DA:<line>,<hits>[,<checksum>]", the bulk of every tracefile, without allocating. */
+function fastDa(line: string): [number, number] | undefined {
+  const comma = line.indexOf(",", 3);
+  if (comma < 0) return undefined;
+  let end = line.indexOf(",", comma + 1);
+  if (end < 0) end = line.length;
+  const lineNo = digitsAt(line, 3, comma);
+  const hits = digitsAt(line, comma + 1, end);
+  return lineNo < 0 || hits < 0 ? undefined : [lineNo, hits];
+}
+
 function parseCount(text: string): number {
   // "-" in BRDA means the branch's block never ran; lcov counts it as not taken.
   if (text === "-") return 0;
@@ -47,6 +70,13 @@ export const readLcov: Reader = async (ctx) => {
   };
 
   await forEachLine(ctx.path, ctx.signal, (raw, n) => {
+    if (current && raw.charCodeAt(0) === 68 && raw.charCodeAt(1) === 65 && raw.charCodeAt(2) === 58) {
+      const da = fastDa(raw);
+      if (da) {
+        current.lines.set(da[0], (current.lines.get(da[0]) ?? 0) + da[1]);
+        return;
+      }
+    }
     const line = raw.trim();
     if (line === "") return;
     if (line === "end_of_record") {
