@@ -224,7 +224,7 @@ const patternCache = new Map<string, RegExp>();
 /**
  * Callee / member paths: "os.system" matches exactly; a leading "*." matches
  * any receiver ("*.execute" ⇒ "db.cursor().execute"); "*" elsewhere matches
- * one segment; a trailing ".*" any member below.
+ * one segment and "**" any number ("requests.**" ⇒ "requests.Session().get").
  */
 export function pathMatches(pattern: string, value: string | undefined): boolean {
   if (value === undefined) return false;
@@ -238,9 +238,8 @@ export function pathMatches(pattern: string, value: string | undefined): boolean
     }
     body += rest
       .split(".")
-      .map((seg) => (seg === "*" ? "[^.]+" : seg.replace(/[\\^$+?()[\]{}|]/g, "\\$&").replace(/\*/g, "[^.]*")))
+      .map((seg) => (seg === "**" ? ".+" : seg === "*" ? "[^.]+" : seg.replace(/[\\^$+?()[\]{}|]/g, "\\$&").replace(/\*/g, "[^.]*")))
       .join("\\.");
-    if (body.endsWith("\\.[^.]+")) body = body.slice(0, -"\\.[^.]+".length) + "\\..+";
     re = new RegExp(`^${body}$`);
     patternCache.set(pattern, re);
   }
