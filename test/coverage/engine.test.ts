@@ -1,6 +1,7 @@
 // The engine end to end: diff coverage in a real git repository, the
 // project's own thresholds, scope, and producing a report by running tests.
 import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { analyze, git, makeProject, totalsOf, writeFiles } from "./helpers.js";
 
@@ -107,5 +108,23 @@ describe("producing a report when none exists", () => {
     const uncalled = result.findings.find((f) => f.ruleId === "coverage/uncovered-function");
     assert.equal(uncalled?.file, "src/calc.js");
     assert.match(uncalled?.title ?? "", /never/);
+  });
+});
+
+describe("bgr coverage", () => {
+  const main = new URL("../../src/cli/main.js", import.meta.url).pathname;
+  it("prints SPEC's JSON: totals, per-file table, findings", () => {
+    const root = makeProject({ "src/a.js": "1\n2\n", "coverage/lcov.info": "SF:src/a.js\nFN:1,f\nFNDA:0,f\nDA:1,1\nDA:2,0\nend_of_record\n" });
+    const out = execFileSync(process.execPath, [main, "coverage", "--format", "json", "--cwd", root], { encoding: "utf8" });
+    const json = JSON.parse(out) as { totals: Record<string, unknown>; files: Array<{ file: string; lines: unknown }>; findings: Array<{ ruleId: string }> };
+    assert.deepEqual(json.totals.lines, { covered: 1, total: 2, pct: 50 });
+    assert.deepEqual(json.files[0], { ...json.files[0], file: "src/a.js", lines: { covered: 1, total: 2, pct: 50 } });
+    assert.ok(json.findings.some((f) => f.ruleId === "coverage/uncovered-function"));
+  });
+  it("a missing --report is a usage error (exit 2) naming it", () => {
+    const root = makeProject({ "src/a.js": "1\n" });
+    const result = spawnSync(process.execPath, [main, "coverage", "--report", "nope.info", "--cwd", root], { encoding: "utf8" });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--report nope\.info: no such file/);
   });
 });

@@ -1,6 +1,21 @@
 // `bgr coverage [PATH] --report F… --base REF`: the coverage engine, directly.
+import { statSync } from "node:fs";
+import path from "node:path";
 import type { Command } from "commander";
-import { addEngineCommand } from "../engine-command.js";
+import { addEngineCommand, UsageError } from "../engine-command.js";
+
+/** A missing --report is a typo on the command line (exit 2), not a failed analysis. */
+function checkReports(reports: string[], cwd: string | undefined): void {
+  for (const report of reports) {
+    let isFile = false;
+    try {
+      isFile = statSync(path.resolve(cwd ?? process.cwd(), report)).isFile();
+    } catch {
+      // reported below
+    }
+    if (!isFile) throw new UsageError(`--report ${report}: no such file: give the path of a coverage report (lcov.info, coverage-final.json, coverage.xml, …)`);
+  }
+}
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -19,10 +34,12 @@ export function register(program: Command): void {
         .option("--run-tests", "when no report exists, run the project's tests under coverage (c8/node, coverage.py)");
     },
     toOptions(opts, args) {
+      const reports = (opts.report as string[] | undefined) ?? [];
+      checkReports(reports, opts.cwd as string | undefined);
       return {
         scope: args,
         options: {
-          reports: (opts.report as string[] | undefined) ?? [],
+          reports,
           base: opts.base as string | undefined,
           allowExec: opts.runTests === true,
         },

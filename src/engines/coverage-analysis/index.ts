@@ -2,6 +2,7 @@
 // reports, total them the way the producing tool does, and point at the
 // untested code that matters most.
 import type { Finding } from "../../protocol/finding.js";
+import { existsSync } from "node:fs";
 import { compareFindings } from "../../protocol/finding.js";
 import { loadConfig } from "../../runtime/config.js";
 import { resolveInside, SandboxError, toWorkspacePath } from "../../tools/sandbox.js";
@@ -51,10 +52,11 @@ async function run(ctx: EngineContext): Promise<EngineResult> {
   try {
     reports = (ctx.options.reports ?? []).map((r) => {
       const absolute = resolveInside(ctx.root, r);
+      if (!existsSync(absolute)) throw new SandboxError(`--report ${r}: no such file: give the path of a coverage report`);
       return toWorkspacePath(ctx.root, absolute);
     });
   } catch (error) {
-    if (error instanceof SandboxError) return blocked("A --report path is outside the workspace.", [`--report: ${error.message}`]);
+    if (error instanceof SandboxError) return blocked("A --report path is missing or outside the workspace.", [error.message]);
     throw error;
   }
   let produced: ProducedReport | undefined;
