@@ -8,6 +8,7 @@ import { CoverageParseError, forEachLine, type Reader } from "./common.js";
 // Branch keys pack (line, block, arm) into one float-safe number. Blocks and
 // arms beyond 8191 per line would collide, which no producer emits.
 const ARM_SPAN = 2 ** 13;
+const SUMMARY_TAGS = new Set(["LF", "LH", "FNF", "FNH", "BRF", "BRH"]);
 const BLOCK_SPAN = 2 ** 13;
 
 function branchKey(line: number, block: number, arm: number): number {
@@ -77,7 +78,8 @@ export const readLcov: Reader = async (ctx) => {
         return;
       }
     }
-    const line = raw.trim();
+    // Only lines that start or end with blanks pay for trim().
+    const line = raw.length > 0 && raw.charCodeAt(0) > 32 && raw.charCodeAt(raw.length - 1) > 32 ? raw : raw.trim();
     if (line === "") return;
     if (line === "end_of_record") {
       if (!current) fail(n, "end_of_record without a preceding SF: record");
@@ -87,6 +89,7 @@ export const readLcov: Reader = async (ctx) => {
     const colon = line.indexOf(":");
     if (colon <= 0) fail(n, `not an LCOV record: ${JSON.stringify(line.slice(0, 60))}`);
     const tag = line.slice(0, colon);
+    if (SUMMARY_TAGS.has(tag) && current) return; // restated counts: we derive them from the items
     const value = line.slice(colon + 1);
     if (tag === "SF") {
       if (current) fail(n, `SF: ${value} starts before the record for ${current.reportPath} (line ${currentStart}) ended with end_of_record`);
@@ -96,11 +99,12 @@ export const readLcov: Reader = async (ctx) => {
     }
     if (tag === "TN" || tag === "VER") return;
     if (!current) {
-      if (["DA", "FN", "FNDA", "BRDA", "LF", "LH", "FNF", "FNH", "BRF", "BRH"].includes(tag)) {
+      if (tag === "DA" || tag === "FN" || tag === "FNDA" || tag === "BRDA" || SUMMARY_TAGS.has(tag)) {
         fail(n, `${tag}: record outside a file block (missing SF: line)`);
       }
       return;
     }
+    if (tag !== "DA" && tag !== "FN" && tag !== "FNDA" && tag !== "BRDA") return; // extensions of other tools
     const fields = value.split(",");
     switch (tag) {
       case "DA": {
