@@ -19,6 +19,7 @@ const modules: Array<() => Promise<{ register: Register }>> = [
   () => import("./agents.js"),
   () => import("./review.js"),
   () => import("./coverage.js"),
+  () => import("./audit.js"),
   () => import("./mcp.js"),
 ];
 
