@@ -201,7 +201,7 @@ describe("risky changes", () => {
 
   it("reports secrets on added lines with the value redacted, and ignores placeholders", async () => {
     const r = changed(
-      { "config.py": "DEBUG = False\n" },
+      { "config.py": "DEBUG = False\n", "bgr.config.yaml": "review:\n  security: false\n" },
       { "config.py": 'DEBUG = False\nAWS_KEY = "AKIAIOSFODNN7REALKEY"\npassword = "changeme-later"\napi_key = "9f8e7d6c5b4a39281"\n' },
     );
     const result = await r.review();

@@ -90,6 +90,20 @@ describe("verdict and machine data", () => {
     assert.match(noRepo.blockers?.[0] ?? "", /not inside a git work tree/);
   });
 
+  it("reviews the prompt's Files in full when they have no change, or outside git", async () => {
+    const r = repo();
+    r.write("src/clean.js", "export function f() {\n  debugger;\n}\n").write("src/other.js", "debugger;\n").commit("base");
+    r.write("README.md", "later\n").commit("the last commit does not touch src/");
+    const clean = await r.review({}, ["src/clean.js"]);
+    assert.deepEqual(clean.findings.map((f) => `${f.ruleId}@${f.file}:${f.line}`), ["review/leftover-debug@src/clean.js:2"]);
+    assert.match(clean.summary, /in full because the given files have no change to review/);
+    r.remove(".git");
+    const noGit = await r.review({}, ["src"]);
+    assert.equal(noGit.blockers, undefined);
+    assert.deepEqual(noGit.filesAnalyzed, ["src/clean.js", "src/other.js"]);
+    assert.match(noGit.summary, /because the workspace is not inside a git work tree/);
+  });
+
   it("reviews a detached HEAD against the default branch", async () => {
     const r = repo();
     r.write("a.js", "x();\n").commit("base");
@@ -99,6 +113,25 @@ describe("verdict and machine data", () => {
     const result = await r.review();
     assert.deepEqual(findingsOf(result, "review/leftover-debug").map((f) => f.line), [2]);
     assert.match(String((result.data?.change as { headLabel: string }).headLabel), /detached/);
+  });
+});
+
+describe("security engine", () => {
+  it("folds in its findings on changed lines and drops those on untouched code", async () => {
+    const route = (name: string, param: string) => `@app.route("/${name}")
+def ${name}():
+    ${param} = request.args.get("${param}")
+    return str(sqlite3.connect("db").execute(f"SELECT * FROM t WHERE a = '{${param}}'").fetchall())
+`;
+    const r = repo();
+    r.write("app.py", `import sqlite3\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n${route("old", "q")}`).commit("base");
+    r.git("checkout", "-q", "-b", "feature");
+    r.write("app.py", `import sqlite3\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n${route("old", "q")}\n\n${route("new", "name")}`).commit("new route");
+    const result = await r.review();
+    const security = result.findings.filter((f) => !f.ruleId.startsWith("review/"));
+    assert.deepEqual(security.map((f) => [f.line, f.cwe]), [[16, 89]], "only the new route's injection, not the old one on line 10");
+    const notes = result.sections?.find((s) => s.heading === "Review Notes")?.body ?? "";
+    assert.match(notes, /Security engine: ran on 1 changed file\(s\), 2 finding\(s\) before keeping changed lines only/);
   });
 });
 

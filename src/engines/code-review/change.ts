@@ -11,9 +11,10 @@ import {
   parseUnifiedDiff,
   wholeFileAdded,
 } from "./diff.js";
-import { GitError, defaultBranch, emptyTree, git, gitBytes, gitMaybe, readBlobs, resolveCommit, shortRefName, splitNul } from "./git.js";
+import { GitError, NoRepositoryError, defaultBranch, emptyTree, git, gitBytes, gitMaybe, readBlobs, resolveCommit, shortRefName, splitNul } from "./git.js";
 
-export type ChangeMode = "range" | "staged" | "worktree";
+/** "files": no change to diff, the given files are reviewed in full (every line counts as added). */
+export type ChangeMode = "range" | "staged" | "worktree" | "files";
 
 export interface ChangeRequest {
   root: string;
@@ -156,7 +157,7 @@ async function untrackedFiles(root: string, scope: string[], signal?: AbortSigna
 
 // Working-tree files are read from disk; a symlink there must not lead the
 // review outside the workspace.
-async function readInsideWorkspace(root: string, relative: string): Promise<Buffer | undefined> {
+export async function readInsideWorkspace(root: string, relative: string): Promise<Buffer | undefined> {
   try {
     const absolute = resolveInside(root, relative);
     if ((await lstat(absolute)).isSymbolicLink()) return undefined;
@@ -178,7 +179,7 @@ export async function isGitWorkTree(root: string, signal?: AbortSignal): Promise
 export async function collectChange(request: ChangeRequest): Promise<ChangeSet> {
   const { root, signal } = request;
   if (!(await isGitWorkTree(root, signal))) {
-    throw new GitError(`${root} is not inside a git work tree: run bgr review in a git repository`);
+    throw new NoRepositoryError(`${root} is not inside a git work tree: run bgr review in a git repository, or name the files to review`);
   }
   const range = await chooseRange(request);
   const endpoints = diffEndpoints(range);

@@ -11,6 +11,14 @@ export class GitError extends Error {
   }
 }
 
+/** The workspace is not inside a git work tree (or git is missing): there is no change to diff. */
+export class NoRepositoryError extends GitError {
+  constructor(message: string) {
+    super(message);
+    this.name = "NoRepositoryError";
+  }
+}
+
 export interface GitRunOptions {
   /** Non-zero exit returns undefined instead of throwing (probing refs). */
   allowFailure?: boolean;
@@ -42,7 +50,7 @@ function runGit(cwd: string, args: string[], options: GitRunOptions): Promise<Bu
         if (!error) return resolve(stdout);
         const code = (error as NodeJS.ErrnoException).code;
         if (code === "ENOENT") {
-          return reject(new GitError("git is not installed or not on PATH: install git to review changes"));
+          return reject(new NoRepositoryError("git is not installed or not on PATH: install git to review changes"));
         }
         if (error.name === "AbortError") return reject(error);
         if (options.allowFailure) return resolve(undefined);

@@ -16,7 +16,8 @@ import { riskFindings } from "./checks/risk.js";
 import { structureFindings } from "./checks/structure.js";
 import { testingFindings } from "./checks/testing.js";
 import { parseReviewSettings, type ReviewContext, ReviewFile } from "./context.js";
-import { GitError } from "./git.js";
+import { wholeFilesChange } from "./files-change.js";
+import { GitError, NoRepositoryError } from "./git.js";
 import { changeSection, complexitySection } from "./sections.js";
 import { decideVerdict, prioritizedRecommendations } from "./verdict.js";
 
@@ -83,22 +84,33 @@ function blocked(message: string): EngineResult {
   };
 }
 
+type ChosenChange = { change: ChangeSet; fullReviewReason?: string } | { blocker: string };
+
+/** The git change to review; the given files in full when there is no change to diff for them. */
+async function chooseChange(ctx: EngineContext, exclude: string[]): Promise<ChosenChange> {
+  const scope = scopeOf(ctx);
+  const base = typeof ctx.options.base === "string" && ctx.options.base !== "" ? ctx.options.base : undefined;
+  const staged = ctx.options.staged === true;
+  let reason: string;
+  try {
+    const change = await collectChange({ root: ctx.root, base, staged, scope, signal: ctx.signal });
+    if (change.files.length > 0 || scope.length === 0 || base !== undefined || staged) return { change };
+    reason = "the given files have no change to review";
+  } catch (error) {
+    if (error instanceof NoRepositoryError && scope.length > 0) reason = error.message.split(":")[0]!.replace(ctx.root, "the workspace");
+    else if (error instanceof GitError) return { blocker: error.message };
+    else throw error;
+  }
+  ctx.log(`${reason}: reviewing them in full`);
+  return { change: await wholeFilesChange(ctx.root, scope, exclude), fullReviewReason: reason };
+}
+
 async function run(ctx: EngineContext): Promise<EngineResult> {
   const config = await loadConfig(ctx.root);
   const settings = parseReviewSettings(config.review, config.source ?? "bgr config");
-  let change: ChangeSet;
-  try {
-    change = await collectChange({
-      root: ctx.root,
-      base: typeof ctx.options.base === "string" && ctx.options.base !== "" ? ctx.options.base : undefined,
-      staged: ctx.options.staged === true,
-      scope: scopeOf(ctx),
-      signal: ctx.signal,
-    });
-  } catch (error) {
-    if (error instanceof GitError) return blocked(error.message);
-    throw error;
-  }
+  const chosen = await chooseChange(ctx, config.exclude);
+  if ("blocker" in chosen) return blocked(chosen.blocker);
+  const { change, fullReviewReason } = chosen;
   ctx.log(`reviewing ${change.baseLabel} → ${change.headLabel}: ${change.files.length} file(s)`);
 
   const errors: EngineError[] = [];
@@ -131,10 +143,13 @@ async function run(ctx: EngineContext): Promise<EngineResult> {
   const { verdict, reasons } = decideVerdict(findings);
 
   const size = `${stats.files} file(s), +${stats.additions} −${stats.deletions} lines`;
+  const scopeLine = fullReviewReason !== undefined
+    ? `Reviewed ${stats.files} file(s) (${stats.additions} lines) in full because ${fullReviewReason}. `
+    : `Reviewed the change from ${change.baseLabel} to ${change.headLabel}: ${size}. `;
   const summary =
-    `Reviewed the change from ${change.baseLabel} to ${change.headLabel}: ${size}. ` +
+    scopeLine +
     `Verdict: **${verdict}** — ${reasons.join("; ")}. ` +
-    `${findings.length} finding(s) on changed lines; untouched code was not reviewed.`;
+    (fullReviewReason !== undefined ? `${findings.length} finding(s).` : `${findings.length} finding(s) on changed lines; untouched code was not reviewed.`);
 
   return {
     title: `Code review: ${change.headLabel} against ${change.baseLabel}`,

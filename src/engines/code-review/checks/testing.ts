@@ -47,6 +47,8 @@ async function namesUsedInTests(ctx: ReviewContext, names: string[]): Promise<Se
 
 export async function testingFindings(ctx: ReviewContext): Promise<Finding[]> {
   const findings: Finding[] = [];
+  // Files reviewed in full are not a change: "no test touched" would be meaningless.
+  if (ctx.change.mode === "files") return findings;
   const sources = ctx.files.filter((file) => file.language && !file.isTest && file.change.status !== "deleted" && file.added.size > 0);
   const testsTouched = ctx.files.some((file) => file.isTest && file.change.status !== "deleted" && file.added.size > 0);
   if (sources.length > 0 && !testsTouched) {
