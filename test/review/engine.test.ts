@@ -71,10 +71,10 @@ describe("verdict and machine data", () => {
     assert.deepEqual(result.data?.reasons, ["1 × review/empty-catch (Medium) at a.js:2"]);
   });
 
-  it("honours rules.disable and exclude from the project config", async () => {
+  it("honours rules.disable and exclude from the project config, and never reviews .agents/", async () => {
     const r = repo();
     r.write("bgr.config.yaml", "exclude: [generated/]\nrules:\n  disable: [review/no-tests]\n").write("a.js", "x();\n").commit("base");
-    r.write("a.js", "x();\ny();\n").write("generated/out.js", "debugger;\n");
+    r.write("a.js", "x();\ny();\n").write("generated/out.js", "debugger;\n").write(".agents/reports/r.md", "# TODO: report\n");
     const result = await r.review();
     assert.deepEqual(result.findings, []);
     assert.deepEqual(result.filesAnalyzed, ["a.js"]);

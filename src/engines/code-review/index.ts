@@ -56,7 +56,8 @@ function scopeOf(ctx: EngineContext): string[] {
 async function loadFiles(change: ChangeSet, exclude: string[], errors: EngineError[]): Promise<ReviewFile[]> {
   const excluded = ignore().add(exclude);
   const files: ReviewFile[] = [];
-  const kept = change.files.filter((changed) => exclude.length === 0 || !excluded.ignores(changed.path));
+  // bgr's own reports, sessions and caches are never part of the code under review.
+  const kept = change.files.filter((changed) => !changed.path.startsWith(".agents/") && (exclude.length === 0 || !excluded.ignores(changed.path)));
   const sides = await change.readSides(kept);
   for (const [index, changed] of kept.entries()) {
     const file = new ReviewFile(changed, sides[index]!.newText, sides[index]!.oldText);
