@@ -50,7 +50,7 @@ function makeProvider(settings: ModelSettings, ctx: EngineContext): ChatProvider
   return settings.provider === "anthropic" ? anthropicProvider(common) : openAiProvider(common);
 }
 
-function blocked(ctx: EngineContext, blocker: string, findings: Finding[] = []): EngineResult {
+function blocked(blocker: string, findings: Finding[] = []): EngineResult {
   return {
     summary: `The task could not be run: ${blocker}`,
     findings,
@@ -222,17 +222,39 @@ async function runLlm(ctx: EngineContext): Promise<EngineResult> {
   try {
     config = await loadConfig(ctx.root);
   } catch (error) {
-    return blocked(ctx, (error as Error).message, engineFindings);
+    return blocked((error as Error).message, engineFindings);
   }
   const resolution = resolveModelSettings({ agent, options: ctx.options, env: process.env, config });
-  if (!resolution.ok) return blocked(ctx, resolution.blocker, engineFindings);
+  if (!resolution.ok) return blocked(resolution.blocker, engineFindings);
   let run: RunSetup;
   try {
     run = await setup(ctx, agent, resolution.settings);
   } catch (error) {
-    return blocked(ctx, (error as Error).message, engineFindings);
+    return blocked((error as Error).message, engineFindings);
   }
   return triage ? runTriage(ctx, run, engineFindings) : runReport(ctx, run);
+}
+
+/**
+ * `--triage` for any kind: the runtime runs the kind's engine, then hands its
+ * result here. The engine's files, errors and sections stay; its findings come
+ * back marked with verdicts (none removed); a triage that could not run adds
+ * its blocker, so the run ends failed the seed's way with the engine's findings intact.
+ */
+export async function triageEngineResult(ctx: EngineContext, base: EngineResult): Promise<EngineResult> {
+  const triaged = await runLlm({ ...ctx, options: { ...ctx.options, triage: true, findings: base.findings } });
+  const blockers = [...(base.blockers ?? []), ...(triaged.blockers ?? [])];
+  return {
+    ...(base.title ? { title: base.title } : {}),
+    summary: triaged.blockers?.length ? base.summary : `${base.summary.trim()}\n\n${triaged.summary.trim()}`,
+    findings: triaged.findings,
+    filesAnalyzed: [...new Set([...base.filesAnalyzed, ...triaged.filesAnalyzed])].sort(),
+    errors: base.errors,
+    recommendations: triaged.recommendations.length ? triaged.recommendations : base.recommendations,
+    sections: [...(base.sections ?? []), ...(triaged.sections ?? [])],
+    data: { ...base.data, ...(triaged.data ? { triage: triaged.data } : {}) },
+    ...(blockers.length ? { blockers } : {}),
+  };
 }
 
 export const llmEngine: Engine = {
