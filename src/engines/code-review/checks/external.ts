@@ -135,7 +135,8 @@ async function eslintFindings(ctx: ReviewContext, files: ReviewFile[], notes: st
 }
 
 function pythonLintSeverity(code: string): Severity {
-  return /^(?:F|E9|S|B)/.test(code) ? "Medium" : "Low";
+  // Undefined names, bad comparisons, syntax errors and security/bugbear codes are bugs; the rest is style.
+  return /^(?:F[6-9]|E9|S|B)/.test(code) ? "Medium" : "Low";
 }
 
 function fileMentions(root: string, name: string, marker: RegExp): boolean {
