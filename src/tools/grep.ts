@@ -1,11 +1,11 @@
 // Grep: JavaScript regular expressions over workspace files, ripgrep-shaped
 // output. Limits are part of the contract: a model asking for "." over a
 // large repo gets a bounded answer and a note on how to narrow it.
-import { readFile } from "node:fs/promises";
+import { readFileSync, realpathSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 import { globMatcher, resolveSearchDir } from "./glob.js";
 import { isBinary, splitLines } from "./read.js";
-import { resolveInside } from "./sandbox.js";
 import { listFiles } from "./walk.js";
 import type { ToolContext, ToolDefinition } from "./index.js";
 
@@ -93,6 +93,55 @@ async function candidateFiles(input: GrepInput, root: string): Promise<string[]>
   return files.filter(matches);
 }
 
+/**
+ * Files are read synchronously, this many between yields to the event loop:
+ * for small source files a sync read is several times faster than the
+ * thread-pool round trips of fs/promises, and yielding per batch keeps the
+ * runner's heartbeat and cancellation responsive.
+ */
+const READ_BATCH = 64;
+
+interface FileHits {
+  file: string;
+  lines: string[];
+  hits: number[];
+}
+
+function searchOne(realRoot: string, root: string, file: string, regex: RegExp, anywhere: RegExp): FileHits | undefined {
+  let text: string;
+  try {
+    // The walker lists symlinks too, and those may point outside the workspace.
+    const real = realpathSync(path.join(root, file));
+    if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return undefined;
+    const buffer = readFileSync(real);
+    if (isBinary(buffer)) return undefined;
+    text = buffer.toString("utf8");
+  } catch {
+    return undefined;
+  }
+  // One whole-text test first: most files have no match, and splitting them into lines is the expensive part.
+  // With CR in the text, `$` would not match before "\r\n", so such files go straight to the line-by-line test.
+  if (!text.includes("\r") && !anywhere.test(text)) return undefined;
+  const lines = splitLines(text);
+  const hits: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (regex.test(lines[i]!)) hits.push(i);
+  return hits.length ? { file, lines, hits } : undefined;
+}
+
+/** Files with matches, in the given order. */
+async function* searchFiles(files: string[], ctx: ToolContext, regex: RegExp): AsyncGenerator<FileHits> {
+  const realRoot = realpathSync(ctx.root);
+  const anywhere = new RegExp(regex.source, `${regex.flags}m`);
+  for (let i = 0; i < files.length; i++) {
+    if (i % READ_BATCH === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (ctx.signal?.aborted) throw new Error("search cancelled");
+    }
+    const found = searchOne(realRoot, ctx.root, files[i]!, regex, anywhere);
+    if (found) yield found;
+  }
+}
+
 async function executeGrep(input: GrepInput, ctx: ToolContext): Promise<string> {
   const regex = compile(input.pattern, input.case_insensitive ?? false);
   const mode = input.output_mode ?? "files_with_matches";
@@ -105,20 +154,7 @@ async function executeGrep(input: GrepInput, ctx: ToolContext): Promise<string> 
   let matchedFiles = 0;
   let shownMatches = 0;
   let truncated = "";
-  for (const file of await candidateFiles(input, ctx.root)) {
-    if (ctx.signal?.aborted) throw new Error("search cancelled");
-    let buffer: Buffer;
-    try {
-      // Each file is re-checked: the walker lists symlinks, which may point outside the workspace.
-      buffer = await readFile(resolveInside(ctx.root, file));
-    } catch {
-      continue;
-    }
-    if (isBinary(buffer)) continue;
-    const lines = splitLines(buffer.toString("utf8"));
-    const hits: number[] = [];
-    for (let i = 0; i < lines.length; i++) if (regex.test(lines[i]!)) hits.push(i);
-    if (hits.length === 0) continue;
+  for await (const { file, lines, hits } of searchFiles(await candidateFiles(input, ctx.root), ctx, regex)) {
 
     if (matchedFiles === maxFiles) {
       truncated = `(stopped after ${maxFiles} files with matches: narrow path or include, or raise max_files)`;

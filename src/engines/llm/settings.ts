@@ -29,7 +29,7 @@ const MODEL_ALIASES: Record<string, string> = {
 };
 
 const HOW_TO_SET_MODEL =
-  "set one of: --model <id> (or --model on `bgr spawn`), the BGR_MODEL environment variable, `model:` in the session file's front matter, " +
+  "set one of: --model <id> on bgr run/spawn (model in the MCP spawn tool), the BGR_MODEL environment variable, `model:` in the session file's front matter, " +
   "or `model:` in .agents/config.yaml; and pick the provider with --provider anthropic|openai or BGR_PROVIDER " +
   "(key in ANTHROPIC_API_KEY or OPENAI_API_KEY; --base-url / BGR_BASE_URL for a local OpenAI-compatible server such as Ollama)";
 
