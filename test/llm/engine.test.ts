@@ -175,6 +175,21 @@ for (const wire of ["anthropic", "openai"] as const) {
       ]);
     });
 
+    it("wraps up when the token budget is spent, and accepts project-wide findings", async () => {
+      const projectWide = { title: "No security policy", severity: "Low", file: "", line: 0, message: "There is no SECURITY.md.", recommendation: "Add one." };
+      const { result } = await run(
+        [
+          { calls: [{ name: "Glob", input: { pattern: "*" } }], usage: { input: 100, output: 20 } },
+          { calls: [{ name: "Glob", input: { pattern: "**/*.py" } }], usage: { input: 100, output: 20 } },
+          { calls: [{ name: "submit_report", input: { ...goodReport, findings: [projectWide] } }] },
+        ],
+        { tokenBudget: 200 },
+      );
+      assert.match(lastNote(wire, server!.requests[2]!)!, /^You have reached the token budget \(200 tokens\) for this run\./);
+      assert.deepEqual(result.findings.map((f) => [f.file, f.line, f.ruleId]), [["", 0, "llm/no-security-policy"]]);
+      assert.match(result.blockers![0]!, /^The model reached the token budget \(200 tokens\) before finishing/);
+    });
+
     it("fails cleanly when the model keeps exploring past maxTurns", async () => {
       const explore = { calls: [{ name: "Glob", input: { pattern: "*" } }] };
       const { result } = await run([explore, explore, explore], { maxTurns: 1 });

@@ -24,7 +24,9 @@ export const findingInput = z
       .describe('Short stable id of the kind of issue, e.g. "hardcoded-secret" (derived from the title when absent).'),
     title: z.string().min(1).max(200).describe("One line naming the issue."),
     severity: z.enum(SEVERITIES),
-    file: workspacePath.describe("File the finding is about (workspace-relative)."),
+    file: z
+      .string()
+      .describe('File the finding is about (workspace-relative); "" for a finding about the whole project (then line 0).'),
     line: z.number().int().min(0).describe("1-based line; 0 when it concerns the whole file."),
     endLine: z.number().int().min(0).optional(),
     message: z.string().min(1).describe("What was found and why it matters."),
@@ -94,7 +96,10 @@ async function checkLocation(root: string, lines: LineCounter, where: string, fi
 }
 
 export async function toFinding(root: string, input: FindingInput, where: string, lines: LineCounter): Promise<Checked<Finding>> {
-  const location = await checkLocation(root, lines, where, input.file, input.line);
+  // Project-wide findings (a missing policy, a dependency) have no file; the report shows "(workspace)".
+  const projectWide = input.file.trim() === "" || input.file.trim() === ".";
+  if (projectWide && input.line !== 0) return { ok: false, error: `${where}.line: a finding with no file must have line 0` };
+  const location: Checked<string> = projectWide ? { ok: true, value: "" } : await checkLocation(root, lines, where, input.file, input.line);
   if (!location.ok) return location;
   const trace: Finding["trace"] = [];
   for (const [i, step] of (input.trace ?? []).entries()) {
