@@ -37,14 +37,20 @@ const JS_TS_SOURCES = [
 const SKIPPED_NAMES = new Set(["node_modules", "__pycache__", "cjs", "types", "locales", "tests", "test", "__tests__"]);
 const SKIPPED_FILE = /\.(?:d\.[cm]?ts|map|min\.js)$/;
 
-function copyTree(from, to) {
+const PYTHON_EXTENSIONS = [".py"];
+const JS_TS_EXTENSIONS = [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx"];
+
+// Only the corpus language's own files are copied: Django ships .js assets
+// that bgr would audit and Bandit would not, and the tools must see the same files.
+function copyTree(from, to, extensions) {
   cpSync(from, to, {
     recursive: true,
     dereference: true,
     filter: (source) => {
       const name = path.basename(source);
-      if (source !== from && SKIPPED_NAMES.has(name)) return false;
-      return !SKIPPED_FILE.test(name);
+      if (source === from) return true;
+      if (SKIPPED_NAMES.has(name) || SKIPPED_FILE.test(name)) return false;
+      return statSync(source).isDirectory() || extensions.some((ext) => name.endsWith(ext));
     },
   });
 }
@@ -75,14 +81,14 @@ export async function prepareCorpora(baseDir) {
   mkdirSync(pythonRoot, { recursive: true });
   mkdirSync(jstsRoot, { recursive: true });
 
-  copyTree(DJANGO_SOURCE, path.join(pythonRoot, "django"));
+  copyTree(DJANGO_SOURCE, path.join(pythonRoot, "django"), PYTHON_EXTENSIONS);
   for (const [from, to] of JS_TS_SOURCES) {
     const source = path.join(NODE_MODULES, from);
-    if (statSync(source).isDirectory()) copyTree(source, path.join(jstsRoot, to));
+    if (statSync(source).isDirectory()) copyTree(source, path.join(jstsRoot, to), JS_TS_EXTENSIONS);
   }
 
-  const python = await listWithBgrWalker(pythonRoot, [".py"]);
-  const jsts = await listWithBgrWalker(jstsRoot, [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx"]);
+  const python = await listWithBgrWalker(pythonRoot, PYTHON_EXTENSIONS);
+  const jsts = await listWithBgrWalker(jstsRoot, JS_TS_EXTENSIONS);
   return { python: { root: pythonRoot, files: python }, jsts: { root: jstsRoot, files: jsts } };
 }
 
