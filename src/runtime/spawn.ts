@@ -31,6 +31,7 @@ export async function spawnRun(request: RunRequest, opts: { cwd: string }): Prom
   const record = await registerRun(root, request, null, true);
   const logFd = openSync(path.join(root, record.log), "a");
   let pid: number | undefined;
+  let failure: unknown;
   try {
     const child = spawn(process.execPath, [CLI_MAIN, "run", "--run-record", record.id, "--cwd", root], {
       cwd: root,
@@ -39,13 +40,22 @@ export async function spawnRun(request: RunRequest, opts: { cwd: string }): Prom
       env: { ...process.env, [INSIDE_RUN_ENV]: record.id },
     });
     pid = child.pid;
+    child.once("error", () => undefined);
     child.unref();
+  } catch (error) {
+    failure = error;
   } finally {
     closeSync(logFd);
   }
-  if (pid === undefined) throw new Error(`could not start the runner for ${record.id} (${process.execPath} ${CLI_MAIN})`);
+  if (pid === undefined) {
+    const reason = `could not start the runner (${process.execPath} ${CLI_MAIN}): ${(failure as Error)?.message ?? "no pid"}`;
+    // Settled at once so the session never shows a run that nobody is running.
+    const { settleRun, emptyResult } = await import("./settle.js");
+    await settleRun(root, record.id, { status: "failed", result: emptyResult(`The run could not start: ${reason}.`, [reason]), reason });
+    throw new Error(`${record.id}: ${reason}`);
+  }
+  // Recorded here as well as by the runner: a runner that dies before it gets going (a broken install) is then seen dead at once.
   const started = pid;
-  // The runner also records its pid when it starts; whichever write lands first, the value is the same.
-  await updateRunRecord(root, record.id, (r) => (r.pid === started ? undefined : { ...r, pid: started }));
-  return { id: record.id, report: record.report, session: record.session, pid: started, log: record.log };
+  await updateRunRecord(root, record.id, (r) => (r.pid === started || r.status !== "running" ? undefined : { ...r, pid: started }));
+  return { id: record.id, report: record.report, session: record.session, pid, log: record.log };
 }
