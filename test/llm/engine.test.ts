@@ -117,6 +117,7 @@ for (const wire of ["anthropic", "openai"] as const) {
       assert.equal(result.findings.length, 1);
       const repair = server!.requests[1]!;
       assert.deepEqual(offeredTools(wire, repair), { names: ["submit_report"], forced: "submit_report" });
+      assert.deepEqual(repair.body.tool_choice, wire === "anthropic" ? { type: "tool", name: "submit_report" } : "required");
       const [rejected] = toolResultsIn(wire, repair);
       assert.equal(rejected!.isError, true);
       assert.match(rejected!.text, /^submit_report rejected: findings\.0\.severity: Invalid option: expected one of "High"\|"Medium"\|"Low"\|"Info"$/);

@@ -131,7 +131,9 @@ export function offeredTools(wire: Wire, request: RecordedRequest): { names: str
     return { names: tools.map((t) => t.name), ...(choice?.type === "tool" ? { forced: choice.name } : {}) };
   }
   const choice = request.body.tool_choice;
-  return { names: tools.map((t) => t.function.name), ...(typeof choice === "object" ? { forced: choice.function.name } : {}) };
+  const names: string[] = tools.map((t) => t.function.name);
+  if (choice === "required") return { names, forced: names.length === 1 ? names[0]! : "(any)" };
+  return { names, ...(typeof choice === "object" ? { forced: choice.function.name } : {}) };
 }
 
 /** The text bgr appended after tool results (repair and wrap-up notes). */

@@ -85,6 +85,16 @@ function stopReason(raw: string | null | undefined): StopReason {
   return "other";
 }
 
+/**
+ * A forced turn offers one tool, and "required" then means exactly it; unlike
+ * the named-function form, "required" is understood by vLLM and llama.cpp too.
+ */
+function toolChoice(request: ChatRequest): unknown {
+  if (request.toolChoice === "auto") return "auto";
+  const only = request.tools.length === 1 && request.tools[0]!.name === request.toolChoice.name;
+  return only ? "required" : { type: "function", function: { name: request.toolChoice.name } };
+}
+
 export interface OpenAiOptions {
   baseUrl: string;
   apiKey: string | undefined;
@@ -110,7 +120,7 @@ export function openAiProvider(options: OpenAiOptions): ChatProvider {
           type: "function",
           function: { name: t.name, description: t.description, parameters: t.inputSchema },
         })),
-        tool_choice: request.toolChoice === "auto" ? "auto" : { type: "function", function: { name: request.toolChoice.name } },
+        tool_choice: toolChoice(request),
         [tokenField]: request.maxOutputTokens,
       };
       const raw = await postJson(url, headers, body, { signal, log: options.log, retry: options.retry, label: "openai" });
