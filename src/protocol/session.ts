@@ -164,8 +164,7 @@ function updateItemSplices(src: string, item: YAMLMap, entry: SessionEntry): Spl
   return splices;
 }
 
-function upsertInFrontMatter(src: string, entry: SessionEntry, label: string): string {
-  const doc = parseFrontMatter(src, label);
+function upsertInFrontMatter(src: string, doc: Document, entry: SessionEntry, label: string): string {
   const root = doc.contents as YAMLMap | null;
   const header = `background_agents:\n${blockItem(entry, 2, 4)}`;
   if (root === null || root.items.length === 0) {
@@ -233,11 +232,12 @@ export function upsertSessionEntry(text: string, entry: SessionEntry, label = "s
       throw new SessionFormatError(`${label}: front matter has no closing '---' line; fix it by hand, bgr will not rewrite it`);
     }
     const bom = text.startsWith("\uFEFF") ? "\uFEFF" : "";
-    return `${bom}---\n${upsertInFrontMatter("", entry, label)}---\n${text.slice(bom.length)}`;
+    return `${bom}---\n${upsertInFrontMatter("", parseFrontMatter("", label), entry, label)}---\n${text.slice(bom.length)}`;
   }
   const src = text.slice(region.start, region.end);
-  const before = parseFrontMatter(src, label).toJS();
-  const updatedSrc = upsertInFrontMatter(src, entry, label);
+  const doc = parseFrontMatter(src, label);
+  const before = doc.toJS();
+  const updatedSrc = upsertInFrontMatter(src, doc, entry, label);
   const afterDoc = parseDocument(updatedSrc);
   const after = afterDoc.toJS() as Record<string, unknown> | null;
   const written = (after?.background_agents as Array<Record<string, unknown>> | undefined)?.filter((e) => e?.id === entry.id) ?? [];

@@ -1,12 +1,12 @@
-// Turning a request into a reserved run: resolve it, refuse a session file
-// that does not parse (before anything is written), claim the id, register
-// the session entry as running. Shared by `spawn` and a foreground `run`, and
-// kept light: spawn's start-up time depends on this import graph.
+// Turning a request into a reserved run: resolve it, claim the id, register
+// the session entry as running (a session file that does not parse refuses
+// the run, and the claimed id is released). Shared by `spawn` and a
+// foreground `run`, and kept light: spawn's start-up time depends on it.
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { RUNS_DIR, runLogPath } from "../protocol/ids.js";
 import { resolveRequest, type ResolvedRequest, type RunRequest } from "./request.js";
-import { assertSessionParses, writeSessionEntry } from "./session-store.js";
+import { writeSessionEntry } from "./session-store.js";
 import { ensureDir, removeRunRecord, reserveRunRecord, type RunRecord } from "./store.js";
 
 export async function workspaceRoot(cwd: string): Promise<string> {
@@ -27,13 +27,12 @@ export function newRecord(resolved: ResolvedRequest, pid: number | null, detache
 }
 
 /**
- * Reserves the id, registers the session entry as running. Shared by spawn
- * and a foreground run; a session that cannot be parsed refuses the run
- * before anything is written.
+ * Reserves the id, registers the session entry as running. A session that
+ * cannot be parsed refuses the run: the session is not touched and the
+ * reserved record is removed again.
  */
 export async function registerRun(root: string, request: RunRequest, pid: number | null, detached: boolean): Promise<RunRecord> {
   const resolved = await resolveRequest(root, request);
-  if (resolved.session) await assertSessionParses(root, resolved.session);
   await ensureDir(root, RUNS_DIR);
   const record = await reserveRunRecord(root, newRecord(resolved, pid, detached), resolved.idExplicit);
   if (record.session) {
