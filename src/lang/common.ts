@@ -1,5 +1,5 @@
 // Helpers shared by the language adapters.
-import type { SyntaxNode } from "./parsers.js";
+import type { LiteNode as SyntaxNode } from "./tree.js";
 import type { Expr, Loc } from "./ir.js";
 
 export function locOf(node: SyntaxNode): Loc {

@@ -3,6 +3,7 @@ import type { ModuleIR } from "./ir.js";
 import { lowerJavaScript } from "./javascript.js";
 import { type Language, parseSource, syntaxErrors, type SyntaxProblem } from "./parsers.js";
 import { lowerPython } from "./python.js";
+import { toLiteTree } from "./tree.js";
 
 export type { Language } from "./parsers.js";
 export { languageForPath, supportedExtensions } from "./parsers.js";
@@ -16,7 +17,8 @@ export interface LoweredFile {
 export function lowerSource(language: Language, text: string): LoweredFile {
   const tree = parseSource(language, text);
   const problems = syntaxErrors(tree);
-  const module = language === "python" ? lowerPython(tree.rootNode) : lowerJavaScript(tree.rootNode, language);
+  const root = toLiteTree(tree, text);
+  const module = language === "python" ? lowerPython(root) : lowerJavaScript(root, language);
   return { module, problems };
 }
 

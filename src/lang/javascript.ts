@@ -1,6 +1,6 @@
 // JavaScript / TypeScript / TSX tree-sitter tree → language-neutral IR.
 // TypeScript-only syntax (types, `as`, `!`) is dropped: it carries no data flow.
-import type { SyntaxNode } from "./parsers.js";
+import type { LiteNode as SyntaxNode } from "./tree.js";
 import type { Arg, DictEntry, Expr, FunctionIR, ImportBinding, ModuleIR, Param, PatternElement, Stmt, Target } from "./ir.js";
 import { constant, locOf, namedChildren, parseNumber, unescapeString } from "./common.js";
 

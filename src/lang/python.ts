@@ -1,5 +1,5 @@
 // Python tree-sitter tree → language-neutral IR.
-import type { SyntaxNode } from "./parsers.js";
+import type { LiteNode as SyntaxNode } from "./tree.js";
 import type { Arg, DictEntry, Expr, FunctionIR, ImportBinding, ModuleIR, Param, PatternElement, Stmt, Target } from "./ir.js";
 import { constant, locOf, namedChildren, parseNumber, unescapeString } from "./common.js";
 

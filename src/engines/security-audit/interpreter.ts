@@ -94,8 +94,20 @@ export class Interpreter {
 
   // ---- sites and findings -------------------------------------------------
 
+  private readonly callMatchers = new Map<string, CompiledMatcher[]>();
+
   offer(site: Site, frame: Frame): void {
-    const list = this.bySite[site.kind];
+    let list = this.bySite[site.kind];
+    if (site.kind === "call") {
+      // Most call sites match no rule at all: decide that once per callee path.
+      const key = site.path ?? "";
+      let hits = this.callMatchers.get(key);
+      if (!hits) {
+        hits = list.filter((m) => anyPathMatches(m.matcher.call!, site.path));
+        this.callMatchers.set(key, hits);
+      }
+      list = hits;
+    }
     if (list.length === 0) return;
     const ctx: MatchContext = { file: this.file, contextNames: frame.contextNames };
     for (const { rule, matcher } of list) {
@@ -634,14 +646,17 @@ export class Interpreter {
       if (p.pattern) this.assignTarget(p.pattern, v, calleeFrame, fn.loc);
       else state.set(p.name, v.path === undefined && !v.c ? { ...v, path: p.name } : v);
     });
-    const key = signature(fn, state);
-    const memo = this.summaries.get(fn)?.get(key);
-    if (memo && !self) return { ret: memo };
+    // Summaries are keyed by what the arguments carry. A receiver carrying
+    // attacker data is run afresh (its fields matter); a clean one shares the summary.
+    const selfTaint = self ? deepTaint(self) : undefined;
+    const key = self ? (selfTaint ? undefined : `${signature(fn, state)}|self`) : signature(fn, state);
+    const memo = key === undefined ? undefined : this.summaries.get(fn)?.get(key);
+    if (memo) return { ret: memo, self };
     this.inlineStack.push(fn);
     this.execBlock(fn.body, calleeFrame);
     this.inlineStack.pop();
     const ret = fn.isArrow || calleeFrame.ret ? calleeFrame.ret ?? CLEAN : CLEAN;
-    if (!self) {
+    if (key !== undefined && !(self && deepTaint(ret))) {
       if (!this.summaries.has(fn)) this.summaries.set(fn, new Map());
       this.summaries.get(fn)!.set(key, ret);
     }

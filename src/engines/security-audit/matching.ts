@@ -126,8 +126,8 @@ export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): 
     if (sel.state === "unknown") return false;
     if (value && !value.c && (value.path === undefined || anyPathMatches(cond["not-path"], value.path))) return false;
   }
-  if (cond.matches !== undefined && !(typeof c === "string" && new RegExp(cond.matches, "i").test(c))) return false;
-  if (cond["not-matches"] !== undefined && typeof c === "string" && new RegExp(cond["not-matches"], "i").test(c)) return false;
+  if (cond.matches !== undefined && !(typeof c === "string" && cachedRegex(cond.matches).test(c))) return false;
+  if (cond["not-matches"] !== undefined && typeof c === "string" && cachedRegex(cond["not-matches"]).test(c)) return false;
   if (cond.contains) {
     const items = value ? (value.c ? [value] : elementsOf(value)) : [];
     if (!items.some((i) => i.c && cond.contains!.some((x) => sameConst(x, i.c!.v)))) return false;
@@ -143,7 +143,7 @@ function siteMatchesKind(m: Matcher, site: Site): boolean {
   if (m.assign || m.name) {
     if (site.kind !== "assign") return false;
     if (m.assign && !anyPathMatches(m.assign, site.path)) return false;
-    if (m.name && !(site.name !== undefined && new RegExp(m.name, "i").test(site.name))) return false;
+    if (m.name && !(site.name !== undefined && cachedRegex(m.name).test(site.name))) return false;
     return true;
   }
   if (m.dict) return site.kind === "dict";
@@ -154,17 +154,28 @@ function siteMatchesKind(m: Matcher, site: Site): boolean {
 
 export function matches(m: Matcher, site: Site, ctx: MatchContext): boolean {
   if (!siteMatchesKind(m, site)) return false;
-  if (m.file && !new RegExp(m.file, "i").test(ctx.file)) return false;
+  if (m.file && !cachedRegex(m.file).test(ctx.file)) return false;
   if (m.literal && !(site.kind === "string" || (site.kind === "assign" && site.literal))) return false;
   if (m.context && !ctx.contextNames.some((n) => contextWords(n, m.context!))) return false;
   if (m["not-context"] && ctx.contextNames.some((n) => contextWords(n, m["not-context"]!))) return false;
   return m.where.every((c) => checkCondition(site, c, ctx));
 }
 
+const regexCache = new Map<string, RegExp>();
+
+export function cachedRegex(pattern: string): RegExp {
+  let re = regexCache.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern, "i");
+    regexCache.set(pattern, re);
+  }
+  return re;
+}
+
 /** Context regexes apply to the words of a name: resetToken / reset_token ⇒ "reset token". */
 function contextWords(name: string, pattern: string): boolean {
   const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_\-.$]+/g, " ").toLowerCase().trim();
-  return new RegExp(pattern, "i").test(words);
+  return cachedRegex(pattern).test(words);
 }
 
 /** The attacker data that reaches a sink's sensitive arguments, if any. */

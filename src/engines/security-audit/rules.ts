@@ -246,6 +246,28 @@ export function pathMatches(pattern: string, value: string | undefined): boolean
   return re.test(value);
 }
 
+interface CompiledList {
+  re: RegExp;
+  memo: Map<string, boolean>;
+}
+
+// Rule lists are matched against every call site: one alternation per list,
+// and a memo per distinct path, keep that cheap.
+const compiledLists = new WeakMap<readonly string[], CompiledList>();
+
 export function anyPathMatches(patterns: readonly string[], value: string | undefined): boolean {
-  return value !== undefined && patterns.some((p) => pathMatches(p, value));
+  if (value === undefined || patterns.length === 0) return false;
+  let compiled = compiledLists.get(patterns);
+  if (!compiled) {
+    for (const p of patterns) pathMatches(p, "");
+    const source = patterns.map((p) => patternCache.get(p)!.source.slice(1, -1)).join("|");
+    compiled = { re: new RegExp(`^(?:${source})$`), memo: new Map() };
+    compiledLists.set(patterns, compiled);
+  }
+  let hit = compiled.memo.get(value);
+  if (hit === undefined) {
+    hit = compiled.re.test(value);
+    if (compiled.memo.size < 50000) compiled.memo.set(value, hit);
+  }
+  return hit;
 }
