@@ -31,8 +31,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   const config = await loadConfig(ctx.root);
   const audit = config.audit as Record<string, unknown> | undefined;
   const extraExclude = auditOption(audit, "exclude", (v): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string")) ?? [];
-  const rulesDir = defaultRulesDir();
-  const ruleSet = loadRuleSet(rulesDir);
+  const ruleSet = loadRuleSet(defaultRulesDir());
   const disabled = [...config.rules.disable];
   const known = new Set(ruleSet.rules.flatMap((r) => [r.id, `CWE-${r.cwe}`]));
   const errors: EngineError[] = [];
@@ -42,12 +41,14 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
     }
   }
 
-  const files = await listFiles(ctx.root, {
+  const listed = await listFiles(ctx.root, {
     scope: ctx.scope,
     extensions: supportedExtensions(),
     exclude: [...config.exclude, ...extraExclude],
     onMissing: (p) => errors.push({ file: p, message: `scope entry ${p} does not exist in the workspace; check the path` }),
   });
+  // Type declarations carry no code to audit.
+  const files = listed.filter((f) => !/\.d\.[cm]?ts$/.test(f));
 
   const cache = ctx.options.noCache ? undefined : new AnalysisCache(ctx.cacheDir);
   const results = new Map<string, FileAnalysis>();
@@ -82,7 +83,6 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   let aborted: string | undefined;
   try {
     await analyzeAll(jobs, {
-      rulesDir,
       ruleSet,
       disabled,
       signal: ctx.signal,

@@ -14,7 +14,6 @@ export interface Job {
 }
 
 export interface PoolOptions {
-  rulesDir: string;
   ruleSet: RuleSet;
   disabled: string[];
   signal: AbortSignal;
@@ -55,7 +54,7 @@ export async function analyzeAll(jobs: Job[], options: PoolOptions): Promise<voi
     };
     for (let i = 0; i < workers; i++) {
       const worker = new Worker(new URL("./worker.js", import.meta.url), {
-        workerData: { rulesDir: options.rulesDir, disabled: options.disabled },
+        workerData: { ruleSet: options.ruleSet, disabled: options.disabled },
       });
       pool.push(worker);
       worker.on("message", (reply: WorkerReply) => {

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Language } from "../../lang/index.js";
 import { analyzeSource, type FileAnalysis } from "./analyze-file.js";
-import { loadRuleSet } from "./rules.js";
+import type { RuleSet } from "./rules.js";
 
 export interface WorkerJob {
   id: number;
@@ -18,8 +18,8 @@ export interface WorkerReply {
   error?: string;
 }
 
-const { rulesDir, disabled } = workerData as { rulesDir: string; disabled: string[] };
-const ruleSet = loadRuleSet(rulesDir);
+// The rules arrive already validated: re-reading YAML in every thread would cost more than small audits take.
+const { ruleSet, disabled } = workerData as { ruleSet: RuleSet; disabled: string[] };
 const disabledSet = new Set(disabled);
 
 parentPort!.on("message", (job: WorkerJob) => {
