@@ -104,6 +104,17 @@ describe("security audit engine", () => {
     assert.equal((uncached.result.data as { cachedFiles: number }).cachedFiles, 0);
   });
 
+  test("token formats come from secretlint's preset, once per line, and respect suppressions", async () => {
+    // Assembled at run time so that this test file itself holds no token.
+    const token = ["ghp", "R8kVq3nT6wYzP1mXc4bLd7fHs2jGa9uEo5Ni"].join("_");
+    const root = workspace({
+      "client.js": `fetch(url, { headers: { Authorization: "token ${token}" } });\nconst GITHUB_TOKEN = "${token}";\nconst other = "${token}"; // nosec\n`,
+    });
+    const { result } = await run(root, [], true);
+    assert.deepEqual(result.findings.map((f) => `${f.line}:${f.ruleId}:${f.cwe}`), ["1:secretlint.github:798", "2:js.hardcoded-secret:798"]);
+    assert.ok(!result.findings[0]!.message.includes(token), "the token itself must not be repeated in the report");
+  });
+
   test("many files go through the worker pool and give the same findings as one thread", async () => {
     const files: Record<string, string> = {};
     const filler = "\n".concat("def helper_%(i)s(x):\n    return x * 2\n".repeat(120));

@@ -6,6 +6,7 @@ import type { Finding } from "../../protocol/finding.js";
 import type { EngineError } from "../types.js";
 import { displayPath, Interpreter, type RawFinding } from "./interpreter.js";
 import type { RuleSet, RuleSpec } from "./rules.js";
+import { scanSecrets } from "./secrets.js";
 import { isSuppressed } from "./suppress.js";
 
 export interface FileAnalysis {
@@ -28,6 +29,26 @@ export function analyzeSource(file: string, text: string, language: Language, ru
     .map((r) => toFinding(r, file, lines))
     .filter((f) => !isSuppressed(lines, f.line, f.ruleId, f.cwe));
   return { findings, errors };
+}
+
+/** The full per-file analysis: the interpreter's findings plus secret token formats. */
+export async function analyzeFile(file: string, text: string, language: Language, ruleSet: RuleSet, disabled: ReadonlySet<string>): Promise<FileAnalysis> {
+  const analysis = analyzeSource(file, text, language, ruleSet, disabled);
+  if (disabled.has("secretlint") || disabled.has("CWE-798")) return analysis;
+  const lines = text.split(/\r?\n/);
+  try {
+    const tokens = await scanSecrets(file, text, lines);
+    // One finding per line: a named secret the YAML rules already reported is not repeated.
+    const covered = new Set(analysis.findings.filter((f) => f.cwe === 798 || f.cwe === 259).map((f) => f.line));
+    for (const t of tokens) {
+      if (covered.has(t.line) || disabled.has(t.ruleId) || isSuppressed(lines, t.line, t.ruleId, t.cwe)) continue;
+      covered.add(t.line);
+      analysis.findings.push(t);
+    }
+  } catch (error) {
+    analysis.errors.push({ file, message: `secret scan failed: ${(error as Error).message}` });
+  }
+  return analysis;
 }
 
 function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {

@@ -33,10 +33,10 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   const extraExclude = auditOption(audit, "exclude", (v): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string")) ?? [];
   const ruleSet = loadRuleSet(defaultRulesDir());
   const disabled = [...config.rules.disable];
-  const known = new Set(ruleSet.rules.flatMap((r) => [r.id, `CWE-${r.cwe}`]));
+  const known = new Set([...ruleSet.rules.flatMap((r) => [r.id, `CWE-${r.cwe}`]), "secretlint"]);
   const errors: EngineError[] = [];
   for (const id of disabled) {
-    if (!known.has(id) && /^(py|js)\.|^CWE-\d+$/.test(id)) {
+    if (!known.has(id) && !id.startsWith("secretlint.") && /^(py|js)\.|^CWE-\d+$/.test(id)) {
       ctx.log(`config rules.disable: ${id} matches no security rule (ids look like py.sql-injection or CWE-89)`);
     }
   }

@@ -3,7 +3,7 @@
 // where starting a worker would cost more than it saves.
 import { Worker } from "node:worker_threads";
 import type { Language } from "../../lang/index.js";
-import { analyzeSource, type FileAnalysis } from "./analyze-file.js";
+import { analyzeFile, type FileAnalysis } from "./analyze-file.js";
 import type { RuleSet } from "./rules.js";
 import type { WorkerJob, WorkerReply } from "./worker.js";
 
@@ -82,7 +82,7 @@ async function analyzeInThread(jobs: Job[], options: PoolOptions): Promise<void>
     if (options.signal.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error("aborted");
     let analysis: FileAnalysis;
     try {
-      analysis = analyzeSource(job.file, job.text, job.language, options.ruleSet, disabled);
+      analysis = await analyzeFile(job.file, job.text, job.language, options.ruleSet, disabled);
     } catch (error) {
       analysis = failed(job, (error as Error).message);
     }

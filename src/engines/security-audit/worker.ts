@@ -2,7 +2,7 @@
 // with, one message per file, so the main thread keeps the cache and order.
 import { parentPort, workerData } from "node:worker_threads";
 import type { Language } from "../../lang/index.js";
-import { analyzeSource, type FileAnalysis } from "./analyze-file.js";
+import { analyzeFile, type FileAnalysis } from "./analyze-file.js";
 import type { RuleSet } from "./rules.js";
 
 export interface WorkerJob {
@@ -22,10 +22,10 @@ export interface WorkerReply {
 const { ruleSet, disabled } = workerData as { ruleSet: RuleSet; disabled: string[] };
 const disabledSet = new Set(disabled);
 
-parentPort!.on("message", (job: WorkerJob) => {
+parentPort!.on("message", async (job: WorkerJob) => {
   let reply: WorkerReply;
   try {
-    reply = { id: job.id, analysis: analyzeSource(job.file, job.text, job.language, ruleSet, disabledSet) };
+    reply = { id: job.id, analysis: await analyzeFile(job.file, job.text, job.language, ruleSet, disabledSet) };
   } catch (error) {
     reply = { id: job.id, error: (error as Error).message };
   }
