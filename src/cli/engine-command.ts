@@ -1,7 +1,6 @@
 // `bgr audit`, `bgr coverage`, `bgr review`: an engine run directly, with no
 // session and no run record. One shape for all three so that --format,
 // --out, --fail-on and exit codes never drift apart between engines.
-import { statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { Command, Option } from "commander";
@@ -12,8 +11,8 @@ import { parseSeverity, SEVERITIES, severityRank, type Severity } from "../proto
 import { renderJsonReport } from "../report/json.js";
 import { renderMarkdownReport, severityLine } from "../report/markdown.js";
 import { renderSarif } from "../report/sarif.js";
-import { ConfigError } from "../runtime/config.js";
-import { resolveInside, SandboxError } from "../tools/sandbox.js";
+import { resolveInside } from "../tools/sandbox.js";
+import { CliUsageError as UsageError, reportError, rootOf, withCommonOptions } from "./commands/common.js";
 import { createProgress } from "./progress.js";
 
 export interface EngineCommandSpec {
@@ -28,26 +27,6 @@ export interface EngineCommandSpec {
 
 export const FORMATS = ["md", "sarif", "json"] as const;
 export type OutputFormat = (typeof FORMATS)[number];
-
-/** A mistake in how bgr was called: one line on stderr, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
-export function resolveWorkspaceRoot(cwd: string | undefined): string {
-  const root = path.resolve(cwd ?? process.cwd());
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(root).isDirectory();
-  } catch {
-    // reported below
-  }
-  if (!isDirectory) throw new UsageError(`--cwd ${root}: no such directory: give the workspace root`);
-  return root;
-}
 
 function parseFailOn(value: string): Severity | "none" {
   if (value.toLowerCase() === "none") return "none";
@@ -68,14 +47,6 @@ export async function writeOutput(outPath: string, text: string): Promise<void> 
   await writeFileAtomic(absolute, text);
 }
 
-/** Exit code for a usage error (2) or a failure (1), with the one-line message on stderr. */
-export function reportCommandError(error: unknown): number {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`bgr: ${message.split("\n")[0]}\n`);
-  const usage = error instanceof UsageError || error instanceof SandboxError || error instanceof ConfigError;
-  return usage ? 2 : 1;
-}
-
 export function addEngineCommand(program: Command, spec: EngineCommandSpec): Command {
   const cmd = program.command(spec.name).description(spec.summary);
   if (spec.args) cmd.argument(spec.args);
@@ -83,10 +54,9 @@ export function addEngineCommand(program: Command, spec: EngineCommandSpec): Com
     .addOption(new Option("--format <format>", "output format").choices([...FORMATS]).default("md"))
     .option("--out <file>", "write the report to this file instead of stdout")
     .option("--fail-on <severity>", "exit 1 when a finding is at or above this severity (High, Medium, Low, Info, none)", "none")
-    .option("--cwd <dir>", "workspace root (default: the current directory)")
-    .option("--json", "machine output (same as --format json)")
     .option("--no-cache", "ignore and do not update the analysis cache")
     .option("--timeout <seconds>", "give up after this many seconds");
+  withCommonOptions(cmd);
   spec.configure?.(cmd);
   cmd.action(async (...received: unknown[]) => {
     const command = received[received.length - 1] as Command;
@@ -100,7 +70,7 @@ export function addEngineCommand(program: Command, spec: EngineCommandSpec): Com
 async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, unknown>, args: string[]): Promise<number> {
   const progress = createProgress(spec.name);
   try {
-    const root = resolveWorkspaceRoot(opts.cwd as string | undefined);
+    const root = rootOf({ cwd: opts.cwd as string | undefined });
     const format: OutputFormat = opts.json ? "json" : (opts.format as OutputFormat);
     const failOn = parseFailOn(String(opts.failOn ?? "none"));
     const { scope, options } = spec.toOptions
@@ -152,6 +122,6 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
     return result.findings.some((f) => severityRank(f.severity) >= severityRank(failOn)) ? 1 : 0;
   } catch (error) {
     progress.done();
-    return reportCommandError(error);
+    return reportError(error);
   }
 }

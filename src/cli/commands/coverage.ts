@@ -2,7 +2,8 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { addEngineCommand, UsageError } from "../engine-command.js";
+import { addEngineCommand } from "../engine-command.js";
+import { CliUsageError as UsageError } from "./common.js";
 
 /** A missing --report is a typo on the command line (exit 2), not a failed analysis. */
 function checkReports(reports: string[], cwd: string | undefined): void {
