@@ -149,9 +149,10 @@ function updateItemSplices(src: string, item: YAMLMap, entry: SessionEntry): Spl
   }
   if (missing.length > 0) {
     if (item.flow) {
-      const close = src.lastIndexOf("}", item.range![1]);
+      const last = item.items[item.items.length - 1]!;
+      const lastEnd = (last.value as { range?: number[] } | null)?.range?.[1] ?? (last.key as { range: number[] }).range[1];
       const added = missing.map(([key, value]) => `, ${key}: ${newScalar(key, value)}`).join("");
-      splices.push({ from: close, to: close, text: `${added} ` });
+      splices.push({ from: lastEnd!, to: lastEnd!, text: added });
     } else {
       const keyColumn = columnOf(src, item.range![0]);
       const last = item.items[item.items.length - 1]!;
@@ -195,6 +196,16 @@ function upsertInFrontMatter(src: string, doc: Document, entry: SessionEntry, la
   const seq = value as YAMLSeq;
   const mine = seq.items.find((item) => isMap(item) && (item as YAMLMap).get("id") === entry.id) as YAMLMap | undefined;
   if (mine) return applySplices(src, updateItemSplices(src, mine, entry));
+  if (seq.flow && seq.items.length === 0) {
+    // `background_agents: []` is a placeholder: it becomes a block list, the seed's shape.
+    const lineStart = src.lastIndexOf("\n", seq.range![0]) + 1;
+    const keyEnd = src.slice(lineStart, seq.range![0]).replace(/[ \t]+$/, "").length + lineStart;
+    const lineEndAt = src.indexOf("\n", seq.range![1]);
+    const lineEnd = lineEndAt === -1 ? src.length : lineEndAt;
+    const rest = src.slice(seq.range![1], lineEnd).replace(/^\s*\]/, "");
+    const dashColumn = columnOf(src, (pair.key as Scalar).range![0]) + 2;
+    return applySplices(src, [{ from: keyEnd, to: lineEnd, text: `${rest}\n${blockItem(entry, dashColumn, dashColumn + 2).replace(/\n$/, "")}` }]);
+  }
   if (seq.flow) {
     const close = src.lastIndexOf("]", seq.range![1]);
     const before = src.slice(seq.range![0] + 1, close).trim();

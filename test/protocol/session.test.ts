@@ -77,11 +77,13 @@ test("no front matter, empty front matter, no key, null key, flow lists", () => 
   assert.equal(upsertSessionEntry("---\n---\nbody\n", entry), `---\nbackground_agents:\n${item}---\nbody\n`);
   assert.equal(upsertSessionEntry("---\ntitle: x\n---\n", entry), `---\ntitle: x\nbackground_agents:\n${item}---\n`);
   assert.equal(upsertSessionEntry("---\nbackground_agents:   # none yet\ntitle: x\n---\n", entry), `---\nbackground_agents:   # none yet\n${item}title: x\n---\n`);
-  assert.equal(upsertSessionEntry("---\nbackground_agents: []\n---\n", entry), `---\nbackground_agents: [{ id: "bg-1-x", agent: background-runner, task: "T", status: running }]\n---\n`);
+  assert.equal(upsertSessionEntry("---\nbackground_agents: []\n---\n", entry), `---\nbackground_agents:\n${item}---\n`);
+  assert.equal(upsertSessionEntry("---\nbackground_agents: [ ]  # none yet\ntitle: x\n---\n", entry), `---\nbackground_agents:  # none yet\n${item}title: x\n---\n`);
   const flow = upsertSessionEntry("---\nbackground_agents: [{id: other, status: running}]\n---\n", entry);
   assert.equal(readSessionEntries(flow).length, 2);
   assert.ok(flow.startsWith("---\nbackground_agents: [{id: other, status: running}, {"));
   const settledFlow = upsertSessionEntry(flow, { ...entry, status: "failed", result_location: "p.md" });
+  assert.equal(settledFlow, flow.replace("status: running }", 'status: failed, result_location: "p.md" }'));
   assert.deepEqual(findSessionEntry(settledFlow, "bg-1-x"), { ...entry, status: "failed", result_location: "p.md" });
 });
 
