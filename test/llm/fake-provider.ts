@@ -25,7 +25,13 @@ export interface Turn {
   usage?: { input: number; output: number };
 }
 
-export type Step = Turn | { http: HttpReply } | ((request: RecordedRequest) => Turn | { http: HttpReply } | Promise<Turn | { http: HttpReply }>);
+/** A raw event-stream body, for broken or erroring streams. */
+export interface RawStream {
+  sse: string;
+}
+
+type Reply = Turn | { http: HttpReply } | RawStream;
+export type Step = Reply | ((request: RecordedRequest) => Reply | Promise<Reply>);
 
 let nextId = 0;
 
@@ -65,6 +71,56 @@ export function wireReply(wire: Wire, turn: Turn): HttpReply {
   };
 }
 
+/** Cuts a string into roughly three pieces, the way servers split deltas. */
+function pieces(text: string): string[] {
+  const third = Math.max(1, Math.ceil(text.length / 3));
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += third) out.push(text.slice(i, i + third));
+  return out;
+}
+
+const sse = (events: Array<[string | undefined, unknown]>): string =>
+  events.map(([name, data]) => `${name ? `event: ${name}\n` : ""}data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`).join("");
+
+/** The same turn as a stream of server-sent events in the wire's own shape. */
+export function wireStream(wire: Wire, turn: Turn): string {
+  const calls = turn.calls ?? [];
+  const usage = turn.usage ?? { input: 100, output: 20 };
+  if (wire === "anthropic") {
+    const events: Array<[string, unknown]> = [
+      ["message_start", { type: "message_start", message: { id: `msg_${++nextId}`, type: "message", role: "assistant", content: [], usage: { input_tokens: usage.input, output_tokens: 1 } } }],
+      ["ping", { type: "ping" }],
+    ];
+    let index = 0;
+    if (turn.text) {
+      events.push(["content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } }]);
+      for (const piece of pieces(turn.text)) events.push(["content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text: piece } }]);
+      events.push(["content_block_stop", { type: "content_block_stop", index: index++ }]);
+    }
+    for (const call of calls) {
+      events.push(["content_block_start", { type: "content_block_start", index, content_block: { type: "tool_use", id: `toolu_${++nextId}`, name: call.name, input: {} } }]);
+      for (const piece of pieces(JSON.stringify(call.input))) {
+        events.push(["content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: piece } }]);
+      }
+      events.push(["content_block_stop", { type: "content_block_stop", index: index++ }]);
+    }
+    events.push(["message_delta", { type: "message_delta", delta: { stop_reason: calls.length ? "tool_use" : "end_turn" }, usage: { output_tokens: usage.output } }]);
+    events.push(["message_stop", { type: "message_stop" }]);
+    return sse(events);
+  }
+  const chunk = (delta: unknown, finish: string | null = null) => ({ id: "chatcmpl-s", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] });
+  const events: Array<[undefined, unknown]> = [[undefined, chunk({ role: "assistant", content: "" })]];
+  for (const piece of turn.text ? pieces(turn.text) : []) events.push([undefined, chunk({ content: piece })]);
+  calls.forEach((call, index) => {
+    events.push([undefined, chunk({ tool_calls: [{ index, id: `call_${++nextId}`, type: "function", function: { name: call.name, arguments: "" } }] })]);
+    for (const piece of pieces(JSON.stringify(call.input))) events.push([undefined, chunk({ tool_calls: [{ index, function: { arguments: piece } }] })]);
+  });
+  events.push([undefined, chunk({}, calls.length ? "tool_calls" : "stop")]);
+  events.push([undefined, { id: "chatcmpl-s", object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: usage.input, completion_tokens: usage.output } }]);
+  events.push([undefined, "[DONE]"]);
+  return sse(events);
+}
+
 export function wireError(wire: Wire, status: number, message: string, headers: Record<string, string> = {}): { http: HttpReply } {
   const body = wire === "anthropic"
     ? { type: "error", error: { type: status === 429 ? "rate_limit_error" : "api_error", message } }
@@ -97,7 +153,13 @@ export async function startFakeProvider(wire: Wire, script: Step[]): Promise<Fak
       // 400, not 500: an unscripted request must fail the run at once, not be retried.
       if (current === undefined) return send({ status: 400, body: { error: { message: `fake provider: unscripted request #${step}` } } });
       const resolved = typeof current === "function" ? await current(request) : current;
-      send("http" in resolved ? resolved.http : wireReply(wire, resolved));
+      if ("http" in resolved) return send(resolved.http);
+      if ("sse" in resolved || request.body.stream === true) {
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+        res.end("sse" in resolved ? resolved.sse : wireStream(wire, resolved));
+        return;
+      }
+      send(wireReply(wire, resolved));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

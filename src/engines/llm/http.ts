@@ -75,7 +75,25 @@ export interface PostJsonOptions {
   label: string;
 }
 
-export async function postJson(url: string, headers: Record<string, string>, body: unknown, options: PostJsonOptions): Promise<unknown> {
+/** Thrown by a body reader for a failure worth another attempt (a stream cut short, an "overloaded" event mid-stream). */
+export class RetryableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RetryableError";
+  }
+}
+
+/**
+ * POSTs `body` as JSON and hands a successful response to `read`; retries
+ * 429/5xx, connection failures and RetryableErrors from `read` under one policy.
+ */
+export async function postWithRetry<T>(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  options: PostJsonOptions,
+  read: (response: Response) => Promise<T>,
+): Promise<T> {
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const payload = JSON.stringify(body);
   for (let attempt = 0; ; attempt++) {
@@ -89,14 +107,8 @@ export async function postJson(url: string, headers: Record<string, string>, bod
         body: payload,
         signal: AbortSignal.any([options.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
       });
+      if (response.ok) return await read(response);
       const text = await response.text();
-      if (response.ok) {
-        try {
-          return JSON.parse(text);
-        } catch {
-          throw new ProviderError(`${options.label}: ${url} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
-        }
-      }
       problem = `HTTP ${response.status}: ${errorDetail(text)}`;
       if (!isRetryableStatus(response.status)) {
         throw new ProviderError(`${options.label}: ${url} refused the request (${problem})`, response.status);
@@ -105,9 +117,12 @@ export async function postJson(url: string, headers: Record<string, string>, bod
     } catch (error) {
       if (error instanceof ProviderError) throw error;
       if (options.signal.aborted) throw abortReason(options.signal);
-      // fetch wraps connection failures (refused, reset, DNS) in a TypeError whose cause says which.
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      problem = cause?.code ?? cause?.message ?? (error as Error).message;
+      if (error instanceof RetryableError) problem = error.message;
+      else {
+        // fetch wraps connection failures (refused, reset, DNS) in a TypeError whose cause says which.
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        problem = cause?.code ?? cause?.message ?? (error as Error).message;
+      }
     }
     if (attempt >= policy.maxRetries) {
       throw new ProviderError(`${options.label}: ${url} still failing after ${attempt + 1} attempts (${problem})`);
@@ -120,4 +135,15 @@ export async function postJson(url: string, headers: Record<string, string>, bod
       throw abortReason(options.signal);
     }
   }
+}
+
+export function postJson(url: string, headers: Record<string, string>, body: unknown, options: PostJsonOptions): Promise<unknown> {
+  return postWithRetry(url, headers, body, options, async (response) => {
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new ProviderError(`${options.label}: ${url} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+    }
+  });
 }

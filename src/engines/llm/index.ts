@@ -46,7 +46,9 @@ function positiveInt(value: unknown, name: string): number | undefined {
 
 function makeProvider(settings: ModelSettings, ctx: EngineContext): ChatProvider {
   const retryBase = positiveInt(ctx.options.retryBaseMs, "retryBaseMs");
-  const common = { baseUrl: settings.baseUrl, apiKey: settings.apiKey, log: ctx.log, ...(retryBase ? { retry: { baseDelayMs: retryBase } } : {}) };
+  // Whole responses by default (see docs/decisions.md); BGR_STREAM=1 for servers or proxies that cut long silent requests.
+  const stream = ctx.options.stream === true || /^(1|true|yes)$/i.test(process.env.BGR_STREAM ?? "");
+  const common = { baseUrl: settings.baseUrl, apiKey: settings.apiKey, log: ctx.log, stream, ...(retryBase ? { retry: { baseDelayMs: retryBase } } : {}) };
   return settings.provider === "anthropic" ? anthropicProvider(common) : openAiProvider(common);
 }
 

@@ -4,7 +4,8 @@
 // tool_choice, usage; anything a server adds is ignored.
 import { z } from "zod";
 import type { ChatMessage, ChatProvider, ChatRequest, ChatResponse, StopReason, ToolCall } from "./chat.js";
-import { postJson, ProviderError, type RetryPolicy } from "./http.js";
+import { postJson, postWithRetry, ProviderError, RetryableError, type RetryPolicy } from "./http.js";
+import { eventJson, readEvents } from "./stream.js";
 
 export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
@@ -100,6 +101,84 @@ export interface OpenAiOptions {
   apiKey: string | undefined;
   log(message: string): void;
   retry?: Partial<RetryPolicy>;
+  /** Ask for server-sent chunks instead of one JSON body. */
+  stream?: boolean;
+}
+
+const chunkSchema = z
+  .object({
+    choices: z
+      .array(
+        z
+          .object({
+            delta: z
+              .object({
+                content: z.string().nullable().optional(),
+                tool_calls: z
+                  .array(
+                    z
+                      .object({
+                        index: z.number().optional(),
+                        id: z.string().optional(),
+                        function: z.object({ name: z.string().optional(), arguments: z.string().optional() }).loose().optional(),
+                      })
+                      .loose(),
+                  )
+                  .nullable()
+                  .optional(),
+              })
+              .loose()
+              .optional(),
+            finish_reason: z.string().nullable().optional(),
+          })
+          .loose(),
+      )
+      .optional(),
+    usage: z.object({ prompt_tokens: z.number().optional(), completion_tokens: z.number().optional() }).loose().nullable().optional(),
+    error: z.object({ message: z.string() }).loose().optional(),
+  })
+  .loose();
+
+/** Rebuilds one completion from its chunks; tool-call arguments arrive in pieces keyed by index. */
+async function readStream(response: Response, url: string, nextId: () => string): Promise<ChatResponse> {
+  let text = "";
+  const calls: Array<{ id: string; name: string; args: string }> = [];
+  let finish: string | null | undefined;
+  let done = false;
+  const usage = { inputTokens: 0, outputTokens: 0 };
+  await readEvents(response, (event) => {
+    if (event.data.trim() === "[DONE]") {
+      done = true;
+      return;
+    }
+    const parsed = chunkSchema.safeParse(eventJson("openai", event));
+    if (!parsed.success) throw new RetryableError(`openai: unexpected stream chunk: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+    const chunk = parsed.data;
+    if (chunk.error) throw new ProviderError(`openai: ${url} sent an error mid-stream (${chunk.error.message})`);
+    if (chunk.usage) {
+      usage.inputTokens = chunk.usage.prompt_tokens ?? usage.inputTokens;
+      usage.outputTokens = chunk.usage.completion_tokens ?? usage.outputTokens;
+    }
+    const choice = chunk.choices?.[0];
+    if (!choice) return;
+    text += choice.delta?.content ?? "";
+    for (const [position, delta] of (choice.delta?.tool_calls ?? []).entries()) {
+      const index = delta.index ?? position;
+      const call = (calls[index] ??= { id: "", name: "", args: "" });
+      if (delta.id) call.id = delta.id;
+      call.name += delta.function?.name ?? "";
+      call.args += delta.function?.arguments ?? "";
+    }
+    if (choice.finish_reason) finish = choice.finish_reason;
+  });
+  // Some compatible servers end with a finish_reason and no [DONE]; only a stream with neither is cut short.
+  if (!done && !finish) throw new RetryableError("the stream ended before the completion finished");
+  return {
+    text,
+    toolCalls: calls.filter(Boolean).map((call) => ({ id: call.id || nextId(), name: call.name, ...parseArguments(call.args) })),
+    stopReason: stopReason(finish),
+    usage,
+  };
 }
 
 export function openAiProvider(options: OpenAiOptions): ChatProvider {
@@ -123,7 +202,12 @@ export function openAiProvider(options: OpenAiOptions): ChatProvider {
         tool_choice: toolChoice(request),
         [tokenField]: request.maxOutputTokens,
       };
-      const raw = await postJson(url, headers, body, { signal, log: options.log, retry: options.retry, label: "openai" });
+      const http = { signal, log: options.log, retry: options.retry, label: "openai" };
+      if (options.stream) {
+        const streamed = { ...body, stream: true, stream_options: { include_usage: true } };
+        return postWithRetry(url, headers, streamed, http, (response) => readStream(response, url, () => `call_${++callCounter}`));
+      }
+      const raw = await postJson(url, headers, body, http);
       const parsed = completionResponse.safeParse(raw);
       if (!parsed.success) {
         throw new ProviderError(`openai: ${url} sent a response that is not a chat completion: ${parsed.error.issues[0]?.message ?? "invalid"}`);
