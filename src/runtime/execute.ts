@@ -177,8 +177,16 @@ async function runEngine(root: string, record: RunRecord, signal: AbortSignal, l
     log(message);
     return emptyResult(`The task could not be executed: ${message}.`, [message]);
   }
-  const config = await loadConfig(root);
-  const agent = await resolveAgent(root, record.agent);
+  // A broken config or agent file is the user's to fix: a blocker naming the file, not an engine failure.
+  let config: Awaited<ReturnType<typeof loadConfig>>;
+  let agent: Awaited<ReturnType<typeof resolveAgent>>;
+  try {
+    config = await loadConfig(root);
+    agent = await resolveAgent(root, record.agent);
+  } catch (error) {
+    const message = (error as Error).message.split("\n")[0]!;
+    return emptyResult(`The task could not be started: ${message}.`, [message]);
+  }
   const sessionModel = record.session ? await readSessionModel(root, record.session).catch(() => undefined) : undefined;
   const cacheDir = path.join(root, CACHE_DIR, record.kind);
   let lastProgress = 0;

@@ -4,6 +4,7 @@
 // foreground `run`, and kept light: spawn's start-up time depends on it.
 import { realpath } from "node:fs/promises";
 import path from "node:path";
+import { BUILTIN_AGENT_NAME, resolveAgent } from "../protocol/agent.js";
 import { RUNS_DIR, runLogPath } from "../protocol/ids.js";
 import { resolveRequest, type ResolvedRequest, type RunRequest } from "./request.js";
 import { writeSessionEntry } from "./session-store.js";
@@ -33,6 +34,8 @@ export function newRecord(resolved: ResolvedRequest, pid: number | null, detache
  */
 export async function registerRun(root: string, request: RunRequest, pid: number | null, detached: boolean): Promise<RunRecord> {
   const resolved = await resolveRequest(root, request);
+  // A named agent must exist before anything is reserved; the built-in always does.
+  if (resolved.agent !== BUILTIN_AGENT_NAME) await resolveAgent(root, resolved.agent);
   await ensureDir(root, RUNS_DIR);
   const record = await reserveRunRecord(root, newRecord(resolved, pid, detached), resolved.idExplicit);
   if (record.session) {

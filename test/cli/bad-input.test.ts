@@ -35,6 +35,7 @@ test("prompts without a task, unknown kinds, bad ids, paths outside the workspac
   assertUsage(await bgr(["spawn", "--task", "x", "--cwd", path.join(root, "nope")], { cwd: root }), /--cwd .*no such directory/);
   assertUsage(await bgr(["spawn", "--bogus"], { cwd: root }), /unknown option '--bogus'/);
   assertUsage(await bgr(["list", "--status", "done"], { cwd: root }), /--status "done": use one of running, completed, failed/);
+  assertUsage(await bgr(["spawn", "--task", "x", "--agent", "nobody"], { cwd: root }), /no agent definition named "nobody".*known: background-runner/);
   assertUsage(await bgr(["status", "bg-20260101-000000-nothing"], { cwd: root }), /no run with id bg-20260101-000000-nothing/);
   assertUsage(await bgr(["check", "../x.md"], { cwd: root }), /outside the workspace/);
   assertUsage(await bgr(["ack", ".agents/reports/none.md"], { cwd: root }), /does not exist/);
