@@ -7,7 +7,7 @@
 import type { Expr, FunctionIR, Loc, ModuleIR, Stmt, Target } from "../../lang/ir.js";
 import type { TraceStep } from "../../protocol/finding.js";
 import { evalCall } from "./calls.js";
-import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
+import { cachedRegex, matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
 import { refine } from "./refine.js";
 import { anyPathMatches, type Matcher, type RuleSpec, type TaintConfig } from "./rules.js";
 import {
@@ -162,6 +162,9 @@ export class Interpreter {
   entryParams(fn: FunctionIR, route: boolean, cls?: ClassInfo): State {
     const state: State = new Map();
     const framework = this.paramPaths.get(fn);
+    const viewFiles = this.config["view-files"];
+    // Django-style views: `def detail(request, slug)` in views.py gets slug from the URL.
+    const urlParams = !route && viewFiles !== undefined && fn.params[0]?.name === "request" && !fn.className && cachedRegex(viewFiles).test(this.file);
     fn.params.forEach((p, i) => {
       let v: Value = { path: p.name };
       const given = framework?.[i];
@@ -169,7 +172,7 @@ export class Interpreter {
       else if (given) v = { path: given, request: given === "$request" || undefined };
       else if (this.config["request-params"].includes(p.name) || (route && i === 0 && this.module.language !== "python")) v = { path: "$request", request: true };
       else if (this.config["response-params"].includes(p.name) || (route && i === 1 && this.module.language !== "python")) v = { path: "$response" };
-      else if (route && this.module.language === "python" && !isSafeAnnotation(p.annotation) && !isDependency(p.default)) {
+      else if ((route || (urlParams && i > 0 && !p.rest)) && this.module.language === "python" && !isSafeAnnotation(p.annotation) && !isDependency(p.default)) {
         v = { path: p.name, t: { steps: [this.step(fn.loc, `source: route parameter \`${p.name}\``)], cleared: [] } };
       }
       if (p.pattern) this.assignTarget(p.pattern, v, { state, route, contextNames: [], depth: 0 }, fn.loc);
@@ -522,7 +525,7 @@ export class Interpreter {
         if (parts.every((p) => p.c)) return mkConst(parts.map((p) => String(p.c!.v ?? "")).join(""));
         let t: Taint | undefined;
         for (const p of parts) t = joinTaint(t, deepTaint(p));
-        return { t, html: parts.some((p) => p.html) || undefined };
+        return { t, html: parts.some((p) => p.html) || undefined, text: true };
       }
       case "dict":
         return this.evalDict(e, frame);
@@ -616,6 +619,7 @@ export class Interpreter {
     const out: Value = {};
     if (t) out.t = t;
     if (l.html || r.html) out.html = true;
+    if ((op === "+" && (typeof lc === "string" || typeof rc === "string" || l.text || r.text)) || (op === "%" && (typeof lc === "string" || l.text))) out.text = true;
     return out;
   }
 

@@ -194,6 +194,7 @@ export function sinkTaint(m: Matcher, site: Site, sinkClass: string): Taint | un
     for (let v of picked) {
       if (m.element !== undefined && v.fields && v.len !== undefined) v = v.fields.get(String(m.element)) ?? v;
       if (m.html && !v.html) continue;
+      if (m.text && !v.html && !v.text) continue;
       const depth = m.shallow ? 0 : m.depth;
       const t = depth === undefined ? deepTaint(v) : boundedTaint(v, depth);
       found = joinTaint(found, taintFor(t, sinkClass));

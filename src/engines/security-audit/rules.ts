@@ -83,6 +83,8 @@ const matcher = z
     literal: z.boolean().optional(),
     /** The tainted value must contain HTML markup built around it. */
     html: z.boolean().optional(),
+    /** The tainted value must be markup or text built by concatenation (not an object sent as JSON). */
+    text: z.boolean().optional(),
   })
   .refine((m) => m.call || m.assign || m.name || m.dict || m["route-return"] || m.string, {
     message: "a matcher needs one of call, assign, name, dict, route-return, string",
@@ -145,6 +147,8 @@ const taintConfigSchema = z.object({
   /** Parameter names that hold the framework request / response objects. */
   "request-params": z.array(z.string()).default([]),
   "response-params": z.array(z.string()).default([]),
+  /** Files holding views: there a function whose first parameter is the request takes its other parameters from the URL. */
+  "view-files": z.string().optional(),
   /** Calls that return their first argument unchanged (Object.freeze). */
   passthrough: z.array(z.string()).default([]),
 });

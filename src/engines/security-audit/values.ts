@@ -36,6 +36,8 @@ export interface Value {
   inst?: ClassInfo;
   /** Built by string operations around markup: returned from a view it is HTML. */
   html?: boolean;
+  /** Built by string concatenation or a template: text, not an object sent as JSON. */
+  text?: boolean;
   /** Variable this value was derived from by a call (`urlparse(target)`), for guards. */
   origin?: string;
   /** A request object of a web framework (routes can be recognised by it). */
@@ -55,7 +57,7 @@ export function isConst(v: Value | undefined): boolean {
 }
 
 export function mkConst(value: ConstValue): Value {
-  return { c: { v: value }, html: typeof value === "string" && /<[a-zA-Z!/]/.test(value) ? true : undefined };
+  return { c: { v: value }, html: typeof value === "string" && /<[a-zA-Z!/]/.test(value) ? true : undefined, text: typeof value === "string" || undefined };
 }
 
 export function addStep(t: Taint | undefined, step: TraceStep | undefined): Taint | undefined {
@@ -117,6 +119,7 @@ export function joinValues(a: Value | undefined, b: Value | undefined, depth = 0
   if (a.cls === b.cls) out.cls = a.cls;
   if (a.inst || b.inst) out.inst = a.inst ?? b.inst;
   if (a.html || b.html) out.html = true;
+  if (a.text || b.text) out.text = true;
   if (a.origin === b.origin && a.origin) out.origin = a.origin;
   if (a.request || b.request) out.request = true;
   if (depth < 4 && (a.fields || b.fields || a.rest || b.rest)) {
