@@ -251,27 +251,48 @@ export function pathMatches(pattern: string, value: string | undefined): boolean
 }
 
 interface CompiledList {
-  re: RegExp;
+  /** Patterns by their last segment ("*.execute" under "execute"): a path only meets the few that can match it. */
+  byLast: Map<string, RegExp>;
+  /** Patterns whose last segment is a wildcard. */
+  wild?: RegExp;
   memo: Map<string, boolean>;
 }
 
-// Rule lists are matched against every call site: one alternation per list,
-// and a memo per distinct path, keep that cheap.
+function alternation(patterns: string[]): RegExp {
+  for (const p of patterns) pathMatches(p, "");
+  return new RegExp(`^(?:${patterns.map((p) => patternCache.get(p)!.source.slice(1, -1)).join("|")})$`);
+}
+
+// Rule lists are matched against every call site: an index by last
+// segment, one alternation per bucket, and a memo per distinct path.
 const compiledLists = new WeakMap<readonly string[], CompiledList>();
+
+function compileList(patterns: readonly string[]): CompiledList {
+  const buckets = new Map<string, string[]>();
+  const wild: string[] = [];
+  for (const p of patterns) {
+    const last = p.slice(p.lastIndexOf(".") + 1);
+    if (last.includes("*") || last.includes("(") || last.includes("[")) wild.push(p);
+    else buckets.set(last, [...(buckets.get(last) ?? []), p]);
+  }
+  const byLast = new Map<string, RegExp>();
+  for (const [last, list] of buckets) byLast.set(last, alternation(list));
+  return { byLast, wild: wild.length ? alternation(wild) : undefined, memo: new Map() };
+}
 
 export function anyPathMatches(patterns: readonly string[], value: string | undefined): boolean {
   if (value === undefined || patterns.length === 0) return false;
   let compiled = compiledLists.get(patterns);
   if (!compiled) {
-    for (const p of patterns) pathMatches(p, "");
-    const source = patterns.map((p) => patternCache.get(p)!.source.slice(1, -1)).join("|");
-    compiled = { re: new RegExp(`^(?:${source})$`), memo: new Map() };
+    compiled = compileList(patterns);
     compiledLists.set(patterns, compiled);
   }
   let hit = compiled.memo.get(value);
   if (hit === undefined) {
-    hit = compiled.re.test(value);
-    if (compiled.memo.size < 50000) compiled.memo.set(value, hit);
+    const bucket = compiled.byLast.get(value.slice(value.lastIndexOf(".") + 1));
+    hit = (bucket?.test(value) ?? false) || (compiled.wild?.test(value) ?? false);
+    if (compiled.memo.size > 20000) compiled.memo.clear();
+    compiled.memo.set(value, hit);
   }
   return hit;
 }
