@@ -42,6 +42,30 @@ export interface LoopOutcome<T> {
 
 type Forced = { reason: "repair" | "wrap-up" } | undefined;
 
+/** Tool results from this many recent turns are always sent whole. */
+export const KEEP_RECENT_TOOL_TURNS = 6;
+/** An older result longer than this is cut to its head; the model can call the tool again. */
+const OLD_RESULT_KEEP_CHARS = 1500;
+
+/**
+ * The whole history is re-sent every turn, so old file dumps would make each
+ * turn costlier and overflow small local models' context. Results older than
+ * the last few tool turns keep only their head, with a note saying so.
+ */
+export function trimOldToolResults(messages: ChatMessage[], keepRecent = KEEP_RECENT_TOOL_TURNS): void {
+  let toolTurnsSeen = 0;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i]!;
+    if (message.role !== "tool") continue;
+    if (++toolTurnsSeen <= keepRecent) continue;
+    for (const result of message.results) {
+      if (result.text.length <= OLD_RESULT_KEEP_CHARS || result.text.endsWith(" elided]")) continue;
+      const removed = result.text.length - OLD_RESULT_KEEP_CHARS;
+      result.text = `${result.text.slice(0, OLD_RESULT_KEEP_CHARS)}\n[… ${removed} more chars of this earlier ${result.name} result elided]`;
+    }
+  }
+}
+
 function describeCall(call: ToolCall): string {
   const input = call.input && typeof call.input === "object" ? (call.input as Record<string, unknown>) : {};
   const hint = input.file_path ?? input.pattern ?? input.path;
@@ -74,6 +98,7 @@ export async function runAgentLoop<T>(config: LoopConfig<T>): Promise<LoopOutcom
     }
     const turnForced = forced;
     forced = undefined;
+    trimOldToolResults(messages);
     let response;
     try {
       response = await config.provider.complete(
