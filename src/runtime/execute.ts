@@ -8,6 +8,7 @@ import { TASK_KINDS, type EngineContext, type EngineResult } from "../engines/ty
 import { resolveAgent } from "../protocol/agent.js";
 import { CACHE_DIR } from "../protocol/ids.js";
 import { loadConfig } from "./config.js";
+import { processStartTime } from "./process.js";
 import { registerRun, workspaceRoot } from "./register.js";
 import type { RunRequest } from "./request.js";
 import { readSessionModel } from "./session-store.js";
@@ -37,8 +38,9 @@ export async function executeRun(request: RunRequest, opts: ExecuteOptions): Pro
   const root = await workspaceRoot(opts.cwd);
   let record: RunRecord;
   if (opts.recordId) {
+    const pidStart = await processStartTime(process.pid);
     record = await updateRunRecord(root, opts.recordId, (r) =>
-      r.status === "running" ? { ...r, pid: process.pid, heartbeat: new Date().toISOString() } : undefined,
+      r.status === "running" ? { ...r, pid: process.pid, ...(pidStart ? { pidStart } : {}), heartbeat: new Date().toISOString() } : undefined,
     );
     if (record.status !== "running") {
       // Settled before the runner got going (cancelled, or found dead): nothing left to do.

@@ -6,6 +6,7 @@ import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { BUILTIN_AGENT_NAME, resolveAgent } from "../protocol/agent.js";
 import { RUNS_DIR, runLogPath } from "../protocol/ids.js";
+import { processStartTime } from "./process.js";
 import { resolveRequest, type ResolvedRequest, type RunRequest } from "./request.js";
 import { writeSessionEntry } from "./session-store.js";
 import { ensureDir, removeRunRecord, reserveRunRecord, type RunRecord } from "./store.js";
@@ -37,7 +38,12 @@ export async function registerRun(root: string, request: RunRequest, pid: number
   // A named agent must exist before anything is reserved; the built-in always does.
   if (resolved.agent !== BUILTIN_AGENT_NAME) await resolveAgent(root, resolved.agent);
   await ensureDir(root, RUNS_DIR);
-  const record = await reserveRunRecord(root, newRecord(resolved, pid, detached), resolved.idExplicit);
+  const fresh = newRecord(resolved, pid, detached);
+  if (pid !== null) {
+    const pidStart = await processStartTime(pid);
+    if (pidStart) fresh.pidStart = pidStart;
+  }
+  const record = await reserveRunRecord(root, fresh, resolved.idExplicit);
   if (record.session) {
     try {
       await writeSessionEntry(root, record.session, { id: record.id, agent: record.agent, task: record.task, status: "running" });

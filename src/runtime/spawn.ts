@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { InputError } from "../protocol/ids.js";
 import { registerRun, workspaceRoot } from "./register.js";
 import type { RunRequest } from "./request.js";
+import { processStartTime } from "./process.js";
 import { updateRunRecord } from "./store.js";
 
 /** Set in a runner's environment; the seed forbids a background agent from spawning agents. */
@@ -56,6 +57,9 @@ export async function spawnRun(request: RunRequest, opts: { cwd: string }): Prom
   }
   // Recorded here as well as by the runner: a runner that dies before it gets going (a broken install) is then seen dead at once.
   const started = pid;
-  await updateRunRecord(root, record.id, (r) => (r.pid === started || r.status !== "running" ? undefined : { ...r, pid: started }));
+  const pidStart = await processStartTime(started);
+  await updateRunRecord(root, record.id, (r) =>
+    r.status !== "running" || (r.pid === started && r.pidStart === pidStart) ? undefined : { ...r, pid: started, ...(pidStart ? { pidStart } : {}) },
+  );
   return { id: record.id, report: record.report, session: record.session, pid, log: record.log };
 }

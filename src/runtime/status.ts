@@ -8,6 +8,7 @@ import { InputError, isRunId, RUNS_DIR, validateRunId } from "../protocol/ids.js
 import { emptyResult, settleRun } from "./settle.js";
 import { readRunRecord, requireRunRecord, updateRunRecord, type RunRecord, type RunStatus } from "./store.js";
 import { envMs } from "./timing.js";
+import { runnerLiveness } from "./process.js";
 import { resolveInside, SandboxError, toWorkspacePath } from "../tools/sandbox.js";
 
 /** SPEC's status object, plus where to look next. */
@@ -34,29 +35,6 @@ export function toStatusView(record: RunRecord): RunStatusView {
     report: record.report, session: record.session, log: record.log,
     ...(record.error ? { error: record.error } : {}),
   };
-}
-
-type Liveness = "alive" | "dead" | "unknown";
-
-/**
- * Is `pid` still our runner? A zombie or a pid reused by another program
- * counts as dead: on Linux the runner's command line carries its run id.
- */
-export async function runnerLiveness(pid: number, id: string): Promise<Liveness> {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ESRCH") return "dead";
-  }
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    if (state === "Z" || state === "X") return "dead";
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8");
-    return cmdline.split("\0").includes(id) ? "alive" : "dead";
-  } catch {
-    return "unknown";
-  }
 }
 
 async function logTail(root: string, record: RunRecord, lines = 20): Promise<string> {
@@ -89,7 +67,7 @@ export async function settleIfDead(root: string, record: RunRecord): Promise<Run
     if (heartbeatAge > staleMs) return settleAsDead(root, record, "the runner process never started");
     return record;
   }
-  const liveness = await runnerLiveness(record.pid, record.id);
+  const liveness = await runnerLiveness(record.pid, record.pidStart);
   if (liveness === "dead") {
     // Re-read: the runner may have settled in the instant before it exited.
     const fresh = (await readRunRecord(root, record.id)) ?? record;

@@ -24,6 +24,8 @@ export interface RunRecord {
   status: RunStatus;
   /** The runner's pid (its own process group leader); null until it has started. */
   pid: number | null;
+  /** The runner's start time from /proc (Linux), to tell it from a later process that reuses its pid. */
+  pidStart?: string;
   started: string;
   /** Refreshed by the runner every few seconds; a stale one means the runner is gone. */
   heartbeat: string;

@@ -68,13 +68,19 @@ test("kill -9 of a running run: status notices the dead pid and settles it faile
   await killProcessesMentioning(root);
 });
 
-test("--timeout stops the run, which ends failed with a partial report saying so", async () => {
+test("--timeout stops the run, which ends failed with a partial report saying so; a live foreground run is not taken for dead", async () => {
   const root = await busyWorkspace();
-  const result = await bgr(["run", ...BUSY, "--timeout", "3s", "--json"], { cwd: root, env: FAST_ENV });
+  const id = "bg-20260101-000000-foreground";
+  const running = bgr(["run", ...BUSY, "--id", id, "--timeout", "4s", "--json"], { cwd: root, env: FAST_ENV });
+  await waitUntil("the foreground run to start its test suite", async () =>
+    /running: /.test(await readText(root, `.agents/runs/${id}.log`).catch(() => "")) ? true : undefined,
+  );
+  assert.equal((await bgrJson<Status>(["status", id], { cwd: root })).status, "running");
+  const result = await running;
   assert.equal(result.code, 1, result.stderr);
   const outcome = JSON.parse(result.stdout) as { id: string; status: string; report: string };
   const status = await bgrJson<Status>(["status", outcome.id], { cwd: root });
-  await assertSettledFailed(root, status, /timed out after 3s/);
+  await assertSettledFailed(root, status, /timed out after 4s/);
 });
 
 test("cancel: SIGTERM to the run's process group; it ends failed, cancelled, and wait reports the failure", async () => {
