@@ -45,7 +45,7 @@ export class TestRepo {
     return this.git("rev-parse", "HEAD").trim();
   }
 
-  async review(options: EngineOptions = {}, scope: string[] = []): Promise<EngineResult> {
+  async review(options: EngineOptions = {}, scope: string[] = [], log: (message: string) => void = () => undefined): Promise<EngineResult> {
     return codeReviewEngine.run({
       root: this.root,
       scope,
@@ -53,7 +53,7 @@ export class TestRepo {
       instructions: "",
       options: { allowExec: false, ...options },
       signal: new AbortController().signal,
-      log: () => undefined,
+      log,
       progress: () => undefined,
       cacheDir: path.join(this.root, ".agents", "cache", "code-review"),
     });

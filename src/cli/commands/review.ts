@@ -1,4 +1,4 @@
-// `bgr review [--base REF] [--staged] [PATH…]`: the code review engine, directly.
+// `bgr review [--base REF] [--head REF] [--staged] [PATH…]`: the code review engine, directly.
 import type { Command } from "commander";
 import { addEngineCommand } from "../engine-command.js";
 
@@ -11,6 +11,7 @@ export function register(program: Command): void {
     configure(cmd) {
       cmd
         .option("--base <ref>", "review the commits since the merge-base with this branch, tag or commit (default: the default branch; on it, the uncommitted change or else the last commit)")
+        .option("--head <ref>", "review this branch, tag or commit instead of HEAD; it need not be checked out")
         .option("--staged", "review the staged change (the index) instead of commits or the working tree")
         .option("--no-exec", "do not run the project's linters (ESLint, ruff, flake8)");
     },
@@ -19,6 +20,7 @@ export function register(program: Command): void {
         scope: args,
         options: {
           base: opts.base as string | undefined,
+          head: opts.head as string | undefined,
           staged: opts.staged === true,
           allowExec: opts.exec !== false,
         },

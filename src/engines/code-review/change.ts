@@ -22,6 +22,8 @@ export interface ChangeRequest {
   base?: string;
   /** --staged: review the index against the base. */
   staged?: boolean;
+  /** --head REF: review this commit (a branch that need not be checked out) instead of HEAD. */
+  head?: string;
   /** Workspace-relative paths the review is limited to; empty = everything. */
   scope: string[];
   signal?: AbortSignal;
@@ -102,8 +104,36 @@ async function parentOrEmpty(root: string, head: string, signal?: AbortSignal): 
     : { commit: await emptyTree(root, signal), label: "empty tree (HEAD is the first commit)" };
 }
 
+/** The commit under review when --head names one; it is never the working tree. */
+async function chooseNamedHead(request: ChangeRequest, headRef: string): Promise<Range> {
+  const { root, signal } = request;
+  if (request.staged) throw new GitError("--head and --staged cannot be combined: --staged reviews the index, --head a commit; drop one of them");
+  const head = await resolveCommit(root, headRef, signal);
+  if (!head) {
+    throw new GitError(`--head ${JSON.stringify(headRef)} does not name a commit in this repository: pass a branch, tag or commit id (see git branch -a)`);
+  }
+  const headLabel = `${headRef} (${short(head)})`;
+  const baseRef = request.base ?? (await defaultBranch(root, signal));
+  if (baseRef !== undefined) {
+    const base = await resolveCommit(root, baseRef, signal);
+    if (!base) {
+      throw new GitError(`--base ${JSON.stringify(baseRef)} does not name a commit in this repository: pass a branch, tag or commit id (see git branch -a)`);
+    }
+    const fork = await mergeBase(root, base, head, signal);
+    const name = request.base ?? shortRefName(baseRef);
+    if (request.base !== undefined || (fork && fork !== head)) {
+      const from = fork ?? base;
+      return { mode: "range", base: from, baseLabel: fork && fork !== base ? `${name} (merge-base ${short(fork)})` : `${name} (${short(base)})`, head, headLabel };
+    }
+  }
+  // The named commit is on the default branch: its own change is the one to review.
+  const previous = await parentOrEmpty(root, head, signal);
+  return { mode: "range", base: previous.commit, baseLabel: previous.label.replace(/^HEAD\^/, `${headRef}^`), head, headLabel };
+}
+
 async function chooseRange(request: ChangeRequest): Promise<Range> {
   const { root, signal } = request;
+  if (request.head !== undefined) return chooseNamedHead(request, request.head);
   const head = await resolveCommit(root, "HEAD", signal);
   const headLabel = head ? await describeHead(root, head, signal) : "HEAD (no commits yet)";
 

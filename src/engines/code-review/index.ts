@@ -91,11 +91,12 @@ type ChosenChange = { change: ChangeSet; fullReviewReason?: string } | { blocker
 async function chooseChange(ctx: EngineContext, exclude: string[]): Promise<ChosenChange> {
   const scope = scopeOf(ctx);
   const base = typeof ctx.options.base === "string" && ctx.options.base !== "" ? ctx.options.base : undefined;
+  const head = typeof ctx.options.head === "string" && ctx.options.head !== "" ? ctx.options.head : undefined;
   const staged = ctx.options.staged === true;
   let reason: string;
   try {
-    const change = await collectChange({ root: ctx.root, base, staged, scope, signal: ctx.signal });
-    if (change.files.length > 0 || scope.length === 0 || base !== undefined || staged) return { change };
+    const change = await collectChange({ root: ctx.root, base, head, staged, scope, signal: ctx.signal });
+    if (change.files.length > 0 || scope.length === 0 || base !== undefined || head !== undefined || staged) return { change };
     reason = "the given files have no change to review";
   } catch (error) {
     if (error instanceof NoRepositoryError && scope.length > 0) reason = error.message.split(":")[0]!.replace(ctx.root, "the workspace");

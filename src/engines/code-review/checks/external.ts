@@ -2,6 +2,8 @@
 // project's configured linters (ESLint, ruff, flake8) run through their CLIs.
 // Their findings pass the same "added lines only" filter as ours. A linter
 // the project configures but that cannot run is a note, never a failure.
+// They all run where the reviewed text is on disk: the workspace, or a
+// temporary mirror of the reviewed side (head-mirror.ts).
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -9,6 +11,7 @@ import type { Finding, Severity } from "../../../protocol/finding.js";
 import { loadEngine } from "../../registry.js";
 import type { EngineContext } from "../../types.js";
 import { makeFinding, type ReviewContext, type ReviewFile } from "../context.js";
+import { type AnalysisRoot, analysisRoot } from "../head-mirror.js";
 
 export interface ExternalResult {
   findings: Finding[];
@@ -32,42 +35,37 @@ function runTool(command: string, args: string[], cwd: string, signal: AbortSign
   });
 }
 
-/**
- * Files whose working-tree text is exactly the reviewed new side: external
- * tools read the disk, so only for these are their line numbers ours.
- */
-function onDisk(ctx: ReviewContext, files: ReviewFile[]): { same: ReviewFile[]; differing: ReviewFile[] } {
-  const same: ReviewFile[] = [];
-  const differing: ReviewFile[] = [];
-  for (const file of files) {
-    let text: string | undefined;
-    try {
-      text = readFileSync(path.join(ctx.root, file.path), "utf8");
-    } catch {
-      text = undefined;
-    }
-    (text === file.newText ? same : differing).push(file);
-  }
-  return { same, differing };
+/** Workspace-relative posix path of a path a tool printed (relative to where it ran, or absolute). */
+function reviewedPath(site: AnalysisRoot, printed: string): string {
+  return path.relative(site.dir, path.resolve(site.dir, printed)).split(path.sep).join("/");
 }
 
-async function securityFindings(ctx: ReviewContext, engineContext: EngineContext, files: ReviewFile[], notes: string[]): Promise<Finding[]> {
+function fileAt(files: ReviewFile[], site: AnalysisRoot, printed: string): ReviewFile | undefined {
+  const relative = reviewedPath(site, printed);
+  return files.find((candidate) => candidate.path === relative);
+}
+
+function where(site: AnalysisRoot): string {
+  return site.mirrored ? ` (the reviewed versions, written to a temporary copy: ${site.differing} differ from the working tree)` : "";
+}
+
+async function securityFindings(site: AnalysisRoot, engineContext: EngineContext, files: ReviewFile[], notes: string[]): Promise<Finding[]> {
   const engine = await loadEngine("security-audit");
   if (!engine) {
     notes.push("Security engine: not available in this build; no security checks beyond committed-secret detection.");
     return [];
   }
-  const { same, differing } = onDisk(ctx, files.filter((file) => file.language));
-  if (differing.length > 0) notes.push(`Security engine: ${differing.length} file(s) skipped because the working tree differs from the reviewed head (check out the head to include them).`);
-  if (same.length === 0) return [];
+  const sources = files.filter((file) => file.language);
+  if (sources.length === 0) return [];
   const result = await engine.run({
     ...engineContext,
-    scope: same.map((file) => file.path),
+    root: site.dir,
+    scope: sources.map((file) => file.path),
     task: "security audit of changed files",
     instructions: "",
     cacheDir: path.join(path.dirname(engineContext.cacheDir), "security-audit"),
   });
-  notes.push(`Security engine: ran on ${same.length} changed file(s), ${result.findings.length} finding(s) before keeping changed lines only.`);
+  notes.push(`Security engine: ran on ${sources.length} changed file(s)${where(site)}, ${result.findings.length} finding(s) before keeping changed lines only.`);
   return result.findings;
 }
 
@@ -91,8 +89,8 @@ function eslintConfigured(root: string): string | undefined {
 interface EslintMessage { ruleId: string | null; severity: number; message: string; line?: number; column?: number; endLine?: number }
 interface EslintFileResult { filePath: string; messages: EslintMessage[] }
 
-async function eslintFindings(ctx: ReviewContext, files: ReviewFile[], notes: string[]): Promise<Finding[]> {
-  const config = eslintConfigured(ctx.root);
+async function eslintFindings(ctx: ReviewContext, site: AnalysisRoot, files: ReviewFile[], notes: string[]): Promise<Finding[]> {
+  const config = eslintConfigured(site.dir);
   const targets = files.filter((file) => ESLINT_EXTENSIONS.test(file.path));
   if (!config || targets.length === 0) return [];
   const cli = path.join(ctx.root, "node_modules", "eslint", "bin", "eslint.js");
@@ -100,9 +98,7 @@ async function eslintFindings(ctx: ReviewContext, files: ReviewFile[], notes: st
     notes.push(`ESLint: configured (${config}) but not installed in node_modules: run your package manager's install, then review again.`);
     return [];
   }
-  const { same } = onDisk(ctx, targets);
-  if (same.length === 0) return [];
-  const run = await runTool(process.execPath, [cli, "--format", "json", "--", ...same.map((file) => file.path)], ctx.root, ctx.signal);
+  const run = await runTool(process.execPath, [cli, "--format", "json", "--", ...targets.map((file) => file.path)], site.dir, ctx.signal);
   let results: EslintFileResult[];
   try {
     results = JSON.parse(run.stdout) as EslintFileResult[];
@@ -112,8 +108,7 @@ async function eslintFindings(ctx: ReviewContext, files: ReviewFile[], notes: st
   }
   const findings: Finding[] = [];
   for (const result of results) {
-    const relative = path.relative(ctx.root, result.filePath).split(path.sep).join("/");
-    const file = same.find((candidate) => candidate.path === relative);
+    const file = fileAt(targets, site, result.filePath);
     if (!file) continue;
     for (const message of result.messages) {
       if (!message.line) continue;
@@ -130,7 +125,7 @@ async function eslintFindings(ctx: ReviewContext, files: ReviewFile[], notes: st
       );
     }
   }
-  notes.push(`ESLint: ran with ${config} on ${same.length} file(s).`);
+  notes.push(`ESLint: ran with ${config} on ${targets.length} file(s)${where(site)}.`);
   return findings;
 }
 
@@ -149,21 +144,18 @@ function fileMentions(root: string, name: string, marker: RegExp): boolean {
 
 interface RuffDiagnostic { code: string | null; message: string; filename: string; location: { row: number; column: number }; url?: string }
 
-async function ruffFindings(ctx: ReviewContext, files: ReviewFile[], notes: string[]): Promise<Finding[]> {
-  const configured = existsSync(path.join(ctx.root, "ruff.toml")) || existsSync(path.join(ctx.root, ".ruff.toml")) || fileMentions(ctx.root, "pyproject.toml", /^\[tool\.ruff/m);
+async function ruffFindings(ctx: ReviewContext, site: AnalysisRoot, files: ReviewFile[], notes: string[]): Promise<Finding[]> {
+  const configured = existsSync(path.join(site.dir, "ruff.toml")) || existsSync(path.join(site.dir, ".ruff.toml")) || fileMentions(site.dir, "pyproject.toml", /^\[tool\.ruff/m);
   if (!configured) return [];
-  const { same } = onDisk(ctx, files);
-  if (same.length === 0) return [];
-  const run = await runTool("ruff", ["check", "--output-format", "json", "--exit-zero", "--", ...same.map((file) => file.path)], ctx.root, ctx.signal);
+  const run = await runTool("ruff", ["check", "--output-format", "json", "--exit-zero", "--", ...files.map((file) => file.path)], site.dir, ctx.signal);
   if (run.missing || run.code !== 0) {
     notes.push(`ruff: configured but could not run (${run.missing ? "not on PATH: install ruff" : run.stderr.trim().split("\n")[0]}).`);
     return [];
   }
   const diagnostics = JSON.parse(run.stdout || "[]") as RuffDiagnostic[];
-  notes.push(`ruff: ran on ${same.length} file(s).`);
+  notes.push(`ruff: ran on ${files.length} file(s)${where(site)}.`);
   return diagnostics.flatMap((diagnostic) => {
-    const relative = path.relative(ctx.root, path.resolve(ctx.root, diagnostic.filename)).split(path.sep).join("/");
-    const file = same.find((candidate) => candidate.path === relative);
+    const file = fileAt(files, site, diagnostic.filename);
     const code = diagnostic.code ?? "syntax-error";
     if (!file) return [];
     return [makeFinding(file, diagnostic.location.row, {
@@ -177,22 +169,19 @@ async function ruffFindings(ctx: ReviewContext, files: ReviewFile[], notes: stri
   });
 }
 
-async function flake8Findings(ctx: ReviewContext, files: ReviewFile[], notes: string[]): Promise<Finding[]> {
-  const configured = existsSync(path.join(ctx.root, ".flake8")) || ["setup.cfg", "tox.ini"].some((name) => fileMentions(ctx.root, name, /^\[flake8\]/m));
+async function flake8Findings(ctx: ReviewContext, site: AnalysisRoot, files: ReviewFile[], notes: string[]): Promise<Finding[]> {
+  const configured = existsSync(path.join(site.dir, ".flake8")) || ["setup.cfg", "tox.ini"].some((name) => fileMentions(site.dir, name, /^\[flake8\]/m));
   if (!configured) return [];
-  const { same } = onDisk(ctx, files);
-  if (same.length === 0) return [];
   const format = "%(path)s\t%(row)d\t%(col)d\t%(code)s\t%(text)s";
-  const run = await runTool("flake8", ["--exit-zero", `--format=${format}`, "--", ...same.map((file) => file.path)], ctx.root, ctx.signal);
+  const run = await runTool("flake8", ["--exit-zero", `--format=${format}`, "--", ...files.map((file) => file.path)], site.dir, ctx.signal);
   if (run.missing || run.code !== 0) {
     notes.push(`flake8: configured but could not run (${run.missing ? "not on PATH: install flake8" : run.stderr.trim().split("\n")[0]}).`);
     return [];
   }
-  notes.push(`flake8: ran on ${same.length} file(s).`);
+  notes.push(`flake8: ran on ${files.length} file(s)${where(site)}.`);
   return run.stdout.split("\n").flatMap((line) => {
     const [filePath, row, col, code, ...text] = line.split("\t");
-    const relative = filePath ? path.relative(ctx.root, path.resolve(ctx.root, filePath)).split(path.sep).join("/") : "";
-    const file = same.find((candidate) => candidate.path === relative);
+    const file = filePath ? fileAt(files, site, filePath) : undefined;
     if (!file || !code) return [];
     return [makeFinding(file, Number(row), {
       ruleId: `flake8/${code}`,
@@ -210,16 +199,26 @@ export async function externalFindings(ctx: ReviewContext, engineContext: Engine
   const findings: Finding[] = [];
   const candidates = ctx.files.filter((file) => file.newText !== undefined && file.added.size > 0);
   if (candidates.length === 0) return { findings, notes };
-  if (ctx.settings.security) findings.push(...(await securityFindings(ctx, engineContext, candidates, notes)));
-  if (!ctx.settings.linters || engineContext.options.allowExec === false) {
+  const lint = ctx.settings.linters && engineContext.options.allowExec !== false;
+  if (!ctx.settings.security && !lint) {
     notes.push("Linters: not run (disabled by configuration or --no-exec).");
     return { findings, notes };
   }
-  const python = candidates.filter((file) => file.language === "python");
-  findings.push(...(await eslintFindings(ctx, candidates, notes)));
-  if (python.length > 0) {
-    findings.push(...(await ruffFindings(ctx, python, notes)));
-    findings.push(...(await flake8Findings(ctx, python, notes)));
+  const site = await analysisRoot(ctx, candidates);
+  try {
+    if (ctx.settings.security) findings.push(...(await securityFindings(site, engineContext, candidates, notes)));
+    if (!lint) {
+      notes.push("Linters: not run (disabled by configuration or --no-exec).");
+      return { findings, notes };
+    }
+    const python = candidates.filter((file) => file.language === "python");
+    findings.push(...(await eslintFindings(ctx, site, candidates, notes)));
+    if (python.length > 0) {
+      findings.push(...(await ruffFindings(ctx, site, python, notes)));
+      findings.push(...(await flake8Findings(ctx, site, python, notes)));
+    }
+    return { findings, notes };
+  } finally {
+    await site.dispose();
   }
-  return { findings, notes };
 }
