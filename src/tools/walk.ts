@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fdir } from "fdir";
 import ignore, { type Ignore } from "ignore";
-import { resolveInside, toWorkspacePath } from "./sandbox.js";
+import { resolveInside } from "./sandbox.js";
 
 export interface ListFilesOptions {
   /** Workspace-relative files or directories; empty or absent = the whole workspace. */
@@ -83,9 +83,11 @@ export async function listFiles(root: string, options: ListFilesOptions = {}): P
   const extensions = options.extensions?.map((e) => e.toLowerCase());
   const excluded = options.exclude?.length ? ignore().add(options.exclude) : null;
   const gitignore = new GitignoreStack(realRoot);
+  // Every path below comes from crawling realRoot, so no per-file realpath is needed.
+  const relative = (absolute: string) => path.relative(realRoot, absolute).split(path.sep).join("/");
 
   const wantedFile = (absolute: string, explicit: boolean): boolean => {
-    const rel = toWorkspacePath(realRoot, absolute);
+    const rel = relative(absolute);
     if (extensions && !extensions.includes(path.extname(absolute).toLowerCase())) return false;
     if (excluded?.ignores(rel)) return false;
     if (!explicit) {
@@ -106,7 +108,7 @@ export async function listFiles(root: string, options: ListFilesOptions = {}): P
     if (ALWAYS_SKIPPED_DIRS.has(name)) return true;
     if (skipGenerated && GENERATED_DIRS.has(name)) return true;
     const absolute = dirPath.endsWith(path.sep) ? dirPath.slice(0, -1) : dirPath;
-    const rel = toWorkspacePath(realRoot, absolute);
+    const rel = relative(absolute);
     if (excluded?.ignores(`${rel}/`)) return true;
     return gitignore.ignores(absolute, true);
   };
@@ -122,7 +124,7 @@ export async function listFiles(root: string, options: ListFilesOptions = {}): P
   const scope = options.scope?.filter((s) => s.trim() !== "") ?? [];
   const found = new Set<string>();
   if (scope.length === 0) {
-    for (const file of await crawl(realRoot)) found.add(toWorkspacePath(realRoot, file));
+    for (const file of await crawl(realRoot)) found.add(relative(file));
   } else {
     for (const entry of scope) {
       const absolute = resolveInside(realRoot, entry);
@@ -135,10 +137,10 @@ export async function listFiles(root: string, options: ListFilesOptions = {}): P
       }
       if (!isDirectory) {
         // A file the user named is analysed even if .gitignore or vendoring rules would skip it.
-        if (wantedFile(absolute, true)) found.add(toWorkspacePath(realRoot, absolute));
+        if (wantedFile(absolute, true)) found.add(relative(absolute));
         continue;
       }
-      for (const file of await crawl(absolute)) found.add(toWorkspacePath(realRoot, file));
+      for (const file of await crawl(absolute)) found.add(relative(file));
     }
   }
   return [...found].sort();
