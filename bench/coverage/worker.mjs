@@ -11,20 +11,17 @@ const [which, file] = process.argv.slice(2);
 
 async function ours(readerModule, readerName) {
   const { [readerName]: reader } = await import(path.join(dist, "readers", readerModule));
-  const { packFile, mergeFile, addCounters } = await import(path.join(dist, "model.js"));
-  const files = new Map();
+  const { CoverageStore } = await import(path.join(dist, "store.js"));
+  const { addCounters } = await import(path.join(dist, "model.js"));
+  const store = new CoverageStore();
   await reader({
     path: file,
     display: file,
     signal: new AbortController().signal,
-    emit(raw) {
-      const packed = packFile(raw, raw.reportPath);
-      const seen = files.get(raw.reportPath);
-      files.set(raw.reportPath, seen ? mergeFile(seen, packed) : packed);
-    },
+    emit: (raw) => store.add(raw, raw.reportPath),
   });
   const totals = {};
-  for (const f of files.values()) addCounters(totals, f.counters);
+  for (const f of store.files.values()) addCounters(totals, f.counters());
   return totals;
 }
 

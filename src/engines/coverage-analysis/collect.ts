@@ -4,9 +4,10 @@
 import path from "node:path";
 import type { EngineError } from "../types.js";
 import { detectFormat } from "./discover.js";
-import { type FileCoverage, mergeFile, packFile, type RawFileCoverage } from "./model.js";
+import type { FileCoverage, RawFileCoverage } from "./model.js";
 import { PathMapper, type PathHints } from "./paths.js";
 import { CoverageParseError, type Reader, type ReportFormat, type ReportInfo } from "./readers/common.js";
+import { CoverageStore } from "./store.js";
 
 const READERS: Record<ReportFormat, () => Promise<Reader>> = {
   lcov: async () => (await import("./readers/lcov.js")).readLcov,
@@ -45,7 +46,8 @@ export interface CollectOptions {
 
 export async function collectCoverage(reports: string[], options: CollectOptions): Promise<Collected> {
   const mapper = new PathMapper(options.root);
-  const collected: Collected = { files: new Map(), reports: [], unmapped: [], errors: [] };
+  const store = new CoverageStore();
+  const collected: Collected = { files: store.files, reports: [], unmapped: [], errors: [] };
   const unmappedSeen = new Set<string>();
   for (const report of reports) {
     const absolute = path.join(options.root, report);
@@ -60,14 +62,14 @@ export async function collectCoverage(reports: string[], options: CollectOptions
       });
       if (!mapped) {
         if (!unmappedSeen.has(raw.reportPath)) {
-          unmappedSeen.add(raw.reportPath);
-          collected.unmapped.push({ path: raw.reportPath, report });
+          // A copy: the reader's string may pin its whole text chunk.
+          const reportPath = JSON.parse(JSON.stringify(raw.reportPath)) as string;
+          unmappedSeen.add(reportPath);
+          collected.unmapped.push({ path: reportPath, report });
         }
         return;
       }
-      const packed = packFile(raw, mapped);
-      const existing = collected.files.get(mapped);
-      collected.files.set(mapped, existing ? mergeFile(existing, packed) : packed);
+      store.add(raw, mapped);
     };
     try {
       const format = detectFormat(absolute, report);

@@ -5,7 +5,7 @@
 import type { ReportSection } from "../types.js";
 import { changedLinesSince, DiffError } from "./diff.js";
 import { diffFindings, type CappedFindings, type DiffFileResult } from "./findings.js";
-import { type FileCoverage, lineHits } from "./model.js";
+import type { FileCoverage } from "./model.js";
 import { percent, type PercentStyle } from "./percent.js";
 import { sensitiveAreas } from "./risk.js";
 import { diffSection } from "./sections.js";
@@ -51,9 +51,9 @@ export async function analyzeDiff(
     const coverage = files.get(file);
     if (!coverage || !inScope(file)) continue;
     changedWithData++;
-    const hits = lineHits(coverage);
-    const executable = lines.filter((line) => hits.has(line));
-    const uncovered = executable.filter((line) => hits.get(line) === 0);
+    const executed = coverage.executedLines();
+    const executable = lines.filter((line) => executed.has(line));
+    const uncovered = executable.filter((line) => executed.get(line) === false);
     if (executable.length === 0) continue;
     covered += executable.length - uncovered.length;
     total += executable.length;

@@ -1,10 +1,12 @@
 // One coverage model for every format. Readers hand over one file at a time
-// with keyed hit counts (statement ids, branch arms, line numbers) so that the
-// same file seen in several reports (test shards, several runners) merges the
-// way the producing tool merges: by summing hits per key. Once a file is
-// added it is packed into typed arrays, which keeps memory proportional to
-// the number of coverage items, not to the size of the report text.
-import { GENERIC, type PercentStyle, sameStyle } from "./percent.js";
+// with keyed hit counts (statement ids, branch arms, line numbers); the store
+// (store.ts) folds each into a compact FileCoverage at once: per metric, the
+// sorted item keys with one covered bit each, packed as bytes (items.ts), plus
+// the names of functions no test ran. That is all the report needs, and all a
+// second report of the same file needs to merge exactly the way the producing
+// tool merges (an item is covered when any run covered it).
+import { countStream, ItemCursor } from "./items.js";
+import type { PercentStyle } from "./percent.js";
 
 export const METRICS = ["lines", "statements", "branches", "functions"] as const;
 export type Metric = (typeof METRICS)[number];
@@ -34,139 +36,134 @@ export interface RawFileCoverage {
   style: PercentStyle;
 }
 
-/** Sorted keys with their hit counts. */
-export interface HitTable {
-  keys: Float64Array;
-  hits: Float64Array;
-}
+/** Stream order inside a file's bytes. */
+export const STREAMS = 4;
+export const LINES = 0;
+export const FUNCTIONS = 3;
 
-export interface FileCoverage {
-  /** Workspace-relative path once mapped, else the report's path. */
-  file: string;
-  reportPaths: string[];
-  lines: HitTable;
-  statements?: HitTable;
-  branches?: HitTable;
-  functions?: FunctionHit[];
-  /** What the totals count: derived from the tables, or stated by the report. */
-  counters: Partial<Record<Metric, Counter>>;
-  /** Only the counts the report stated outright (summary files, coverage.py's own numbers). */
-  stated: Partial<Record<Metric, Counter>>;
-  style: PercentStyle;
-}
-
-export function tableFromMap(map: Map<number, number>): HitTable {
-  const keys = new Float64Array(map.size);
-  let i = 0;
-  let sorted = true;
-  for (const key of map.keys()) {
-    if (i > 0 && key < keys[i - 1]!) sorted = false;
-    keys[i++] = key;
-  }
-  // Reports list items in order almost always; sorting only when not saves most of the work.
-  if (!sorted) keys.sort();
-  const hits = new Float64Array(keys.length);
-  for (let j = 0; j < keys.length; j++) hits[j] = map.get(keys[j]!)!;
-  return { keys, hits };
-}
-
-function mergeTables(a: HitTable, b: HitTable): HitTable {
-  const keys: number[] = [];
-  const hits: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.keys.length || j < b.keys.length) {
-    const ka = i < a.keys.length ? a.keys[i]! : Infinity;
-    const kb = j < b.keys.length ? b.keys[j]! : Infinity;
-    if (ka === kb) {
-      keys.push(ka);
-      hits.push(a.hits[i++]! + b.hits[j++]!);
-    } else if (ka < kb) {
-      keys.push(ka);
-      hits.push(a.hits[i++]!);
-    } else {
-      keys.push(kb);
-      hits.push(b.hits[j++]!);
-    }
-  }
-  return { keys: Float64Array.from(keys), hits: Float64Array.from(hits) };
-}
-
-function countTable(table: HitTable): Counter {
-  let covered = 0;
-  for (let i = 0; i < table.hits.length; i++) if (table.hits[i]! > 0) covered++;
-  return { covered, total: table.keys.length };
-}
-
-function mergeFunctions(a: FunctionHit[], b: FunctionHit[]): FunctionHit[] {
-  const byKey = new Map<string, FunctionHit>();
-  for (const fn of [...a, ...b]) {
-    const key = `${fn.name}@${fn.line}`;
-    const seen = byKey.get(key);
-    if (seen) seen.hits += fn.hits;
-    else byKey.set(key, { ...fn });
-  }
-  return [...byKey.values()].sort((x, y) => x.line - y.line || x.name.localeCompare(y.name));
+/** Where each stream of a file sits in its chunk; start -1 means the report had no such data. */
+export interface StreamBounds {
+  starts: number[];
+  ends: number[];
+  /** First byte of the file's region (its first stream). */
+  regionStart: number;
+  /** One past the header: the end of the file's region. */
+  regionEnd: number;
 }
 
 /**
- * Counters derived from item data win, except for lines: a report that states
- * its line/statement count (coverage.py's num_statements) knows better than a
- * table that may hold executed non-statement lines such as docstrings.
+ * A source file's coverage. Its bytes are laid out as the four streams
+ * (lines, statements, branches, functions) followed by a header of four
+ * varints, each a stream's length + 1 (0 when absent); `at` is the header.
  */
-function deriveCounters(file: FileCoverage): void {
-  const counters: Partial<Record<Metric, Counter>> = { ...file.stated };
-  if (!counters.lines) counters.lines = countTable(file.lines);
-  if (file.statements) counters.statements = countTable(file.statements);
-  if (file.branches) counters.branches = countTable(file.branches);
-  if (file.functions) {
-    counters.functions = { covered: file.functions.filter((f) => f.hits > 0).length, total: file.functions.length };
+export class FileCoverage {
+  constructor(
+    /** Workspace-relative path once mapped, else the report's path. */
+    readonly file: string,
+    public style: PercentStyle,
+    public bytes: Uint8Array,
+    public at: number,
+    /** Only the counts the report stated outright (summary files, coverage.py's own numbers). */
+    public stated: Partial<Record<Metric, Counter>> | undefined,
+  ) {}
+
+  bounds(): StreamBounds {
+    const lengths: number[] = [];
+    const header = new ItemCursor(this.bytes, this.at, this.bytes.length, false);
+    let total = 0;
+    for (let i = 0; i < STREAMS; i++) {
+      const length = header.readVarint() - 1;
+      lengths.push(length);
+      if (length > 0) total += length;
+    }
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let pos = this.at - total;
+    const regionStart = pos;
+    for (const length of lengths) {
+      starts.push(length < 0 ? -1 : pos);
+      if (length > 0) pos += length;
+      ends.push(length < 0 ? -1 : pos);
+    }
+    return { starts, ends, regionStart, regionEnd: header.pos };
   }
-  file.counters = counters;
-}
 
-export function packFile(raw: RawFileCoverage, file: string): FileCoverage {
-  const packed: FileCoverage = {
-    file,
-    reportPaths: [raw.reportPath],
-    lines: tableFromMap(raw.lines),
-    statements: raw.statements && tableFromMap(raw.statements),
-    branches: raw.branches && tableFromMap(raw.branches),
-    functions: raw.functions && [...raw.functions].sort((x, y) => x.line - y.line || x.name.localeCompare(y.name)),
-    counters: {},
-    stated: { ...raw.counters },
-    style: raw.style,
-  };
-  deriveCounters(packed);
-  return packed;
-}
-
-function mergeOptional(a: HitTable | undefined, b: HitTable | undefined): HitTable | undefined {
-  if (a && b) return mergeTables(a, b);
-  return a ?? b;
-}
-
-/** The same source file from a second report: hits add up per key, as the tools merge. */
-export function mergeFile(into: FileCoverage, other: FileCoverage): FileCoverage {
-  const merged: FileCoverage = {
-    file: into.file,
-    reportPaths: [...into.reportPaths, ...other.reportPaths],
-    lines: mergeTables(into.lines, other.lines),
-    statements: mergeOptional(into.statements, other.statements),
-    branches: mergeOptional(into.branches, other.branches),
-    functions: into.functions && other.functions ? mergeFunctions(into.functions, other.functions) : (into.functions ?? other.functions),
-    counters: {},
-    stated: {},
-    style: sameStyle(into.style, other.style) ? into.style : GENERIC,
-  };
-  for (const metric of METRICS) {
-    const a = into.stated[metric];
-    const b = other.stated[metric];
-    // Stated counts cannot be merged item by item; the larger total is the better guess.
-    if (a || b) merged.stated[metric] = !a ? b! : !b ? a : a.total >= b.total ? a : b;
+  private cursor(stream: number, bounds = this.bounds()): ItemCursor | undefined {
+    const start = bounds.starts[stream]!;
+    return start < 0 ? undefined : new ItemCursor(this.bytes, start, bounds.ends[stream]!, stream === FUNCTIONS);
   }
-  deriveCounters(merged);
-  return merged;
+
+  /**
+   * What the totals count. Counts from item data win, except for lines: a
+   * report that states its line/statement count (coverage.py's
+   * num_statements) knows better than a table that may hold executed
+   * non-statement lines such as docstrings.
+   */
+  counters(): Partial<Record<Metric, Counter>> {
+    const bounds = this.bounds();
+    const counters: Partial<Record<Metric, Counter>> = { ...this.stated };
+    METRICS.forEach((metric, stream) => {
+      const start = bounds.starts[stream]!;
+      if (start < 0 || (stream === LINES && counters.lines)) return;
+      counters[metric] = countStream(this.bytes, start, bounds.ends[stream]!, stream === FUNCTIONS);
+    });
+    return counters;
+  }
+
+  /** Instrumented lines and whether any test executed them, for diff coverage. */
+  executedLines(): Map<number, boolean> {
+    const map = new Map<number, boolean>();
+    const cursor = this.cursor(LINES)!;
+    while (cursor.next()) map.set(cursor.key, cursor.covered);
+    return map;
+  }
+
+  /**
+   * Uncovered lines as ranges, merged across lines that carry no code (blank
+   * lines, comments) the way coverage.py's "Missing" column does: 3-5 covers 4
+   * even when 4 is blank, but never spans an executed line.
+   */
+  uncoveredRanges(): Array<[number, number]> {
+    const ranges: Array<[number, number]> = [];
+    let open: [number, number] | undefined;
+    const cursor = this.cursor(LINES)!;
+    while (cursor.next()) {
+      if (cursor.covered) {
+        open = undefined;
+        continue;
+      }
+      if (open) open[1] = cursor.key;
+      else {
+        open = [cursor.key, cursor.key];
+        ranges.push(open);
+      }
+    }
+    return ranges;
+  }
+
+  uncoveredFunctions(): Array<{ name: string; line: number }> {
+    const cursor = this.cursor(FUNCTIONS);
+    const found: Array<{ name: string; line: number }> = [];
+    if (!cursor) return found;
+    while (cursor.next()) if (!cursor.covered) found.push({ name: cursor.name(), line: functionLine(cursor.key) });
+    return found.sort((x, y) => x.line - y.line || x.name.localeCompare(y.name));
+  }
+}
+
+// A function's key is its line and a hash of its name, so same-named functions
+// on different lines stay apart and a function merges with itself across
+// reports. Two different names on one line collide with odds of 1 in 2^21.
+const NAME_HASH_SPAN = 2 ** 21;
+
+export function functionKey(name: string, line: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  const safeLine = Number.isInteger(line) && line > 0 && line < 2 ** 31 ? line : 0;
+  return safeLine * NAME_HASH_SPAN + ((hash >>> 0) % NAME_HASH_SPAN);
+}
+
+function functionLine(key: number): number {
+  return Math.floor(key / NAME_HASH_SPAN);
 }
 
 export function addCounters(target: Partial<Record<Metric, Counter>>, source: Partial<Record<Metric, Counter>>): void {
@@ -176,36 +173,6 @@ export function addCounters(target: Partial<Record<Metric, Counter>>, source: Pa
     const current = target[metric] ?? { covered: 0, total: 0 };
     target[metric] = { covered: current.covered + add.covered, total: current.total + add.total };
   }
-}
-
-/** Line hits as a lookup for diff coverage and range listing. */
-export function lineHits(file: FileCoverage): Map<number, number> {
-  const map = new Map<number, number>();
-  for (let i = 0; i < file.lines.keys.length; i++) map.set(file.lines.keys[i]!, file.lines.hits[i]!);
-  return map;
-}
-
-/**
- * Uncovered lines as ranges, merged across lines that carry no code (blank
- * lines, comments) the way coverage.py's "Missing" column does: 3-5 covers 4
- * even when 4 is blank, but never spans an executed line.
- */
-export function uncoveredRanges(file: FileCoverage): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  let open: [number, number] | undefined;
-  for (let i = 0; i < file.lines.keys.length; i++) {
-    const line = file.lines.keys[i]!;
-    if (file.lines.hits[i]! > 0) {
-      open = undefined;
-      continue;
-    }
-    if (open) open[1] = line;
-    else {
-      open = [line, line];
-      ranges.push(open);
-    }
-  }
-  return ranges;
 }
 
 export function formatRanges(ranges: Array<[number, number]>, limit = Infinity): string {

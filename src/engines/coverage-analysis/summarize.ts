@@ -1,7 +1,7 @@
 // Totals and per-file rows, with each producer's rounding, plus the risk
 // ranking the report's per-file table is sorted by.
 import path from "node:path";
-import { addCounters, type Counter, type FileCoverage, formatRanges, METRICS, type Metric, uncoveredRanges } from "./model.js";
+import { addCounters, type Counter, type FileCoverage, formatRanges, METRICS, type Metric } from "./model.js";
 import { GENERIC, percent, type PercentStyle, sameStyle } from "./percent.js";
 import { fileComplexity, riskScore, sensitiveAreas, type SensitiveArea } from "./risk.js";
 
@@ -44,7 +44,7 @@ function summarize(counter: Counter | undefined, style: PercentStyle): MetricSum
  */
 export function computeTotals(files: FileCoverage[], style: PercentStyle, withCombined: boolean): Totals {
   const sum: Partial<Record<Metric, Counter>> = {};
-  for (const file of files) addCounters(sum, file.counters);
+  for (const file of files) addCounters(sum, file.counters());
   const totals: Totals = {};
   for (const metric of METRICS) {
     const summary = summarize(sum[metric], style);
@@ -59,18 +59,19 @@ export function computeTotals(files: FileCoverage[], style: PercentStyle, withCo
 }
 
 export function fileRow(file: FileCoverage, root: string): FileRow {
+  const counters = file.counters();
   const row: FileRow = {
     file: file.file,
-    missing: uncoveredRanges(file),
-    uncoveredFunctions: (file.functions ?? []).filter((f) => f.hits === 0).map(({ name, line }) => ({ name, line })),
+    missing: file.uncoveredRanges(),
+    uncoveredFunctions: file.uncoveredFunctions(),
     sensitive: sensitiveAreas(file.file),
     risk: 0,
   };
   for (const metric of METRICS) {
-    const summary = summarize(file.counters[metric], file.style);
+    const summary = summarize(counters[metric], file.style);
     if (summary) row[metric] = summary;
   }
-  const lines = file.counters.lines ?? file.counters.statements;
+  const lines = counters.lines ?? counters.statements;
   const uncoveredShare = lines && lines.total > 0 ? (lines.total - lines.covered) / lines.total : 0;
   if (uncoveredShare > 0) {
     row.complexity = fileComplexity(path.join(root, file.file));

@@ -4,7 +4,7 @@
 // each member's text to JSON.parse: the native parser does the real work,
 // memory holds one member at a time, and a syntax error still gets a line.
 import { createReadStream } from "node:fs";
-import { CoverageParseError, throwIfAborted } from "./common.js";
+import { CoverageParseError, READ_CHUNK_BYTES, throwIfAborted } from "./common.js";
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -141,7 +141,7 @@ class MemberScanner {
  * arrays; scalar members are skipped.
  */
 export async function* jsonObjectEntries(file: string, display: string, signal: AbortSignal): AsyncGenerator<JsonEntry> {
-  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
   const scanner = new MemberScanner(display);
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     throwIfAborted(signal);

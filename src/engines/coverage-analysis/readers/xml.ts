@@ -1,9 +1,9 @@
-// Streaming XML for Cobertura, JaCoCo and Clover: saxes is fed 1 MiB at a
+// Streaming XML for Cobertura, JaCoCo and Clover: saxes is fed 64 KiB at a
 // time, so a 500 MB report never sits in memory, and its line tracking gives
 // corrupt or truncated files a line number.
 import { createReadStream } from "node:fs";
 import { SaxesParser } from "saxes";
-import { CoverageParseError, throwIfAborted, type ReaderContext } from "./common.js";
+import { CoverageParseError, READ_CHUNK_BYTES, throwIfAborted, type ReaderContext } from "./common.js";
 
 export interface XmlHandlers {
   open(name: string, attributes: Record<string, string>, line: number): void;
@@ -44,7 +44,7 @@ export async function streamXml(ctx: ReaderContext, handlers: XmlHandlers): Prom
       if (!failure) onText(text);
     });
   }
-  const stream = createReadStream(ctx.path, { encoding: "utf8", highWaterMark: 1 << 20 });
+  const stream = createReadStream(ctx.path, { encoding: "utf8", highWaterMark: READ_CHUNK_BYTES });
   for await (const chunk of stream as AsyncIterable<string>) {
     throwIfAborted(ctx.signal);
     parser.write(chunk);
