@@ -223,6 +223,36 @@ describe("tests accompanying the change", () => {
     assert.deepEqual(findingsOf(result, "review/untested-export").map((f) => f.line), [3]);
   });
 
+  it("folds untested exports past the threshold into one finding that keeps every name", async () => {
+    const exportsOf = (names: string[]) => names.map((name) => `export function ${name}() {}\n`).join("");
+    const many = Array.from({ length: 11 }, (_, i) => `helper${i}`);
+    const r = changed(
+      { "src/lib.js": exportsOf(["old"]), "test/lib.test.js": "import { old, helper3 } from '../src/lib.js';\n" },
+      { "src/lib.js": exportsOf(["old", ...many]), "src/more.js": exportsOf(["extraOne"]) },
+    );
+    const [folded, ...rest] = findingsOf(await r.review(), "review/untested-export");
+    assert.deepEqual(rest, [], "one finding, not eleven");
+    assert.equal(folded!.title, "11 new exported functions have no test");
+    assert.equal(`${folded!.file}:${folded!.line}`, "src/lib.js:2");
+    assert.match(folded!.message, /in 2 file\(s\).*`helper0`, `helper1`, `helper2`, `helper4`/);
+    const listed = folded!.properties?.functions as Array<{ name: string; file: string; line: number }>;
+    assert.deepEqual(
+      listed.map((entry) => `${entry.name}@${entry.file}:${entry.line}`),
+      [...many.filter((name) => name !== "helper3").map((name) => `${name}@src/lib.js:${Number(name.slice(6)) + 2}`), "extraOne@src/more.js:1"],
+    );
+  });
+
+  it("keeps one finding per untested export up to review.maxUntestedExportFindings", async () => {
+    const r = changed(
+      { "bgr.config.yaml": "review:\n  maxUntestedExportFindings: 2\n", "src/lib.js": "export function old() {}\n" },
+      { "src/lib.js": "export function old() {}\nexport function a() {}\nexport function b() {}\n" },
+    );
+    assert.deepEqual(findingsOf(await r.review(), "review/untested-export").map((f) => f.line), [2, 3]);
+    r.write("src/lib.js", "export function old() {}\nexport function a() {}\nexport function b() {}\nexport function c() {}\n").commit("one more");
+    const folded = findingsOf(await r.review(), "review/untested-export");
+    assert.deepEqual(folded.map((f) => f.title), ["3 new exported functions have no test"]);
+  });
+
   it("does not ask tests for private methods, framework-decorated handlers or scripts", async () => {
     const r = changed(
       { "test/keep.test.ts": "it('x', () => {});\n" },

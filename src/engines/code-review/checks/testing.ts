@@ -3,6 +3,7 @@
 // by some test in the repository (on the new side of the change).
 import type { Finding } from "../../../protocol/finding.js";
 import { makeFinding, type ReviewContext, type ReviewFile } from "../context.js";
+import type { FunctionUnit } from "../functions.js";
 import { gitMaybe } from "../git.js";
 import { scriptLike } from "./leftovers.js";
 
@@ -78,8 +79,12 @@ export async function testingFindings(ctx: ReviewContext): Promise<Finding[]> {
       .filter((entry) => /^[A-Za-z_$][\w$]*$/.test(entry.word) && entry.word !== "default" && !entry.word.startsWith("__"));
   });
   const referenced = await namesUsedInTests(ctx, [...new Set(newExports.map((entry) => entry.word))]);
-  for (const { file, unit, word } of newExports) {
-    if (referenced.has(word)) continue;
+  const untested = newExports.filter((entry) => !referenced.has(entry.word));
+  if (untested.length > ctx.settings.maxUntestedExportFindings) {
+    findings.push(untestedSummary(untested));
+    return findings;
+  }
+  for (const { file, unit, word } of untested) {
     findings.push(
       makeFinding(file, unit.startLine, {
         ruleId: "review/untested-export",
@@ -92,4 +97,31 @@ export async function testingFindings(ctx: ReviewContext): Promise<Finding[]> {
     );
   }
   return findings;
+}
+
+/** Names spelled out in the message of the folded finding; all of them are in its properties. */
+const NAMES_IN_MESSAGE = 30;
+
+interface UntestedExport { file: ReviewFile; unit: FunctionUnit; word: string }
+
+/**
+ * On a large change one finding per untested export buries everything else
+ * in the report; past the threshold they become one finding that still
+ * carries every name and location in its properties.
+ */
+function untestedSummary(untested: UntestedExport[]): Finding {
+  const first = untested[0]!;
+  const fileCount = new Set(untested.map((entry) => entry.file.path)).size;
+  const names = untested.map((entry) => `\`${entry.unit.name}\``);
+  const shown = names.slice(0, NAMES_IN_MESSAGE).join(", ") + (names.length > NAMES_IN_MESSAGE ? `, and ${names.length - NAMES_IN_MESSAGE} more` : "");
+  return makeFinding(first.file, first.unit.startLine, {
+    ruleId: "review/untested-export",
+    severity: "Low",
+    title: `${untested.length} new exported functions have no test`,
+    message: `The change adds ${untested.length} exported functions in ${fileCount} file(s) that no test file in the repository mentions: ${shown}.`,
+    recommendation: "Start with the functions other modules call most, or the ones with error paths: give each a test with a normal case and an edge case.",
+    properties: {
+      functions: untested.map((entry) => ({ name: entry.unit.name, file: entry.file.path, line: entry.unit.startLine })),
+    },
+  });
 }
