@@ -8,7 +8,7 @@ import type { Expr, FunctionIR, Loc, ModuleIR, Stmt, Target } from "../../lang/i
 import type { TraceStep } from "../../protocol/finding.js";
 import { evalCall } from "./calls.js";
 import { cachedRegex, matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
-import { refine } from "./refine.js";
+import { canRefine, refine } from "./refine.js";
 import { anyPathMatches, type Matcher, type RuleSpec, type TaintConfig } from "./rules.js";
 import {
   addStep, anyElement, CLEAN, type ClassInfo, constOf, deepTaint, foldBinary, joinTaint, joinValues, listValue,
@@ -252,10 +252,12 @@ export class Interpreter {
         if (truth === true) return this.execBlock(s.then, frame);
         if (truth === false) return this.execBlock(s.else, frame);
         const before = frame.state!;
-        frame.state = refine(this, new Map(before), s.test, true, frame);
+        const narrows = canRefine(s.test);
+        frame.state = narrows ? refine(this, new Map(before), s.test, true, frame) : new Map(before);
         this.execBlock(s.then, frame);
         const afterThen = frame.state;
-        frame.state = refine(this, new Map(before), s.test, false, frame);
+        // The else branch may have the original state: nothing else reads it any more.
+        frame.state = narrows ? refine(this, before, s.test, false, frame) : before;
         this.execBlock(s.else, frame);
         frame.state = joinStates(afterThen, frame.state);
         return;
@@ -502,7 +504,7 @@ export class Interpreter {
         const truth = e.op === "??" ? (l.c ? l.c.v !== null : undefined) : truthiness(l);
         if (e.op === "and") {
           if (truth === false) return l;
-          const inner = { ...frame, state: refine(this, new Map(frame.state), e.left, true, frame) };
+          const inner = canRefine(e.left) ? { ...frame, state: refine(this, new Map(frame.state), e.left, true, frame) } : frame;
           const r = this.eval(e.right, inner);
           return truth === true ? r : joinValues(l, r);
         }
@@ -515,6 +517,7 @@ export class Interpreter {
         const truth = truthiness(test);
         if (truth === true) return this.eval(e.then, frame);
         if (truth === false) return this.eval(e.else, frame);
+        if (!canRefine(e.test)) return joinValues(this.eval(e.then, frame), this.eval(e.else, frame));
         const a = this.eval(e.then, { ...frame, state: refine(this, new Map(frame.state), e.test, true, frame) });
         const b = this.eval(e.else, { ...frame, state: refine(this, new Map(frame.state), e.test, false, frame) });
         return joinValues(a, b);

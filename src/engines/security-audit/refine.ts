@@ -11,6 +11,24 @@ import { clearTaint, constOf, deepTaint, mkConst, type Value } from "./values.js
 const URL_AUTHORITY = new Set(["origin", "host", "hostname", "netloc"]);
 const PROTO_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
+const REFINING_OPS = new Set(["in", "not in", "==", "===", "is", "!=", "!==", "is not"]);
+
+/** Whether a condition can narrow anything: most cannot, and then no state needs copying. */
+export function canRefine(test: Expr): boolean {
+  switch (test.k) {
+    case "unary":
+      return test.op === "not" && canRefine(test.operand);
+    case "logical":
+      return canRefine(test.left) || canRefine(test.right);
+    case "binary":
+      return REFINING_OPS.has(test.op);
+    case "call":
+      return true;
+    default:
+      return false;
+  }
+}
+
 export function refine(it: Interpreter, state: State, test: Expr, branch: boolean, frame: Frame): State {
   const here: Frame = { ...frame, state };
   switch (test.k) {
