@@ -65,6 +65,11 @@ export class CoverageStore {
     return this.arena.used - this.garbage;
   }
 
+  /** Bytes merged away and not yet compacted. */
+  get garbageBytes(): number {
+    return this.garbage;
+  }
+
   private internStyle(style: PercentStyle): PercentStyle {
     const key = style.kind === "coverage.py" ? `${style.kind}:${style.precision}` : style.kind;
     let shared = this.styles.get(key);
