@@ -1,7 +1,9 @@
-// Coverage parsing: a generated 20,000-file LCOV against lcov-parse, and the
-// equivalent istanbul JSON against istanbul-lib-coverage, each parser in its
-// own child process (peak RSS from the child's resourceUsage). Goal: faster
-// than both, with memory that stays flat as the report grows.
+// Coverage parsing: generated LCOV tracefiles against lcov-parse, and the
+// equivalent istanbul JSON against istanbul-lib-coverage, at two report sizes
+// (2,000 and 20,000 files by default), each parser in its own child process
+// (peak RSS from the child's resourceUsage). Goal: faster than both, with
+// peak memory that barely moves when the report grows tenfold.
+// BENCH_COVERAGE_SIZES=2000,20000 picks the sizes.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { writeIstanbul, writeLcov } from "./coverage/generate.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const FILES = Number(process.env.BENCH_COVERAGE_FILES ?? 20000);
+const SIZES = (process.env.BENCH_COVERAGE_SIZES ?? process.env.BENCH_COVERAGE_FILES ?? "2000,20000").split(",").map(Number);
 const dir = mkdtempSync(path.join(tmpdir(), "bgr-bench-cov-"));
 
 function measure(which, file) {
@@ -22,39 +24,56 @@ function measure(which, file) {
 }
 
 const mb = (file) => (statSync(file).size / 1024 / 1024).toFixed(1);
+const FORMATS = [
+  { label: "LCOV", ours: "ours-lcov", peer: "lcov-parse", write: writeLcov, name: "lcov.info", metrics: ["lines", "functions", "branches"] },
+  {
+    label: "istanbul JSON",
+    ours: "ours-istanbul",
+    peer: "istanbul-lib-coverage",
+    write: writeIstanbul,
+    name: "coverage-final.json",
+    metrics: ["lines", "statements", "functions", "branches"],
+  },
+];
 
 try {
-  const lcov = path.join(dir, "lcov.info");
-  const json = path.join(dir, "coverage-final.json");
-  await writeLcov(lcov, FILES);
-  await writeIstanbul(json, FILES);
-  console.log(`${FILES} files: LCOV ${mb(lcov)} MB, istanbul JSON ${mb(json)} MB`);
-
-  const baseline = measure("baseline");
-  const rows = [];
   let failed = false;
-  for (const [label, ours, theirs, file, metrics] of [
-    ["LCOV", "ours-lcov", "lcov-parse", lcov, ["lines", "functions", "branches"]],
-    ["istanbul JSON", "ours-istanbul", "istanbul-lib-coverage", json, ["lines", "statements", "functions", "branches"]],
-  ]) {
-    const a = measure(ours, file);
-    const b = measure(theirs, file);
-    for (const metric of metrics) {
-      const x = a.totals[metric];
-      const y = b.totals[metric];
-      if (!x || !y || x.covered !== y.covered || x.total !== y.total) {
-        console.error(`${label}: ${metric} totals differ: ours ${JSON.stringify(x)} vs ${theirs} ${JSON.stringify(y)}`);
-        failed = true;
+  const rows = [];
+  for (const files of SIZES) {
+    for (const format of FORMATS) {
+      const file = path.join(dir, `${files}-${format.name}`);
+      await format.write(file, files);
+      const ours = measure(format.ours, file);
+      const peer = measure(format.peer, file);
+      for (const metric of format.metrics) {
+        const x = ours.totals[metric];
+        const y = peer.totals[metric];
+        if (!x || !y || x.covered !== y.covered || x.total !== y.total) {
+          console.error(`${format.label} (${files} files): ${metric} totals differ: ours ${JSON.stringify(x)} vs ${format.peer} ${JSON.stringify(y)}`);
+          failed = true;
+        }
       }
+      rows.push({ files, format, size: mb(file), ours, peer });
+      rmSync(file);
     }
-    rows.push({ label, ours: a, theirs: b, peer: theirs });
   }
-  console.log(`node baseline RSS ${baseline.maxRssMb.toFixed(0)} MB`);
-  console.log("format         | ours ms | peer ms | speedup | ours peak MB | peer peak MB | memory ratio | peer");
-  for (const { label, ours, theirs, peer } of rows) {
+  const baseline = measure("baseline");
+  console.log(`node baseline RSS ${baseline.maxRssMb.toFixed(0)} MB; ms and peak RSS per parser, each in its own process`);
+  console.log("format         |  files | report MB | ours ms | peer ms | speedup | ours peak MB | peer peak MB | peer");
+  for (const { files, format, size, ours, peer } of rows) {
     console.log(
-      `${label.padEnd(14)} | ${ours.ms.toFixed(0).padStart(7)} | ${theirs.ms.toFixed(0).padStart(7)} | ${(theirs.ms / ours.ms).toFixed(2).padStart(6)}x | ${ours.maxRssMb.toFixed(0).padStart(12)} | ${theirs.maxRssMb.toFixed(0).padStart(12)} | ${(theirs.maxRssMb / ours.maxRssMb).toFixed(2).padStart(11)}x | ${peer}`,
+      `${format.label.padEnd(14)} | ${String(files).padStart(6)} | ${size.padStart(9)} | ${ours.ms.toFixed(0).padStart(7)} | ${peer.ms.toFixed(0).padStart(7)} | ${(peer.ms / ours.ms).toFixed(2).padStart(6)}x | ${ours.maxRssMb.toFixed(0).padStart(12)} | ${peer.maxRssMb.toFixed(0).padStart(12)} | ${format.peer}`,
     );
+  }
+  if (SIZES.length > 1) {
+    const [small, large] = [Math.min(...SIZES), Math.max(...SIZES)];
+    for (const format of FORMATS) {
+      const at = (files) => rows.find((r) => r.files === files && r.format === format);
+      const growth = (which) => at(large)[which].maxRssMb - at(small)[which].maxRssMb;
+      console.log(
+        `${format.label}: peak RSS growth from ${small} to ${large} files: ours +${growth("ours").toFixed(0)} MB, ${format.peer} +${growth("peer").toFixed(0)} MB`,
+      );
+    }
   }
   if (failed) process.exitCode = 1;
 } finally {
