@@ -172,7 +172,7 @@ export class Interpreter {
       else if (given) v = { path: given, request: given === "$request" || undefined };
       else if (this.config["request-params"].includes(p.name) || (route && i === 0 && this.module.language !== "python")) v = { path: "$request", request: true };
       else if (this.config["response-params"].includes(p.name) || (route && i === 1 && this.module.language !== "python")) v = { path: "$response" };
-      else if ((route || (urlParams && i > 0 && !p.rest)) && this.module.language === "python" && !isSafeAnnotation(p.annotation) && !isDependency(p.default)) {
+      else if ((route || (urlParams && i > 0 && !p.rest && !p.default && URL_PARAM.test(p.name))) && this.module.language === "python" && !isSafeAnnotation(p.annotation) && !isDependency(p.default)) {
         v = { path: p.name, t: { steps: [this.step(fn.loc, `source: route parameter \`${p.name}\``)], cleared: [] } };
       }
       if (p.pattern) this.assignTarget(p.pattern, v, { state, route, contextNames: [], depth: 0 }, fn.loc);
@@ -220,6 +220,8 @@ export class Interpreter {
     switch (s.k) {
       case "assign": {
         const names = targetNames(s.target);
+        // `const hashPassword = (pw) => …`: the function is known by the name it is stored under.
+        if (s.value.k === "func" && !s.value.fn.name && names[0]) s.value.fn.name = names[0];
         const inner = { ...frame, contextNames: [...names, ...frame.contextNames] };
         let value = this.eval(s.value, inner);
         inner.literal = isLiteral(s.value);
@@ -710,6 +712,9 @@ function targetExpr(t: Target): Expr | undefined {
   if (t.k === "index") return { k: "index", object: t.object, index: t.index, loc: t.loc };
   return undefined;
 }
+
+/** Names URL patterns give their captures (`<slug:slug>`, `<int:pk>`, `(?P<name>…)`). */
+const URL_PARAM = /(^|_)(slug|pk|id|uuid|name|path|filename|file|key|code|token|username|user|email|page|query|q|term|tag|category|kind|type|format|lang|year|month|day|number|ref|url|next|target)$/i;
 
 function isLiteral(e: Expr): boolean {
   if (e.k === "const") return true;
