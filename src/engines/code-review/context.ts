@@ -7,6 +7,7 @@ import type { Finding, Severity } from "../../protocol/finding.js";
 import type { ChangeSet, ChangedFile } from "./change.js";
 import { splitLines } from "./diff.js";
 import { extractFunctions, type FunctionUnit } from "./functions.js";
+import { matchPriorVersions } from "./renames.js";
 
 const positive = z.number().int().positive();
 
@@ -53,6 +54,7 @@ export class ReviewFile {
   private trees = new Map<"old" | "new", Tree | undefined>();
   private units = new Map<"old" | "new", FunctionUnit[]>();
   private lines: string[] | undefined;
+  private priors: Map<FunctionUnit, FunctionUnit> | undefined;
   private sortedAdded: number[] | undefined;
 
   constructor(
@@ -99,6 +101,23 @@ export class ReviewFile {
       this.units.set(side, list);
     }
     return list;
+  }
+
+  /** The old-side function a new-side one continues: same name, or renamed with a nearly equal body. */
+  priorVersion(unit: FunctionUnit): FunctionUnit | undefined {
+    this.priors ??= matchPriorVersions(
+      { units: this.functions("old"), lines: this.oldText === undefined ? [] : splitLines(this.oldText) },
+      { units: this.functions("new"), lines: this.newLines() },
+    );
+    return this.priors.get(unit);
+  }
+
+  /** The new-side function an old-side one was renamed to, if it was. */
+  renamedTo(prior: FunctionUnit): FunctionUnit | undefined {
+    for (const unit of this.functions("new")) {
+      if (unit.name !== prior.name && this.priorVersion(unit) === prior) return unit;
+    }
+    return undefined;
   }
 
   private addedSorted(): number[] {

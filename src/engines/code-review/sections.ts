@@ -39,13 +39,12 @@ export function complexitySection(files: ReviewFile[]): ReportSection {
   const rows: string[] = [];
   for (const file of files) {
     if (!file.analysable || file.added.size === 0) continue;
-    const before = new Map(file.functions("old").map((unit) => [unit.name, unit]));
     for (const unit of file.functions("new")) {
       if (!file.touches(unit.startLine, unit.endLine)) continue;
-      const prior = before.get(unit.name);
+      const prior = file.priorVersion(unit);
       const pair = (after: number, was: number | undefined) => (was === undefined || was === after ? `${after}` : `${was} → ${after}`);
       rows.push(
-        `| \`${cell(unit.name)}\` | \`${cell(file.path)}:${unit.startLine}\` | ${pair(unit.cognitive, prior?.cognitive)} | ${pair(unit.cyclomatic, prior?.cyclomatic)} | ${unit.endLine - unit.startLine + 1} | ${prior ? "changed" : "new"} |`,
+        `| \`${cell(unit.name)}\` | \`${cell(file.path)}:${unit.startLine}\` | ${pair(unit.cognitive, prior?.cognitive)} | ${pair(unit.cyclomatic, prior?.cyclomatic)} | ${unit.endLine - unit.startLine + 1} | ${!prior ? "new" : prior.name === unit.name ? "changed" : `renamed from \`${cell(prior.name)}\``} |`,
       );
     }
   }

@@ -13,13 +13,17 @@ function exportedApiFindings(file: ReviewFile, out: Finding[]): void {
     if (!before.exported) continue;
     const unit = after.get(before.name);
     if (!unit) {
+      const renamed = file.renamedTo(before);
       out.push(
         makeFinding(file, 0, {
           ruleId: "review/export-removed",
           severity: "Medium",
-          title: `Exported \`${before.name}\` removed`,
-          message: `\`${before.name}${before.signature}\` was part of ${file.change.oldPath ?? file.path}'s public API and no longer exists there; every importer breaks.`,
-          recommendation: "Keep a deprecated wrapper that forwards to the replacement for one release, or confirm no caller (including other packages) imports it.",
+          title: renamed ? `Exported \`${before.name}\` renamed to \`${renamed.name}\`` : `Exported \`${before.name}\` removed`,
+          message: `\`${before.name}${before.signature}\` was part of ${file.change.oldPath ?? file.path}'s public API and no longer exists there${renamed ? ` (the change renamed it to \`${renamed.name}\`)` : ""}; every importer breaks.`,
+          recommendation: renamed
+            ? `Keep \`${before.name}\` as a deprecated alias of \`${renamed.name}\` for one release, or confirm no caller (including other packages) imports it.`
+            : "Keep a deprecated wrapper that forwards to the replacement for one release, or confirm no caller (including other packages) imports it.",
+          ...(renamed ? { properties: { function: before.name, renamedTo: renamed.name } } : {}),
         }),
       );
       continue;

@@ -1,5 +1,6 @@
 // Size and shape of the functions the change touched, compared with the same
-// function before the change (matched by qualified name). A function that
+// function before the change (matched by qualified name, or by a nearly equal
+// body when the change renamed it). A function that
 // was already complex and did not get worse is not the change's fault and is
 // not reported.
 import type { Finding } from "../../../protocol/finding.js";
@@ -24,17 +25,19 @@ function complexityFinding(ctx: ReviewContext, file: ReviewFile, unit: FunctionU
     describeRaise("cyclomatic", unit.cyclomatic, before?.cyclomatic, maxCyclomatic),
   ].join("; ");
   const over = cognitiveOver || cyclomaticOver;
+  const renamed = before !== undefined && before.name !== unit.name ? ` (renamed from \`${before.name}\`)` : "";
   return makeFinding(file, line, {
     ruleId: before ? "review/complexity-increase" : "review/complex-function",
     severity: over ? "Medium" : "Low",
     title: before ? `Change raises the complexity of ${unit.name}` : `New function ${unit.name} is too complex`,
-    message: `\`${unit.name}\` (lines ${unit.startLine}-${unit.endLine}) ${before ? "now has" : "has"} ${measures}.`,
+    message: `\`${unit.name}\`${renamed} (lines ${unit.startLine}-${unit.endLine}) ${before ? "now has" : "has"} ${measures}.`,
     recommendation: over
       ? `Split \`${unit.name}\`: move each branch-heavy step into a named helper, return early instead of nesting, and replace flag-driven conditionals with separate functions, until cognitive complexity is at most ${maxCognitive}.`
       : `Keep \`${unit.name}\` from growing: extract the newly added branches into a helper with a descriptive name.`,
     endLine: unit.endLine,
     properties: {
       function: unit.name,
+      ...(renamed ? { renamedFrom: before!.name } : {}),
       cognitive: { before: before?.cognitive ?? null, after: unit.cognitive },
       cyclomatic: { before: before?.cyclomatic ?? null, after: unit.cyclomatic },
     },
@@ -90,11 +93,10 @@ export function structureFindings(ctx: ReviewContext): Finding[] {
   const findings: Finding[] = [];
   for (const file of ctx.files) {
     if (!file.analysable || file.added.size === 0) continue;
-    const before = new Map(file.functions("old").map((unit) => [unit.name, unit]));
     for (const unit of file.functions("new")) {
       const touched = file.addedBetween(unit.startLine, unit.endLine);
       if (touched.length === 0) continue;
-      const prior = before.get(unit.name);
+      const prior = file.priorVersion(unit);
       const complexity = complexityFinding(ctx, file, unit, prior, touched[0]!);
       if (complexity) findings.push(complexity);
       findings.push(...shapeFindings(ctx, file, unit, prior, touched[0]!));
