@@ -3,13 +3,13 @@
 // left by a crashed process are broken after STALE_LOCK_MS) and ends with an
 // atomic rename (write-file-atomic), so concurrent runners never lose an
 // update and a reader never sees half a file.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, link, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import writeFileAtomic from "write-file-atomic";
 import type { TaskKind } from "../engines/types.js";
-import { defaultReportPath, InputError, RUNS_DIR, runRecordPath, validateRunId, withSuffix } from "../protocol/ids.js";
+import { defaultReportPath, InputError, RUNS_DIR, runLogPath, runRecordPath, validateRunId, withSuffix } from "../protocol/ids.js";
 import type { ResolvedRequest } from "./request.js";
 
 export const STALE_LOCK_MS = 10_000;
@@ -126,12 +126,12 @@ export async function reserveRunRecord(root: string, record: RunRecord, explicit
   const baseId = validateRunId(record.id);
   for (let attempt = 1; attempt < 1000; attempt++) {
     const id = withSuffix(baseId, attempt);
-    const candidate: RunRecord = { ...record, id, request: { ...record.request, id } };
+    const candidate: RunRecord = { ...record, id, log: runLogPath(id), request: { ...record.request, id } };
     if (!explicitId && !record.request.reportExplicit) {
       candidate.report = candidate.request.report = defaultReportPath(id);
     }
     const target = recordAbs(root, id);
-    const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
+    const temp = `${target}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     try {
       await writeFile(temp, serialize(candidate), { flag: "wx" });
       try {

@@ -12,10 +12,12 @@ test(`${RUNS} concurrent spawns on one session file settle ${RUNS} entries and l
   // Same task, same second: the ids must still differ (-2, -3, …).
   const spawned = await Promise.all(
     Array.from({ length: RUNS }, () =>
-      bgrJson<{ id: string; pid: number }>(["spawn", "--task", "Analyze coverage", "--files", "src/a.js", "--session", SESSION], { cwd: root }),
+      bgrJson<{ id: string; pid: number; log: string }>(["spawn", "--task", "Analyze coverage", "--files", "src/a.js", "--session", SESSION], { cwd: root }),
     ),
   );
   const ids = spawned.map((s) => s.id);
+  // Each run has its own log, even when its id got a -N suffix.
+  assert.deepEqual(spawned.map((s) => s.log), ids.map((id) => `.agents/runs/${id}.log`));
   assert.equal(new Set(ids).size, RUNS, "ids collided");
   for (const id of ids) assert.match(id, /^bg-\d{8}-\d{6}-analyze-coverage(-\d+)?$/);
 
