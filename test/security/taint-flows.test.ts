@@ -67,6 +67,22 @@ describe("flow sensitivity", () => {
   });
 });
 
+describe("URL prefixes", () => {
+  test("request data after a fixed path or host cannot choose where a redirect or fetch goes", () => {
+    const code = [
+      "app.get('/a', async (req, res) => {",
+      "  res.redirect('/search?q=' + req.query.q);",
+      "  res.redirect(`https://${req.query.host}/home`);",
+      "  await fetch('https://api.example.com/items/' + req.query.id);",
+      "  await fetch(`http://${req.query.host}/status`);",
+      "  res.redirect(req.query.next);",
+      "});",
+    ].join("\n");
+    assert.deepEqual(linesOf(code, "javascript", "js.open-redirect"), [3, 6]);
+    assert.deepEqual(linesOf(code, "javascript", "js.ssrf"), [5]);
+  });
+});
+
 describe("containers are element-sensitive", () => {
   test("a clean element read out of a dict or list that also holds request data is clean", () => {
     const code = `${FLASK}import os\n@app.route("/a")\ndef a():\n    d = {"cmd": "ls", "arg": request.args["a"]}\n    l = ["ls", request.args["b"]]\n    os.system(d["cmd"])\n    os.system(l[0])\n    os.system(d["arg"])\n    os.system(l[1])\n`;

@@ -3,11 +3,11 @@
 // receiver, containers answer element reads, callbacks see their receiver's
 // elements, and anything else passes its inputs' taint on.
 import type { Expr, FunctionIR } from "../../lang/ir.js";
-import type { Frame, Interpreter } from "./interpreter.js";
+import { fixedPrefix, type Frame, type Interpreter } from "./interpreter.js";
 import { checkCondition, type SiteArg } from "./matching.js";
 import { anyPathMatches } from "./rules.js";
 import {
-  anyElement, CLEAN, clearTaint, constOf, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
+  anyElement, CLEAN, clearTaint, constOf, mkConst, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
 } from "./values.js";
 
 type CallExpr = Extract<Expr, { k: "call" }>;
@@ -72,7 +72,10 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   }
   const callbackResult = runCallbacks(it, receiver, args, frame);
   const out: Value = { path: `${path ?? "?"}()` };
-  const t = joinTaint(inputs, callbackResult);
+  let t = joinTaint(inputs, callbackResult);
+  // "/page?{}".format(x): the constant text before the first placeholder is the URL's fixed prefix.
+  const template = constOf(receiver);
+  if (e.callee.k === "attr" && e.callee.name === "format" && typeof template === "string") t = fixedPrefix(t, mkConst(template.split("{")[0]!));
   if (t) out.t = t;
   // Markup survives string methods ("<p>{}</p>".format(x)); template engines' results are their own sinks.
   if (receiver?.html) out.html = true;

@@ -11,7 +11,7 @@ import { cachedRegex, matches, type MatchContext, type Site, sinkTaint } from ".
 import { canRefine, refine } from "./refine.js";
 import { anyPathMatches, type Matcher, type RuleSpec, type TaintConfig } from "./rules.js";
 import {
-  addStep, anyElement, CLEAN, type ClassInfo, constOf, deepTaint, foldBinary, joinTaint, joinValues, listValue,
+  addStep, anyElement, CLEAN, type ClassInfo, clearTaint, constOf, deepTaint, foldBinary, joinTaint, joinValues, listValue,
   member, mkConst, sameValue, stepAt, type Taint, truthiness, type Value, withField, withRest,
 } from "./values.js";
 
@@ -530,7 +530,7 @@ export class Interpreter {
         if (parts.every((p) => p.c)) return mkConst(parts.map((p) => String(p.c!.v ?? "")).join(""));
         let t: Taint | undefined;
         for (const p of parts) t = joinTaint(t, deepTaint(p));
-        return { t, html: parts.some((p) => p.html) || undefined, text: true };
+        return { t: fixedPrefix(t, parts[0]), html: parts.some((p) => p.html) || undefined, text: true };
       }
       case "dict":
         return this.evalDict(e, frame);
@@ -620,7 +620,9 @@ export class Interpreter {
       return {};
     }
     if (["==", "!=", "===", "!==", "<", ">", "<=", ">=", "is", "is not", "instanceof"].includes(op)) return {};
-    const t = joinTaint(deepTaint(l), deepTaint(r));
+    let t = joinTaint(deepTaint(l), deepTaint(r));
+    if (op === "+") t = fixedPrefix(t, l);
+    else if (op === "%" && typeof lc === "string") t = fixedPrefix(t, mkConst(lc.split("%")[0]!));
     const out: Value = {};
     if (t) out.t = t;
     if (l.html || r.html) out.html = true;
@@ -672,6 +674,22 @@ export class Interpreter {
     const finalSelf = self ? calleeFrame.state?.get(isPython ? fn.params[0]?.name ?? "self" : "this") ?? self : undefined;
     return { ret, self: finalSelf };
   }
+}
+
+/**
+ * Data appended after a prefix the attacker does not control cannot choose
+ * where a URL points: after a path ("/search?q=") or a scheme and host
+ * ("https://api.example.com/") it is no longer an open redirect, and after a
+ * fixed host no longer SSRF. A bare "https://" fixes nothing.
+ */
+export function fixedPrefix(t: Taint | undefined, first: Value | undefined): Taint | undefined {
+  if (!t || !first || deepTaint(first)) return t;
+  const c = constOf(first);
+  if (c === undefined) return clearTaint(t, ["redirect"]);
+  if (typeof c !== "string") return t;
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i.test(c)) return clearTaint(t, ["redirect", "ssrf"]);
+  if (/^\/(?![/\\])/.test(c)) return clearTaint(t, ["redirect"]);
+  return t;
 }
 
 function signature(fn: FunctionIR, state: State): string {
