@@ -1,6 +1,9 @@
 // bgr review on two changes, timed per check:
 //   synthetic: a generated repository (400 JS/TS/Python files) and a feature
 //              branch that edits 100 of them, adds 20 and pastes 5 copied blocks;
+//   mirror:    the same feature branch reviewed with main checked out (--head),
+//              so the security engine runs on a temporary mirror of the branch;
+//              its findings must equal the checked-out run's;
 //   self:      this repository from its first commit to HEAD (every file added).
 // Reports wall time, changed lines per second, findings by rule, and that the
 // pasted clones were all found. Requires git (fails, never skips, without it).
@@ -122,6 +125,14 @@ try {
   const clones = run.result.findings.filter((f) => f.ruleId === "review/duplicate-code" && f.properties.duplicateOf.file === "src/ledger.js");
   console.log(`  pasted blocks found: ${clones.length}/5`);
   if (clones.length !== 5) process.exitCode = 1;
+
+  git(synthetic, "checkout", "-q", "main");
+  const mirrored = await review(synthetic, { head: "feature" });
+  summarize("mirror (feature not checked out)", mirrored);
+  const key = (f) => `${f.ruleId}@${f.file}:${f.line}`;
+  const same = JSON.stringify(mirrored.result.findings.map(key)) === JSON.stringify(run.result.findings.map(key));
+  console.log(`  findings equal to the checked-out review: ${same}; mirror overhead ${((mirrored.ms - run.ms) / 1000).toFixed(2)} s`);
+  if (!same) process.exitCode = 1;
 } finally {
   rmSync(synthetic, { recursive: true, force: true });
 }
