@@ -3,10 +3,11 @@
 // the security engine and the linters still see the reviewed text, at the
 // reviewed line numbers, with the reviewed side's lint config.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readFileSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import type { EngineResult } from "../../src/engines/types.js";
 import { TestRepo } from "./helpers.js";
@@ -123,6 +124,21 @@ describe("--head", () => {
     const result = await r.review({ head: second });
     assert.deepEqual(result.findings.filter((f) => f.ruleId === "review/leftover-debug").map((f) => f.line), [2]);
     assert.match(String((result.data?.change as { baseLabel: string }).baseLabel), /\^ \(/);
+  });
+
+  it("bgr review --head REF reviews that branch from the command line", async () => {
+    const r = repo();
+    r.write("a.js", "x();\n").commit("base");
+    r.git("checkout", "-q", "-b", "topic");
+    r.write("a.js", "x();\ndebugger;\n").commit("topic");
+    r.git("checkout", "-q", "main");
+    const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.js");
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [cli, "review", "--head", "topic", "--format", "json", "--no-exec"], { cwd: r.root }, (error, out, err) => (error ? reject(new Error(err || error.message)) : resolve(out)));
+    });
+    const report = JSON.parse(stdout) as { findings: Array<{ ruleId: string; file: string; line: number }>; files: string[] };
+    assert.deepEqual(report.files, ["a.js"]);
+    assert.ok(report.findings.some((f) => f.ruleId === "review/leftover-debug" && f.line === 2));
   });
 
   it("ends with a clear blocker for an unknown ref or when combined with --staged", async () => {

@@ -84,7 +84,7 @@ export async function analysisRoot(ctx: ReviewContext, files: ReviewFile[]): Pro
     }
     // Configs import their plugins from the project's installed packages.
     const modules = path.join(ctx.root, "node_modules");
-    if (existsSync(modules)) await symlink(modules, path.join(mirror, "node_modules"), "dir");
+    if (existsSync(modules)) await symlink(modules, path.join(mirror, "node_modules"), "junction");
   } catch (error) {
     await dispose();
     throw error;
