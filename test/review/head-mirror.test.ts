@@ -67,7 +67,7 @@ describe("reviewing a side that is not on disk", () => {
     assert.ok(found.some((f) => /@app\.py:12$/.test(f) && !f.startsWith("flake8/")), `SQL injection at app.py:12 in ${found.join(", ")}`);
     // The unused `import os` on untouched line 1 is dropped; the added `import sys` is kept.
     assert.deepEqual(found.filter((f) => f.startsWith("flake8/")), ["flake8/F401@app.py:2"]);
-    assert.match(notesOf(result), /Security engine: ran on 1 changed file\(s\) \(the reviewed versions, written to a temporary copy: 1 differ/);
+    assert.match(notesOf(result), /Security engine: ran on 1 changed file\(s\) \(the reviewed versions, from a temporary copy; 1 file\(s\) differ from the working tree\)/);
     assert.match(notesOf(result), /flake8: ran on 1 file\(s\) \(the reviewed versions/);
     assert.equal(readFileSync(path.join(r.root, "app.py"), "utf8"), "import os\n", "the checked-out branch is untouched");
     assert.ok(mirror && !existsSync(mirror), "the temporary mirror is removed after the review");

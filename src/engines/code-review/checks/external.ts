@@ -35,18 +35,14 @@ function runTool(command: string, args: string[], cwd: string, signal: AbortSign
   });
 }
 
-/** Workspace-relative posix path of a path a tool printed (relative to where it ran, or absolute). */
-function reviewedPath(site: AnalysisRoot, printed: string): string {
-  return path.relative(site.dir, path.resolve(site.dir, printed)).split(path.sep).join("/");
-}
-
-function fileAt(files: ReviewFile[], site: AnalysisRoot, printed: string): ReviewFile | undefined {
-  const relative = reviewedPath(site, printed);
-  return files.find((candidate) => candidate.path === relative);
+/** Finds the reviewed file a tool printed a path for (relative to where it ran, or absolute). */
+function fileLookup(site: AnalysisRoot, files: ReviewFile[]): (printed: string) => ReviewFile | undefined {
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  return (printed) => byPath.get(path.relative(site.dir, path.resolve(site.dir, printed)).split(path.sep).join("/"));
 }
 
 function where(site: AnalysisRoot): string {
-  return site.mirrored ? ` (the reviewed versions, written to a temporary copy: ${site.differing} differ from the working tree)` : "";
+  return site.mirrored ? ` (the reviewed versions, from a temporary copy; ${site.differing} file(s) differ from the working tree)` : "";
 }
 
 async function securityFindings(site: AnalysisRoot, engineContext: EngineContext, files: ReviewFile[], notes: string[]): Promise<Finding[]> {
@@ -107,8 +103,9 @@ async function eslintFindings(ctx: ReviewContext, site: AnalysisRoot, files: Rev
     return [];
   }
   const findings: Finding[] = [];
+  const fileOf = fileLookup(site, targets);
   for (const result of results) {
-    const file = fileAt(targets, site, result.filePath);
+    const file = fileOf(result.filePath);
     if (!file) continue;
     for (const message of result.messages) {
       if (!message.line) continue;
@@ -154,8 +151,9 @@ async function ruffFindings(ctx: ReviewContext, site: AnalysisRoot, files: Revie
   }
   const diagnostics = JSON.parse(run.stdout || "[]") as RuffDiagnostic[];
   notes.push(`ruff: ran on ${files.length} file(s)${where(site)}.`);
+  const fileOf = fileLookup(site, files);
   return diagnostics.flatMap((diagnostic) => {
-    const file = fileAt(files, site, diagnostic.filename);
+    const file = fileOf(diagnostic.filename);
     const code = diagnostic.code ?? "syntax-error";
     if (!file) return [];
     return [makeFinding(file, diagnostic.location.row, {
@@ -179,9 +177,10 @@ async function flake8Findings(ctx: ReviewContext, site: AnalysisRoot, files: Rev
     return [];
   }
   notes.push(`flake8: ran on ${files.length} file(s)${where(site)}.`);
+  const fileOf = fileLookup(site, files);
   return run.stdout.split("\n").flatMap((line) => {
     const [filePath, row, col, code, ...text] = line.split("\t");
-    const file = filePath ? fileAt(files, site, filePath) : undefined;
+    const file = filePath ? fileOf(filePath) : undefined;
     if (!file || !code) return [];
     return [makeFinding(file, Number(row), {
       ruleId: `flake8/${code}`,
