@@ -85,10 +85,13 @@ for (const precision of [0, 2]) {
       });
     }
 
-    it(".coverage data file: statements estimated to coverage.py's count", async () => {
+    it(".coverage data file: statements and branches estimated to coverage.py's counts", async () => {
       const totals = totalsOf(await analyze(root, { reports: [".coverage"] }));
       assert.equal(totals.statements?.total, jsonTotals.num_statements);
       assert.equal(totals.statements?.covered, jsonTotals.covered_lines);
+      assert.equal(totals.branches?.total, jsonTotals.num_branches, "branch exits estimated from the source");
+      assert.equal(totals.branches?.covered, jsonTotals.covered_branches, "branch arms from the recorded arcs");
+      assert.equal(totals.combined?.pct, Number(printedTotal));
     });
 
     it("lists missing lines as coverage.py does", async () => {

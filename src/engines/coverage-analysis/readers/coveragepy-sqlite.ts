@@ -1,15 +1,19 @@
 // coverage.py's data file (.coverage, SQLite). It records what ran, not what
-// could have run: the statements come from coverage.py parsing the source at
-// report time. Without Python we estimate them with tree-sitter, so these
-// totals are marked approximate; `coverage json` gives the exact ones.
+// could have run: statements and branch exits come from coverage.py parsing
+// the source at report time. Without Python we estimate both with tree-sitter
+// (python-static.ts), so these totals are marked approximate; `coverage json`
+// gives the exact ones.
 // sql.js is SQLite compiled to WebAssembly, shipped inside its npm package.
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { parseSource, type SyntaxNode } from "../../../lang/parsers.js";
 import { coveragePyStyle } from "../percent.js";
 import { CoverageParseError, type Reader } from "./common.js";
+import { analyzePython, branchArms } from "./python-static.js";
+
+/** Room for this many exits per branch line in a packed branch key. */
+const EXIT_SPAN = 2 ** 10;
 
 const require = createRequire(import.meta.url);
 
@@ -21,31 +25,6 @@ export function numbitsToLines(numbits: Uint8Array): number[] {
     if (value === 0) continue;
     for (let bit = 0; bit < 8; bit++) if (value & (1 << bit)) lines.push(byte * 8 + bit);
   }
-  return lines;
-}
-
-/** Statement kinds whose first line coverage.py treats as executable. */
-const NOT_EXECUTABLE = new Set(["try_statement", "global_statement", "nonlocal_statement", "else_clause", "finally_clause", "block", "module"]);
-
-function isDocstring(node: SyntaxNode): boolean {
-  if (node.type !== "expression_statement" || node.firstNamedChild?.type !== "string") return false;
-  const parent = node.parent;
-  const first = parent?.firstNamedChild;
-  return first?.id === node.id && (parent?.type === "module" || parent?.type === "block");
-}
-
-/** Estimated statement lines of a Python source: the start line of every statement, docstrings excepted. */
-export function estimatePythonStatements(source: string): Set<number> {
-  const lines = new Set<number>();
-  const visit = (node: SyntaxNode) => {
-    const executable =
-      (node.type.endsWith("_statement") || node.type === "function_definition" || node.type === "class_definition" || node.type === "decorator" || node.type === "elif_clause" || node.type === "except_clause") &&
-      !NOT_EXECUTABLE.has(node.type) &&
-      !isDocstring(node);
-    if (executable) lines.add(node.startPosition.row + 1);
-    for (const child of node.namedChildren) visit(child);
-  };
-  visit(parseSource("python", source).rootNode);
   return lines;
 }
 
@@ -71,7 +50,10 @@ export const readCoveragePySqlite: Reader = async (ctx) => {
       throw new CoverageParseError(ctx.display, undefined, "SQLite file without coverage.py's file/line_bits tables: not a .coverage data file");
     }
     version = db.exec("select value from meta where key = 'version'")[0]?.values[0]?.[0];
+    // Both tables exist in every data file; has_arcs says whether coverage.py ran with branch = True.
+    const hasArcs = String(db.exec("select value from meta where key = 'has_arcs'")[0]?.values[0]?.[0] ?? "") === "1" && tables.includes("arc");
     const executed = new Map<number, Set<number>>();
+    const arcsByFile = new Map<number, Array<[number, number]>>();
     const add = (fileId: number, line: number) => {
       if (line <= 0) return;
       let set = executed.get(fileId);
@@ -83,10 +65,14 @@ export const readCoveragePySqlite: Reader = async (ctx) => {
         for (const line of numbitsToLines(numbits as Uint8Array)) add(Number(fileId), line);
       }
     }
-    if (tables.includes("arc")) {
+    if (hasArcs) {
       for (const [fileId, from, to] of db.exec("select file_id, fromno, tono from arc")[0]?.values ?? []) {
-        add(Number(fileId), Number(from));
-        add(Number(fileId), Number(to));
+        const id = Number(fileId);
+        add(id, Number(from));
+        add(id, Number(to));
+        let arcs = arcsByFile.get(id);
+        if (!arcs) arcsByFile.set(id, (arcs = []));
+        arcs.push([Number(from), Number(to)]);
       }
     }
     for (const [id, filePath] of db.exec("select id, path from file")[0]?.values ?? []) {
@@ -95,16 +81,27 @@ export const readCoveragePySqlite: Reader = async (ctx) => {
       const lines = new Map<number, number>();
       const onDisk = path.resolve(path.dirname(ctx.path), reportPath);
       const source = reportPath.endsWith(".py") && existsSync(onDisk) ? readFileSync(onDisk, "utf8") : undefined;
-      if (source !== undefined) {
-        // Lines that ran but are no statement (a docstring) are not counted, as coverage.py does not.
-        for (const line of estimatePythonStatements(source)) lines.set(line, ran.has(line) ? 1 : 0);
-      } else {
+      if (source === undefined) {
         for (const line of ran) lines.set(line, 1);
+        ctx.emit({ reportPath, lines, statements: lines, style });
+        continue;
       }
-      ctx.emit({ reportPath, lines, statements: lines, style });
+      const shape = analyzePython(source);
+      // Lines that ran but are no statement (a docstring) are not counted, as coverage.py does not.
+      for (const line of shape.statements) lines.set(line, ran.has(line) ? 1 : 0);
+      const arcs = arcsByFile.get(Number(id));
+      let branches: Map<number, number> | undefined;
+      // Branch data exists only when coverage.py measured arcs (branch = True).
+      if (hasArcs) {
+        branches = new Map();
+        for (const [line, arms] of branchArms(shape, arcs ?? [])) {
+          for (let arm = 0; arm < arms.total; arm++) branches.set(line * EXIT_SPAN + arm, arm < arms.covered ? 1 : 0);
+        }
+      }
+      ctx.emit({ reportPath, lines, statements: lines, branches, style });
     }
   } finally {
     db.close();
   }
-  return { format: "coverage.py-sqlite", producer: `coverage.py${version ? ` ${version}` : ""} data file (statements estimated)`, style, combinedTotal: true };
+  return { format: "coverage.py-sqlite", producer: `coverage.py${version ? ` ${version}` : ""} data file (statements and branches estimated)`, style, combinedTotal: true };
 };
