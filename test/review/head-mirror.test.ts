@@ -48,6 +48,22 @@ def find():
     return str(sqlite3.connect("db").execute(f"SELECT * FROM t WHERE a = '{name}'").fetchall())
 `;
 
+// A project-local ESLint plugin the config imports by relative path.
+const LOCAL_PLUGIN = `export default {
+  rules: {
+    "no-answer": {
+      meta: { type: "problem", messages: { answer: "no magic 42" } },
+      create(context) {
+        return { Literal(node) { if (node.value === 42) context.report({ node, messageId: "answer" }); } };
+      },
+    },
+  },
+};
+`;
+const LOCAL_PLUGIN_CONFIG = `import local from "./tools/eslint-local.mjs";
+export default [{ files: ["**/*.js"], plugins: { local }, rules: { eqeqeq: "error", "local/no-answer": "error" } }];
+`;
+
 describe("reviewing a side that is not on disk", () => {
   before(() => {
     execFileSync("flake8", ["--version"], { stdio: "ignore" });
@@ -73,23 +89,28 @@ describe("reviewing a side that is not on disk", () => {
     assert.ok(mirror && !existsSync(mirror), "the temporary mirror is removed after the review");
   });
 
-  it("lints committed lines, not the uncommitted edits above them, with the committed ESLint config", async () => {
+  it("lints committed lines, not the uncommitted edits above them, with the committed ESLint config and its local plugin", async () => {
     const eslintPackage = createRequire(import.meta.url).resolve("eslint/package.json");
     const r = repo();
     r.write(".gitignore", "node_modules\n");
-    r.write("eslint.config.mjs", 'export default [{ files: ["**/*.js"], rules: { eqeqeq: "error" } }];\n');
+    r.write("eslint.config.mjs", LOCAL_PLUGIN_CONFIG);
+    r.write("tools/eslint-local.mjs", LOCAL_PLUGIN);
     r.write("src/a.js", "let old = 1;\nif (old === 2) {}\n").commit("base");
     symlinkSync(path.resolve(path.dirname(eslintPackage), ".."), path.join(r.root, "node_modules"), "dir");
     r.git("checkout", "-q", "-b", "feature");
-    r.write("src/a.js", "let old = 1;\nif (old === 2) {}\nif (old == 3) {}\n").commit("loose comparison");
-    // Uncommitted: two lines pushed on top, and the rule switched off in the working tree's config.
-    r.write("src/a.js", "// one\n// two\nlet old = 1;\nif (old === 2) {}\nif (old == 3) {}\n");
+    r.write("src/a.js", "let old = 1;\nif (old === 2) {}\nif (old == 3) {}\nexport const answer = 42;\n").commit("loose comparison");
+    // Uncommitted: two lines pushed on top, and every rule switched off in the working tree's config.
+    r.write("src/a.js", "// one\n// two\nlet old = 1;\nif (old === 2) {}\nif (old == 3) {}\nexport const answer = 42;\n");
     r.write("eslint.config.mjs", "export default [];\n");
 
-    const { result } = await reviewLogged(r, { allowExec: true });
+    const { result, mirror } = await reviewLogged(r, { allowExec: true });
     assert.equal((result.data?.change as { mode: string }).mode, "range");
-    assert.deepEqual(external(result), ["eslint/eqeqeq@src/a.js:3"]);
+    assert.deepEqual(external(result), ["eslint/eqeqeq@src/a.js:3", "eslint/local/no-answer@src/a.js:4"]);
     assert.match(notesOf(result), /ESLint: ran with eslint\.config\.mjs on 1 file\(s\) \(the reviewed versions/);
+    assert.ok(mirror && !existsSync(mirror));
+    // Removing the mirror removed its links, never what they point at.
+    assert.ok(existsSync(path.join(r.root, "node_modules", "eslint", "package.json")));
+    assert.equal(readFileSync(path.join(r.root, "tools/eslint-local.mjs"), "utf8"), LOCAL_PLUGIN);
   });
 
   it("reviews the index, not the unstaged edits on top of it", async () => {

@@ -3,10 +3,13 @@
 // a commit range with uncommitted edits on top, the index with unstaged
 // edits, or a branch that is not checked out. Then the reviewed versions of
 // the changed files, with the lint configs of that same side and bgr's own
-// config from the workspace, are written to a temporary directory laid out like the repository, and the
-// tools run there; their workspace-relative paths are the repository's.
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
+// config from the workspace, are written to a temporary directory laid out
+// like the repository; everything else in the folders on the way to them is
+// linked from the workspace (packages, local lint plugins, modules a typed
+// lint rule imports). The tools run there; their workspace-relative paths
+// are the repository's.
+import { readFileSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CONFIG_FILES } from "../../runtime/config.js";
@@ -51,8 +54,34 @@ function ancestorDirs(paths: string[]): string[] {
   return [...dirs];
 }
 
-function toolConfigPaths(files: ReviewFile[]): string[] {
-  return ancestorDirs(files.map((file) => file.path)).flatMap((dir) => TOOL_CONFIG_NAMES.map((name) => (dir ? `${dir}/${name}` : name)));
+function toolConfigPaths(dirs: string[]): string[] {
+  return dirs.flatMap((dir) => TOOL_CONFIG_NAMES.map((name) => (dir ? `${dir}/${name}` : name)));
+}
+
+/** Never linked into a mirror: git's own data, and bgr's reports and caches. */
+const NOT_LINKED = new Set([".git", ".agents"]);
+const TOOL_CONFIGS = new Set(TOOL_CONFIG_NAMES);
+
+/**
+ * Links the workspace entries beside the written ones in every folder on the
+ * way to them. Tool configs are left out: the reviewed side's (written) apply,
+ * not a working-tree config the reviewed side does not have.
+ */
+async function linkSiblings(root: string, mirror: string, dirs: string[], written: Set<string>): Promise<void> {
+  const onTheWay = new Set(dirs);
+  for (const dir of dirs) {
+    let entries;
+    try {
+      entries = await readdir(resolveInside(root, dir || "."), { withFileTypes: true });
+    } catch {
+      continue; // a folder only the reviewed side has
+    }
+    for (const entry of entries) {
+      const relative = dir ? `${dir}/${entry.name}` : entry.name;
+      if (written.has(relative) || onTheWay.has(relative) || TOOL_CONFIGS.has(entry.name) || (dir === "" && NOT_LINKED.has(entry.name))) continue;
+      await symlink(path.join(root, relative), path.join(mirror, relative), entry.isDirectory() ? "junction" : "file");
+    }
+  }
 }
 
 async function writeInside(mirror: string, relative: string, text: string): Promise<void> {
@@ -73,18 +102,21 @@ export async function analysisRoot(ctx: ReviewContext, files: ReviewFile[]): Pro
   const mirror = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-review-head-")));
   const dispose = () => rm(mirror, { recursive: true, force: true });
   try {
-    for (const file of files) await writeInside(mirror, file.path, file.newText ?? "");
-    const reviewedPaths = new Set(files.map((file) => file.path));
-    const configs = await ctx.change.readNewSide(toolConfigPaths(files).filter((relative) => !reviewedPaths.has(relative)));
-    for (const [relative, text] of configs) await writeInside(mirror, relative, text);
+    const written = new Set<string>();
+    const write = async (relative: string, text: string) => {
+      await writeInside(mirror, relative, text);
+      written.add(relative);
+    };
+    for (const file of files) await write(file.path, file.newText ?? "");
+    const dirs = ancestorDirs(files.map((file) => file.path));
+    const configs = await ctx.change.readNewSide(toolConfigPaths(dirs).filter((relative) => !written.has(relative)));
+    for (const [relative, text] of configs) await write(relative, text);
     // bgr's own settings (exclude, rules.disable) are the ones this review loaded: the workspace's.
     for (const relative of CONFIG_FILES) {
       const text = workingTreeText(ctx.root, relative);
-      if (text !== undefined) await writeInside(mirror, relative, text);
+      if (text !== undefined) await write(relative, text);
     }
-    // Configs import their plugins from the project's installed packages.
-    const modules = path.join(ctx.root, "node_modules");
-    if (existsSync(modules)) await symlink(modules, path.join(mirror, "node_modules"), "junction");
+    await linkSiblings(ctx.root, mirror, dirs, written);
   } catch (error) {
     await dispose();
     throw error;
