@@ -163,6 +163,22 @@ describe("findings", () => {
     assert.deepEqual(linesOf(code, "tsx", "js.xss"), [5]);
   });
 
+  test("a raw Node request body read through a promise helper is request data", () => {
+    const code = [
+      "const http = require('http');",
+      "const { exec } = require('child_process');",
+      "function readBody(req) {",
+      "  return new Promise((resolve) => {",
+      "    const chunks = [];",
+      "    req.on('data', (chunk) => chunks.push(chunk));",
+      "    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));",
+      "  });",
+      "}",
+      "http.createServer(async (req, res) => { exec(await readBody(req)); exec('uptime'); });",
+    ].join("\n");
+    assert.deepEqual(linesOf(code, "javascript", "js.command-injection"), [10]);
+  });
+
   test("postMessage data is a source only inside message listeners", () => {
     const code = [
       "window.addEventListener('message', (event) => { document.body.innerHTML = event.data.html; });",

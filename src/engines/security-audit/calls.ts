@@ -58,6 +58,21 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   }
 
   if (anyPathMatches(cfg.passthrough, path) && args[0]) return args[0].value;
+  if (path === "$resolve") {
+    for (const a of args) it.resolved = joinTaint(it.resolved, deepTaint(a.value));
+    return CLEAN;
+  }
+  // new Promise((resolve) => …): the promise carries whatever reaches resolve.
+  if (e.isNew && path === "Promise" && args[0]?.value.fn) {
+    const saved = it.resolved;
+    it.resolved = undefined;
+    const fn = args[0].value.fn;
+    // Run afresh every time: what matters here is the side effect on `resolved`, which a summary would skip.
+    it.invoke(fn, args[0].value.scope, fn.params.map((_, i) => ({ value: i === 0 ? { path: "$resolve" } : CLEAN })), frame, undefined, true);
+    const t = it.resolved;
+    it.resolved = saved;
+    return t ? { t, path: "Promise()" } : { path: "Promise()" };
+  }
   const inputs = inputTaint(receiver, callee, args);
   const site = { kind: "call" as const, path, receiver, args, loc: e.loc };
   const ctx = { file: it.file, contextNames: frame.contextNames };
@@ -111,6 +126,9 @@ function markCallbacks(it: Interpreter, path: string | undefined, args: SiteArg[
     }
   } else if (/(^|\.)addEventListener$/.test(path) && constOf(args[0]?.value) === "message") {
     for (const fn of fns) it.paramPaths.set(fn, ["$message_event"]);
+  } else if (/^\$request\.(on|once|addListener)$/.test(path) && constOf(args[0]?.value) === "data") {
+    // The request stream's chunks are the raw body.
+    for (const fn of fns) it.paramPaths.set(fn, ["$request_chunk"]);
   }
 }
 
@@ -119,9 +137,12 @@ function runCallbacks(it: Interpreter, receiver: Value | undefined, args: SiteAr
   let t: Taint | undefined;
   for (const a of args) {
     const fn = a.value.fn;
-    if (!fn || it.paramPaths.has(fn)) continue;
-    const element = receiver ? anyElement(receiver) : CLEAN;
-    const { ret } = it.invoke(fn, a.value.scope, fn.params.map(() => ({ value: element })), frame);
+    if (!fn) continue;
+    const framework = it.paramPaths.get(fn);
+    if (framework && framework[0] !== "$request_chunk") continue;
+    const element = framework ? it.withSource({ path: framework[0] }, fn.loc) : receiver ? anyElement(receiver) : CLEAN;
+    // Callbacks act through what they capture (chunks.push, resolve): no shared summary.
+    const { ret } = it.invoke(fn, a.value.scope, fn.params.map(() => ({ value: element })), frame, undefined, true);
     t = joinTaint(t, deepTaint(ret));
   }
   return t;

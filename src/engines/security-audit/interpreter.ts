@@ -61,6 +61,8 @@ export class Interpreter {
   private readonly sourceMemo = new Map<string, string | null>();
   private readonly bySite: Record<Site["kind"], CompiledMatcher[]> = { call: [], assign: [], dict: [], return: [], string: [] };
   budget = 20000;
+  /** What `resolve(x)` calls inside the promise executor being analysed passed on. */
+  resolved: Taint | undefined;
 
   constructor(
     readonly module: ModuleIR,
@@ -427,7 +429,9 @@ export class Interpreter {
   updateLvalue(e: Expr, frame: Frame, update: (old: Value) => Value): void {
     if (!frame.state) return;
     if (e.k === "name") {
-      frame.state.set(e.name, update(this.lookup(e.name, frame)));
+      // Mutating a captured variable (`chunks.push(c)` in a callback) changes the enclosing function's object.
+      const owner = !frame.state.has(e.name) && frame.scope?.has(e.name) && frame.scope !== this.moduleScope ? frame.scope : frame.state;
+      owner.set(e.name, update(this.lookup(e.name, frame)));
     } else if (e.k === "attr") {
       this.updateLvalue(e.object, frame, (o) => withField(o, e.name, update(member(o, e.name))));
     } else if (e.k === "index") {
@@ -633,7 +637,7 @@ export class Interpreter {
   // ---- calls to functions of this file ----------------------------------------
 
   /** Runs a local function with the given argument values; returns its result and final receiver. */
-  invoke(fn: FunctionIR, scope: State | undefined, args: Array<{ value: Value; name?: string }>, frame: Frame, self?: Value): { ret: Value; self?: Value } {
+  invoke(fn: FunctionIR, scope: State | undefined, args: Array<{ value: Value; name?: string }>, frame: Frame, self?: Value, fresh = false): { ret: Value; self?: Value } {
     if (this.inlineStack.includes(fn) || frame.depth >= MAX_INLINE_DEPTH || this.budget <= 0) {
       let t: Taint | undefined;
       for (const a of args) t = joinTaint(t, deepTaint(a.value));
@@ -660,7 +664,7 @@ export class Interpreter {
     // Summaries are keyed by what the arguments carry. A receiver carrying
     // attacker data is run afresh (its fields matter); a clean one shares the summary.
     const selfTaint = self ? deepTaint(self) : undefined;
-    const key = self ? (selfTaint ? undefined : `${signature(fn, state)}|self`) : signature(fn, state);
+    const key = fresh ? undefined : self ? (selfTaint ? undefined : `${signature(fn, state)}|self`) : signature(fn, state);
     const memo = key === undefined ? undefined : this.summaries.get(fn)?.get(key);
     if (memo) return { ret: memo, self };
     this.inlineStack.push(fn);
