@@ -13,6 +13,7 @@ import { discoverReports } from "./discover.js";
 import { fileFindings, functionFindings, noDataFindings, thresholdFindings } from "./findings.js";
 import { goModulePath, filesWithoutCoverage } from "./workspace.js";
 import { coveragePyStyle, GENERIC } from "./percent.js";
+import { checkThresholdGroups } from "./path-thresholds.js";
 import { produceCoverage, type ProducedReport } from "./produce.js";
 import { commandSection, listSection, perFileSection, totalsSection } from "./sections.js";
 import { byRisk, commonStyle, computeTotals, fileRow, rowToJson } from "./summarize.js";
@@ -111,7 +112,10 @@ async function run(ctx: EngineContext): Promise<EngineResult> {
 
   const reportLocation = collected.reports[0]!.report;
   const thresholdLocation = thresholds.isDefault ? reportLocation : thresholds.source.startsWith("bgr config") ? (config.source ?? reportLocation) : thresholds.source;
-  const findings: Finding[] = [...thresholdFindings(totals, thresholds, thresholdLocation)];
+  const groups = thresholds.groups && checkThresholdGroups(thresholds.groups, inScopeFiles, ctx.root, style, thresholdLocation, scope.length === 0);
+  // jest takes the files its path and glob keys claim out of the global gate.
+  const gateTotals = groups && groups.claimed.size > 0 ? computeTotals(inScopeFiles.filter((f) => !groups.claimed.has(f.file)), style, totals.combined !== undefined) : totals;
+  const findings: Finding[] = [...thresholdFindings(gateTotals, thresholds, thresholdLocation), ...(groups?.findings ?? [])];
   const omitted: Record<string, number> = {};
   for (const part of [fileFindings(rows, thresholds), functionFindings(rows)]) {
     findings.push(...part.findings);
@@ -193,7 +197,7 @@ async function run(ctx: EngineContext): Promise<EngineResult> {
       files: rows.map(rowToJson),
       reports: collected.reports.map(({ report, format, producer, files }) => ({ report, format, producer, files })),
       rounding: style,
-      thresholds: { source: thresholds.source, global: thresholds.global, perFile: thresholds.perFile },
+      thresholds: { source: thresholds.source, global: thresholds.global, perFile: thresholds.perFile, ...(thresholds.groups ? { groups: thresholds.groups } : {}) },
       unmappedPaths: collected.unmapped,
       filesWithoutCoverage: missingData.map((m) => m.file),
       ...(diffData ? { diff: diffData } : {}),

@@ -15,9 +15,18 @@ export interface Thresholds {
   global: Partial<Record<ThresholdMetric, number>>;
   /** When set, every file must meet these too (c8/nyc per-file). */
   perFile?: Partial<Record<Metric, number>>;
+  /** jest's coverageThreshold entries other than `global`: a directory or file path, or a glob. */
+  groups?: ThresholdGroup[];
   isDefault: boolean;
   /** coverage.py [report] precision, which also sets how its percentages round. */
   precision?: number;
+}
+
+export interface ThresholdGroup {
+  /** The key as the config writes it: "./src/api/", "./src/util.js", "**\/*.ts". */
+  pattern: string;
+  /** A positive number is a minimum percentage; a negative one the most uncovered items allowed (jest's rule). */
+  limits: Partial<Record<Metric, number>>;
 }
 
 export const DEFAULT_TOTAL_LINES = 80;
@@ -69,17 +78,63 @@ function fromRcFiles(root: string): Thresholds | undefined {
   return undefined;
 }
 
+function jestLimits(value: unknown, allowNegative: boolean): Partial<Record<Metric, number>> {
+  const limits: Partial<Record<Metric, number>> = {};
+  if (!value || typeof value !== "object") return limits;
+  for (const metric of ["lines", "statements", "branches", "functions"] as const) {
+    const n = num((value as Record<string, unknown>)[metric]);
+    if (n !== undefined && (n > 0 || (allowNegative && n < 0))) limits[metric] = n;
+  }
+  return limits;
+}
+
 function fromJestObject(threshold: unknown, source: string): Thresholds | undefined {
   if (!threshold || typeof threshold !== "object") return undefined;
-  const global = (threshold as Record<string, unknown>).global;
-  if (!global || typeof global !== "object") return undefined;
-  const limits: Partial<Record<Metric, number>> = {};
-  for (const metric of ["lines", "statements", "branches", "functions"] as const) {
-    const value = num((global as Record<string, unknown>)[metric]);
-    // Negative numbers are jest's "at most N uncovered", which is not a percentage.
-    if (value !== undefined && value > 0) limits[metric] = value;
+  const entries = Object.entries(threshold as Record<string, unknown>);
+  // Negative global numbers are jest's "at most N uncovered", which the totals gate (percentages) does not express.
+  const global = jestLimits((threshold as Record<string, unknown>).global, false);
+  const groups: ThresholdGroup[] = [];
+  for (const [pattern, value] of entries) {
+    if (pattern === "global") continue;
+    const limits = jestLimits(value, true);
+    if (Object.keys(limits).length > 0) groups.push({ pattern, limits });
   }
-  return Object.keys(limits).length > 0 ? { source, global: limits, isDefault: false } : undefined;
+  if (Object.keys(global).length === 0 && groups.length === 0) return undefined;
+  return { source, global, isDefault: false, ...(groups.length > 0 ? { groups } : {}) };
+}
+
+/**
+ * The text of the object literal after `coverageThreshold:` in a JS/TS
+ * config, braces matched outside strings (glob keys such as '*.{js,ts}' hold braces).
+ */
+function thresholdLiteral(text: string): string | undefined {
+  const head = /coverageThreshold\s*:\s*\{/.exec(text);
+  if (!head) return undefined;
+  const start = head.index + head[0].length - 1;
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'" || c === "`") quote = c;
+    else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return text.slice(start + 1, i);
+  }
+  return undefined;
+}
+
+/** `key: { lines: 80, … }` pairs of the literal, keys quoted or bare. */
+function literalEntries(body: string): Record<string, Record<string, number>> {
+  const entries: Record<string, Record<string, number>> = {};
+  const entry = /(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([A-Za-z_$][\w$]*))\s*:\s*\{([^}]*)\}/g;
+  for (const m of body.matchAll(entry)) {
+    const limits: Record<string, number> = {};
+    for (const pair of m[4]!.matchAll(/(lines|statements|branches|functions)\s*:\s*(-?\d+(?:\.\d+)?)/g)) limits[pair[1]!] = Number(pair[2]);
+    entries[m[1] ?? m[2] ?? m[3]!] = limits;
+  }
+  return entries;
 }
 
 function fromPackageJson(root: string): Thresholds | undefined {
@@ -102,7 +157,7 @@ function fromPackageJson(root: string): Thresholds | undefined {
   return jest ? fromJestObject(jest.coverageThreshold, "package.json") : undefined;
 }
 
-/** jest.config.js/ts cannot be evaluated safely; the `global: {…}` literal inside coverageThreshold is read as text. */
+/** jest.config.js/ts cannot be evaluated safely; the coverageThreshold object literal is read as text. */
 function fromJestConfig(root: string): Thresholds | undefined {
   for (const name of ["jest.config.json", "jest.config.js", "jest.config.ts", "jest.config.mjs", "jest.config.cjs"]) {
     const text = readText(root, name);
@@ -114,11 +169,8 @@ function fromJestConfig(root: string): Thresholds | undefined {
         continue;
       }
     }
-    const block = /coverageThreshold\s*:\s*\{[\s\S]*?global\s*:\s*\{([^}]*)\}/.exec(text);
-    if (!block) continue;
-    const limits: Record<string, number> = {};
-    for (const m of block[1]!.matchAll(/(lines|statements|branches|functions)\s*:\s*(-?\d+(?:\.\d+)?)/g)) limits[m[1]!] = Number(m[2]);
-    const found = fromJestObject({ global: limits }, name);
+    const body = thresholdLiteral(text);
+    const found = body === undefined ? undefined : fromJestObject(literalEntries(body), name);
     if (found) return found;
   }
   return undefined;
