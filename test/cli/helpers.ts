@@ -94,7 +94,7 @@ export async function readText(root: string, rel: string): Promise<string> {
   return readFile(path.join(root, rel), "utf8");
 }
 
-export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, limitMs = 30_000): Promise<T> {
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, limitMs = 90_000): Promise<T> {
   const deadline = Date.now() + limitMs;
   for (;;) {
     const value = await probe();
