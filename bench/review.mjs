@@ -4,6 +4,8 @@
 //   mirror:    the same feature branch reviewed with main checked out (--head),
 //              so the security engine runs on a temporary mirror of the branch;
 //              its findings must equal the checked-out run's;
+//   renames:   one file whose 400 near-identical functions are all renamed:
+//              time to pair them, and how many paired with their own old self;
 //   self:      this repository from its first commit to HEAD (every file added).
 // Reports wall time, changed lines per second, findings by rule, and that the
 // pasted clones were all found. Requires git (fails, never skips, without it).
@@ -16,6 +18,9 @@ import { fileURLToPath } from "node:url";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { codeReviewEngine } = await import(path.join(REPO_ROOT, "dist/src/engines/code-review/index.js"));
+const { extractFunctions } = await import(path.join(REPO_ROOT, "dist/src/engines/code-review/functions.js"));
+const { matchPriorVersions } = await import(path.join(REPO_ROOT, "dist/src/engines/code-review/renames.js"));
+const { parseSource } = await import(path.join(REPO_ROOT, "dist/src/lang/parsers.js"));
 
 function git(cwd, ...args) {
   return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -135,6 +140,20 @@ try {
   if (!same) process.exitCode = 1;
 } finally {
   rmSync(synthetic, { recursive: true, force: true });
+}
+
+{
+  // Functions that differ only in their constants: the hardest case for pairing by content.
+  const count = 400;
+  const source = (prefix) => Array.from({ length: count }, (_, i) => jsModule(i).split("\n\n")[0].replace(/step\d+_0/, `${prefix}${i}`) + "\n").join("\n");
+  const side = (code) => ({ units: extractFunctions(parseSource("javascript", code), "javascript"), lines: code.split("\n") });
+  const before = side(source("old")), after = side(source("renamed"));
+  const started = performance.now();
+  const pairs = matchPriorVersions(before, after);
+  const ms = performance.now() - started;
+  const own = [...pairs].filter(([next, prior]) => next.name.replace("renamed", "") === prior.name.replace("old", "")).length;
+  console.log(`\nrenames: ${count} renamed functions paired in ${ms.toFixed(0)} ms, ${own}/${count} with their own old self`);
+  if (own !== count) process.exitCode = 1;
 }
 
 const first = git(REPO_ROOT, "rev-list", "--max-parents=0", "HEAD").trim().split("\n")[0];
