@@ -1,10 +1,10 @@
 // The orchestrator's side of reports: list them, find one by path or id,
 // mark one processed (`bgr ack`). Ack edits only the `status:` value in the
 // report's front matter; every other byte stays.
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { isMap, isScalar, parseDocument, type Scalar, type YAMLMap } from "yaml";
-import { InputError, isRunId, REPORTS_DIR } from "../protocol/ids.js";
+import { InputError, isRunId, REPORTS_DIR, RUNS_DIR } from "../protocol/ids.js";
 import { REPORT_STATUSES, type ReportStatus } from "../protocol/report-meta.js";
 import { parseReport } from "../protocol/report-parse.js";
 import { resolveInside, SandboxError, toWorkspacePath } from "../tools/sandbox.js";
@@ -45,15 +45,25 @@ export async function listReports(root: string, filter: { status?: string } = {}
   if (filter.status !== undefined && !(REPORT_STATUSES as readonly string[]).includes(filter.status)) {
     throw new InputError(`--status ${JSON.stringify(filter.status)}: use one of ${REPORT_STATUSES.join(", ")}`);
   }
-  let files: string[];
+  const paths = new Set<string>();
   try {
-    files = (await readdir(path.join(root, REPORTS_DIR))).filter((f) => f.endsWith(".md")).sort();
+    for (const file of (await readdir(path.join(root, REPORTS_DIR))).filter((f) => f.endsWith(".md"))) paths.add(`${REPORTS_DIR}/${file}`);
   } catch {
-    return [];
+    // no reports folder yet
+  }
+  // Reports a task asked to have written elsewhere ("Write report to: docs/audit.md") are found through their run records.
+  try {
+    for (const file of await readdir(path.join(root, RUNS_DIR))) {
+      if (!file.endsWith(".json") || !isRunId(file.slice(0, -5))) continue;
+      const location = (await readRunRecord(root, file.slice(0, -5)).catch(() => undefined))?.result_location;
+      if (location && !paths.has(location) && (await stat(resolveInside(root, location)).then(() => true, () => false))) paths.add(location);
+    }
+  } catch {
+    // no runs folder yet
   }
   const views: ReportView[] = [];
-  for (const file of files) {
-    const view = await readReportView(root, `${REPORTS_DIR}/${file}`);
+  for (const rel of [...paths].sort()) {
+    const view = await readReportView(root, rel);
     if (filter.status === undefined || view.status === filter.status) views.push(view);
   }
   return views;
