@@ -69,10 +69,11 @@ export async function ensureDir(root: string, relDir: string): Promise<string> {
   return absolute;
 }
 
-export async function writeAtomic(absolute: string, text: string, label = absolute): Promise<void> {
+/** `durable: false` skips the fsync, for run records only: they are rewritten every few seconds (heartbeats), while the session and reports, which others read, stay fsynced. */
+export async function writeAtomic(absolute: string, text: string, label = absolute, durable = true): Promise<void> {
   try {
     await mkdir(path.dirname(absolute), { recursive: true });
-    await writeFileAtomic(absolute, text);
+    await writeFileAtomic(absolute, text, { fsync: durable });
   } catch (error) {
     if (isWriteDenied(error)) throw new WorkspaceWriteError(label, error);
     throw error;
@@ -186,7 +187,7 @@ export async function updateRunRecord(
     const current = await requireRunRecord(root, id);
     const next = await fn(current);
     if (!next) return current;
-    await writeAtomic(target, serialize(next), runRecordPath(id));
+    await writeAtomic(target, serialize(next), runRecordPath(id), false);
     return next;
   });
 }
