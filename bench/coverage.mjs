@@ -59,10 +59,23 @@ try {
   }
   const baseline = measure("baseline");
   console.log(`node baseline RSS ${baseline.maxRssMb.toFixed(0)} MB; ms and peak RSS per parser, each in its own process`);
-  console.log("format         |  files | report MB | ours ms | peer ms | speedup | ours peak MB | peer peak MB | peer");
+  console.log("format         |  files | report MB | ours ms | peer ms | speedup | ours cpu ms | peer cpu ms | cpu ratio | ours peak MB | peer peak MB | peer");
   for (const { files, format, size, ours, peer } of rows) {
     console.log(
-      `${format.label.padEnd(14)} | ${String(files).padStart(6)} | ${size.padStart(9)} | ${ours.ms.toFixed(0).padStart(7)} | ${peer.ms.toFixed(0).padStart(7)} | ${(peer.ms / ours.ms).toFixed(2).padStart(6)}x | ${ours.maxRssMb.toFixed(0).padStart(12)} | ${peer.maxRssMb.toFixed(0).padStart(12)} | ${format.peer}`,
+      [
+        format.label.padEnd(14),
+        String(files).padStart(6),
+        size.padStart(9),
+        ours.ms.toFixed(0).padStart(7),
+        peer.ms.toFixed(0).padStart(7),
+        `${(peer.ms / ours.ms).toFixed(2).padStart(6)}x`,
+        ours.cpuMs.toFixed(0).padStart(11),
+        peer.cpuMs.toFixed(0).padStart(11),
+        `${(peer.cpuMs / ours.cpuMs).toFixed(2).padStart(8)}x`,
+        ours.maxRssMb.toFixed(0).padStart(12),
+        peer.maxRssMb.toFixed(0).padStart(12),
+        format.peer,
+      ].join(" | "),
     );
   }
   if (SIZES.length > 1) {

@@ -1,5 +1,6 @@
 // One measurement in its own process, so each parser's peak RSS is its own.
-// Prints {ms, maxRssMb, lines, functions, branches}: totals prove equal work.
+// Prints {ms, cpuMs, maxRssMb, totals}: totals prove equal work; CPU time
+// (user + system) stays meaningful when other jobs share the machine.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -53,6 +54,7 @@ function istanbulLib() {
 }
 
 const started = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 const totals =
   which === "ours-lcov" ? await ours("lcov.js", "readLcov")
   : which === "ours-istanbul" ? await ours("istanbul.js", "readIstanbul")
@@ -61,4 +63,6 @@ const totals =
   : which === "baseline" ? {}
   : (() => { throw new Error(`unknown parser ${which}`); })();
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
-process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, totals }));
+const cpu = process.cpuUsage(cpuStart);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+process.stdout.write(JSON.stringify({ ms, cpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, totals }));
