@@ -3,7 +3,8 @@
 // receiver, containers answer element reads, callbacks see their receiver's
 // elements, and anything else passes its inputs' taint on.
 import type { Expr, FunctionIR } from "../../lang/ir.js";
-import { fixedPrefix, type Frame, type Interpreter } from "./interpreter.js";
+import { fixedPrefix } from "./expressions.js";
+import type { Frame, Interpreter } from "./interpreter.js";
 import { checkCondition, type SiteArg } from "./matching.js";
 import { anyPathMatches } from "./rules.js";
 import {

@@ -6,13 +6,14 @@
 // assignment, literal and return is offered to the rules.
 import type { Expr, FunctionIR, Loc, ModuleIR, Stmt, Target } from "../../lang/ir.js";
 import type { TraceStep } from "../../protocol/finding.js";
-import { evalCall } from "./calls.js";
-import { cachedRegex, matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
+import { binaryOp, evalExpr, evalQuietExpr, lookupName, memberOfValue } from "./expressions.js";
+import { analyseStandalone, invokeLocal } from "./functions.js";
+import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
 import { canRefine, refine } from "./refine.js";
 import { anyPathMatches, type Matcher, type RuleSpec, type TaintConfig } from "./rules.js";
 import {
-  addStep, anyElement, CLEAN, type ClassInfo, clearTaint, constOf, deepTaint, foldBinary, joinTaint, joinValues, listValue,
-  member, mkConst, sameValue, stepAt, type Taint, truthiness, type Value, withField, withRest,
+  addStep, anyElement, CLEAN, type ClassInfo, constOf, deepTaint, joinTaint, joinValues,
+  member, sameValue, stepAt, type Taint, truthiness, type Value, withField, withRest,
 } from "./values.js";
 
 export type State = Map<string, Value>;
@@ -44,7 +45,6 @@ interface CompiledMatcher {
   matcher: Matcher;
 }
 
-const MAX_INLINE_DEPTH = 4;
 const MAX_LOOP_ROUNDS = 3;
 
 export class Interpreter {
@@ -60,6 +60,10 @@ export class Interpreter {
   readonly inlineStack: FunctionIR[] = [];
   private readonly sourceMemo = new Map<string, string | null>();
   private readonly bySite: Record<Site["kind"], CompiledMatcher[]> = { call: [], assign: [], dict: [], return: [], string: [] };
+  /** Whether any rule looks at string literals (hard-coded secrets), so literals need offering at all. */
+  get hasStringRules(): boolean {
+    return this.bySite.string.length > 0;
+  }
   budget = 20000;
   /** What `resolve(x)` calls inside the promise executor being analysed passed on. */
   resolved: Taint | undefined;
@@ -83,13 +87,13 @@ export class Interpreter {
     this.execBlock(this.module.body, top);
     // Fields a class's methods write become visible to its other methods.
     for (const cls of this.classes.values()) {
-      for (const fn of cls.methods.values()) this.analyseStandalone(fn, undefined, false);
+      for (const fn of cls.methods.values()) this.analyseStandalone(fn, undefined);
     }
     while (this.pending.length && this.budget > 0) {
       const { fn, scope } = this.pending.shift()!;
       if (this.analysed.has(fn)) continue;
       this.analysed.add(fn);
-      this.analyseStandalone(fn, scope, true);
+      this.analyseStandalone(fn, scope);
     }
     return [...this.findings.values()];
   }
@@ -150,62 +154,10 @@ export class Interpreter {
     return stepAt(this.file, loc, note);
   }
 
-  // ---- functions ----------------------------------------------------------
+  // ---- functions (functions.ts) -------------------------------------------------
 
-  isRoute(fn: FunctionIR): boolean {
-    if (this.routeFns.has(fn)) return true;
-    return fn.decorators.some((d) => {
-      const callee = d.k === "call" ? d.callee : d;
-      return anyPathMatches(this.config.routes, this.evalQuiet(callee).path);
-    });
-  }
-
-  /** Parameter values when a function is analysed on its own (no caller). */
-  entryParams(fn: FunctionIR, route: boolean, cls?: ClassInfo): State {
-    const state: State = new Map();
-    const framework = this.paramPaths.get(fn);
-    const viewFiles = this.config["view-files"];
-    // Django-style views: `def detail(request, slug)` in views.py gets slug from the URL.
-    const urlParams = !route && viewFiles !== undefined && fn.params[0]?.name === "request" && !fn.className && cachedRegex(viewFiles).test(this.file);
-    fn.params.forEach((p, i) => {
-      let v: Value = { path: p.name };
-      const given = framework?.[i];
-      if (i === 0 && cls && (p.name === "self" || p.name === "cls")) v = { inst: cls, path: p.name, fields: new Map(cls.fields) };
-      else if (given) v = { path: given, request: given === "$request" || undefined };
-      else if (this.config["request-params"].includes(p.name) || (route && i === 0 && this.module.language !== "python")) v = { path: "$request", request: true };
-      else if (this.config["response-params"].includes(p.name) || (route && i === 1 && this.module.language !== "python")) v = { path: "$response" };
-      else if ((route || (urlParams && i > 0 && !p.rest && !p.default && URL_PARAM.test(p.name))) && this.module.language === "python" && !isSafeAnnotation(p.annotation) && !isDependency(p.default)) {
-        v = { path: p.name, t: { steps: [this.step(fn.loc, `source: route parameter \`${p.name}\``)], cleared: [] } };
-      }
-      if (p.pattern) this.assignTarget(p.pattern, v, { state, route, contextNames: [], depth: 0 }, fn.loc);
-      else state.set(p.name, v);
-    });
-    const thisCls = cls ?? (fn.className ? this.classes.get(fn.className) : undefined);
-    if (thisCls && this.module.language !== "python") state.set("this", { inst: thisCls, path: "this", fields: new Map(thisCls.fields) });
-    return state;
-  }
-
-  analyseStandalone(fn: FunctionIR, scope: State | undefined, collectFields: boolean): void {
-    const cls = fn.className ? this.classes.get(fn.className) : undefined;
-    const route = this.isRoute(fn);
-    const frame: Frame = {
-      state: this.entryParams(fn, route, cls),
-      fn,
-      route,
-      scope,
-      className: fn.className,
-      contextNames: fn.name ? [fn.name] : [],
-      depth: 0,
-    };
-    this.budget -= 1;
-    this.execBlock(fn.body, frame);
-    if (cls) this.absorbFields(cls, frame, collectFields);
-  }
-
-  absorbFields(cls: ClassInfo, frame: Frame, _final: boolean): void {
-    const self = frame.state?.get(this.module.language === "python" ? frame.fn?.params[0]?.name ?? "self" : "this");
-    if (!self?.fields) return;
-    for (const [k, v] of self.fields) cls.fields.set(k, joinValues(cls.fields.get(k), v));
+  analyseStandalone(fn: FunctionIR, scope: State | undefined): void {
+    analyseStandalone(this, fn, scope);
   }
 
   // ---- statements ---------------------------------------------------------
@@ -441,270 +393,35 @@ export class Interpreter {
     }
   }
 
-  // ---- expressions ----------------------------------------------------------
+  // ---- expressions (expressions.ts) ------------------------------------------
 
   lookup(name: string, frame: Frame): Value {
-    const local = frame.state?.get(name);
-    if (local) return local;
-    for (let scope = frame.scope; scope; ) {
-      const v = scope.get(name);
-      if (v) return v;
-      scope = scope === this.moduleScope ? undefined : this.moduleScope;
-    }
-    const global = this.moduleScope.get(name);
-    if (global) return global;
-    return { path: name };
+    return lookupName(this, name, frame);
   }
 
   /** Evaluates without offering sites to the rules (decorators, bases, guard keys). */
   evalQuiet(e: Expr, frame?: Frame): Value {
-    if (e.k === "name") return frame ? this.lookup(e.name, frame) : this.moduleScope.get(e.name) ?? { path: e.name };
-    if (e.k === "attr") {
-      const o = this.evalQuiet(e.object, frame);
-      return member(o, e.name);
-    }
-    if (e.k === "const") return mkConst(e.value);
-    if (e.k === "call") return { path: `${this.evalQuiet(e.callee, frame).path ?? "?"}()` };
-    return {};
+    return evalQuietExpr(this, e, frame);
   }
 
   eval(e: Expr, frame: Frame): Value {
-    if (!frame.state) return CLEAN;
-    switch (e.k) {
-      case "name": {
-        const v = this.lookup(e.name, frame);
-        return v.path !== undefined && !v.t ? this.withSource(v, e.loc) : v;
-      }
-      case "const":
-        if (typeof e.value === "string" && e.value.length >= 8 && this.bySite.string.length) {
-          this.offer({ kind: "string", value: mkConst(e.value), loc: e.loc }, frame);
-        }
-        return mkConst(e.value);
-      case "attr":
-        return this.memberOf(this.eval(e.object, frame), e.name, e.loc, frame);
-      case "index": {
-        const o = this.eval(e.object, frame);
-        const k = this.eval(e.index, frame);
-        let c = constOf(k);
-        if (typeof c === "number" && c < 0 && o.len !== undefined) c = o.len + c;
-        const v = c !== undefined && c !== null && typeof c !== "boolean" ? member(o, String(c)) : anyElement(o);
-        return this.withSource(v, e.loc);
-      }
-      case "call":
-        return evalCall(this, e, frame);
-      case "binary":
-        return this.binary(e.op, this.eval(e.left, frame), this.eval(e.right, frame), e.loc);
-      case "unary": {
-        const v = this.eval(e.operand, frame);
-        if (e.op === "not") {
-          const truth = truthiness(v);
-          return truth === undefined ? {} : mkConst(!truth);
-        }
-        if (e.op === "typeof" || e.op === "delete" || e.op === "void") return {};
-        const c = constOf(v);
-        if (e.op === "-" && typeof c === "number") return mkConst(-c);
-        return v.t ? { t: v.t } : {};
-      }
-      case "logical": {
-        const l = this.eval(e.left, frame);
-        const truth = e.op === "??" ? (l.c ? l.c.v !== null : undefined) : truthiness(l);
-        if (e.op === "and") {
-          if (truth === false) return l;
-          const inner = canRefine(e.left) ? { ...frame, state: refine(this, new Map(frame.state), e.left, true, frame) } : frame;
-          const r = this.eval(e.right, inner);
-          return truth === true ? r : joinValues(l, r);
-        }
-        if (truth === true) return l;
-        const r = this.eval(e.right, frame);
-        return truth === false ? r : joinValues(l, r);
-      }
-      case "cond": {
-        const test = this.eval(e.test, frame);
-        const truth = truthiness(test);
-        if (truth === true) return this.eval(e.then, frame);
-        if (truth === false) return this.eval(e.else, frame);
-        if (!canRefine(e.test)) return joinValues(this.eval(e.then, frame), this.eval(e.else, frame));
-        const a = this.eval(e.then, { ...frame, state: refine(this, new Map(frame.state), e.test, true, frame) });
-        const b = this.eval(e.else, { ...frame, state: refine(this, new Map(frame.state), e.test, false, frame) });
-        return joinValues(a, b);
-      }
-      case "template": {
-        if (e.tag) return evalCall(this, { k: "call", callee: e.tag, args: e.parts.map((p) => ({ value: p })), loc: e.loc }, frame);
-        const parts = e.parts.map((p) => this.eval(p, frame));
-        if (parts.every((p) => p.c)) return mkConst(parts.map((p) => String(p.c!.v ?? "")).join(""));
-        let t: Taint | undefined;
-        for (const p of parts) t = joinTaint(t, deepTaint(p));
-        return { t: fixedPrefix(t, parts[0]), html: parts.some((p) => p.html) || undefined, text: true };
-      }
-      case "dict":
-        return this.evalDict(e, frame);
-      case "list": {
-        const items: Value[] = [];
-        let rest: Value | undefined;
-        for (const el of e.elements) {
-          if (el.k === "spread") rest = joinValues(rest, anyElement(this.eval(el.value, frame)));
-          else items.push(this.eval(el, frame));
-        }
-        const v = listValue(items);
-        return rest ? withRest(v, rest) : v;
-      }
-      case "spread":
-        return this.eval(e.value, frame);
-      case "func":
-        this.pending.push({ fn: e.fn, scope: frame.state });
-        return { fn: e.fn, scope: frame.state };
-      case "comprehension": {
-        const inner: Frame = { ...frame, state: new Map(frame.state) };
-        for (const b of e.bindings) {
-          const iter = this.eval(b.iter, inner);
-          this.assignTarget(b.target, anyElement(iter), inner, e.loc);
-        }
-        for (const c of e.conditions) inner.state = refine(this, inner.state ?? new Map(), c, true, inner);
-        const element = inner.state ? this.eval(e.element, inner) : CLEAN;
-        return withRest({ fields: new Map() }, element);
-      }
-      case "opaque": {
-        let t: Taint | undefined;
-        let html = false;
-        for (const p of e.parts) {
-          const v = this.eval(p, frame);
-          t = joinTaint(t, deepTaint(v));
-          html ||= v.html === true;
-        }
-        return { t, html: html || undefined };
-      }
-    }
+    return evalExpr(this, e, frame);
   }
 
-  /** `o.name`, with browser globals (`window.location`) read as the bare global. */
   memberOf(o: Value, name: string, loc: Loc, frame: Frame): Value {
-    let v = member(o, name);
-    if (this.module.language !== "python" && (o.path === "window" || o.path === "globalThis" || o.path === "self") && !o.t) {
-      v = this.lookup(name, frame);
-      if (v.path === name || v.path === undefined) v = { ...v, path: name };
-    }
-    return this.withSource(v, loc);
+    return memberOfValue(this, o, name, loc, frame);
   }
 
-  private evalDict(e: Extract<Expr, { k: "dict" }>, frame: Frame): Value {
-    let v: Value = { fields: new Map() };
-    for (const entry of e.entries) {
-      if (entry.spread) {
-        const s = this.eval(entry.value, frame);
-        for (const [k, f] of s.fields ?? []) v = withField(v, k, f);
-        if (s.rest || s.t) v = withRest(v, { t: joinTaint(s.t, s.rest ? deepTaint(s.rest) : undefined) });
-        continue;
-      }
-      const key = entry.key ?? (entry.keyExpr ? constOf(this.eval(entry.keyExpr, frame)) : undefined);
-      const keyName = key === undefined || key === null ? undefined : String(key);
-      const inner = keyName ? { ...frame, contextNames: [keyName, ...frame.contextNames] } : frame;
-      const value = this.eval(entry.value, inner);
-      if (keyName !== undefined) {
-        if (value.c) this.offer({ kind: "assign", name: keyName, value, loc: entry.value.loc, literal: isLiteral(entry.value) }, inner);
-        v = withField(v, keyName, value);
-      } else v = withRest(v, value);
-    }
-    this.offer({ kind: "dict", value: v, loc: e.loc }, frame);
-    return v;
+  binary(op: string, l: Value, r: Value, loc: Loc): Value {
+    return binaryOp(this, op, l, r, loc);
   }
 
-  binary(op: string, l: Value, r: Value, _loc: Loc): Value {
-    const lc = constOf(l);
-    const rc = constOf(r);
-    if (l.c && r.c) {
-      const folded = foldBinary(op, lc!, rc!);
-      if (folded !== undefined) return mkConst(folded);
-    }
-    if (op === "in" || op === "not in") {
-      if (l.c && r.fields && !r.rest && !r.t && r.len !== undefined) {
-        const found = [...r.fields.values()].some((f) => f.c && f.c.v === lc);
-        const allConst = [...r.fields.values()].every((f) => f.c);
-        if (found || allConst) return mkConst(op === "in" ? found : !found);
-      }
-      return {};
-    }
-    if (["==", "!=", "===", "!==", "<", ">", "<=", ">=", "is", "is not", "instanceof"].includes(op)) return {};
-    let t = joinTaint(deepTaint(l), deepTaint(r));
-    if (op === "+") t = fixedPrefix(t, l);
-    else if (op === "%" && typeof lc === "string") t = fixedPrefix(t, mkConst(lc.split("%")[0]!));
-    const out: Value = {};
-    if (t) out.t = t;
-    if (l.html || r.html) out.html = true;
-    if ((op === "+" && (typeof lc === "string" || typeof rc === "string" || l.text || r.text)) || (op === "%" && (typeof lc === "string" || l.text))) out.text = true;
-    return out;
-  }
-
-  // ---- calls to functions of this file ----------------------------------------
+  // ---- calls to functions of this file (functions.ts) ----------------------------
 
   /** Runs a local function with the given argument values; returns its result and final receiver. */
   invoke(fn: FunctionIR, scope: State | undefined, args: Array<{ value: Value; name?: string }>, frame: Frame, self?: Value, fresh = false): { ret: Value; self?: Value } {
-    if (this.inlineStack.includes(fn) || frame.depth >= MAX_INLINE_DEPTH || this.budget <= 0) {
-      let t: Taint | undefined;
-      for (const a of args) t = joinTaint(t, deepTaint(a.value));
-      return { ret: t ? { t } : {}, self };
-    }
-    this.budget -= 1;
-    const state: State = new Map();
-    const isPython = this.module.language === "python";
-    let params = fn.params;
-    if (self && isPython && fn.className) {
-      if (params[0]) state.set(params[0].name, self);
-      params = params.slice(1);
-    } else if (self) state.set("this", self);
-    const positional = args.filter((a) => a.name === undefined);
-    const calleeFrame: Frame = { state, fn, route: this.routeFns.has(fn), scope: scope ?? this.moduleScope, className: fn.className, contextNames: fn.name ? [fn.name] : [], depth: frame.depth + 1 };
-    params.forEach((p, i) => {
-      let v: Value | undefined = args.find((a) => a.name === p.name)?.value;
-      if (p.rest) v = listValue(positional.slice(i).map((a) => a.value));
-      else if (!v) v = positional[i]?.value;
-      if (!v) v = p.default ? this.eval(p.default, calleeFrame) : CLEAN;
-      if (p.pattern) this.assignTarget(p.pattern, v, calleeFrame, fn.loc);
-      else state.set(p.name, v.path === undefined && !v.c ? { ...v, path: p.name } : v);
-    });
-    // Summaries are keyed by what the arguments carry. A receiver carrying
-    // attacker data is run afresh (its fields matter); a clean one shares the summary.
-    const selfTaint = self ? deepTaint(self) : undefined;
-    const key = fresh ? undefined : self ? (selfTaint ? undefined : `${signature(fn, state)}|self`) : signature(fn, state);
-    const memo = key === undefined ? undefined : this.summaries.get(fn)?.get(key);
-    if (memo) return { ret: memo, self };
-    this.inlineStack.push(fn);
-    this.execBlock(fn.body, calleeFrame);
-    this.inlineStack.pop();
-    const ret = fn.isArrow || calleeFrame.ret ? calleeFrame.ret ?? CLEAN : CLEAN;
-    if (key !== undefined && !(self && deepTaint(ret))) {
-      if (!this.summaries.has(fn)) this.summaries.set(fn, new Map());
-      this.summaries.get(fn)!.set(key, ret);
-    }
-    const finalSelf = self ? calleeFrame.state?.get(isPython ? fn.params[0]?.name ?? "self" : "this") ?? self : undefined;
-    return { ret, self: finalSelf };
+    return invokeLocal(this, fn, scope, args, frame, self, fresh);
   }
-}
-
-/**
- * Data appended after a prefix the attacker does not control cannot choose
- * where a URL points: after a path ("/search?q=") or a scheme and host
- * ("https://api.example.com/") it is no longer an open redirect, and after a
- * fixed host no longer SSRF. A bare "https://" fixes nothing.
- */
-export function fixedPrefix(t: Taint | undefined, first: Value | undefined): Taint | undefined {
-  if (!t || !first || deepTaint(first)) return t;
-  const c = constOf(first);
-  if (c === undefined) return clearTaint(t, ["redirect"]);
-  if (typeof c !== "string") return t;
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i.test(c)) return clearTaint(t, ["redirect", "ssrf"]);
-  if (/^\/(?![/\\])/.test(c)) return clearTaint(t, ["redirect"]);
-  return t;
-}
-
-function signature(fn: FunctionIR, state: State): string {
-  return fn.params
-    .map((p) => {
-      const v = state.get(p.name);
-      if (!v) return "-";
-      const t = deepTaint(v);
-      return `${t ? "T" + t.cleared.join("|") : ""}${v.c ? "c" + String(v.c.v) : ""}${v.fn ? "f" : ""}`;
-    })
-    .join(",");
 }
 
 export function joinStates(a: State | null, b: State | null): State | null {
@@ -735,21 +452,10 @@ function targetExpr(t: Target): Expr | undefined {
   return undefined;
 }
 
-/** Names URL patterns give their captures (`<slug:slug>`, `<int:pk>`, `(?P<name>…)`). */
-const URL_PARAM = /(^|_)(slug|pk|id|uuid|name|path|filename|file|key|code|token|username|user|email|page|query|q|term|tag|category|kind|type|format|lang|year|month|day|number|ref|url|next|target)$/i;
-
-function isLiteral(e: Expr): boolean {
+export function isLiteral(e: Expr): boolean {
   if (e.k === "const") return true;
   if (e.k === "unary") return isLiteral(e.operand);
   return false;
-}
-
-function isSafeAnnotation(annotation: string | undefined): boolean {
-  return annotation !== undefined && /^(int|float|bool|UUID|uuid\.UUID|datetime|date|Decimal|conint.*|PositiveInt|Request|Response|BackgroundTasks|Session|AsyncSession)$/.test(annotation.trim());
-}
-
-function isDependency(def: Expr | undefined): boolean {
-  return def?.k === "call" && def.callee.k === "name" && /^(Depends|Security)$/.test(def.callee.name);
 }
 
 export function displayPath(path: string): string {

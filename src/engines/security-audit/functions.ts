@@ -1,0 +1,140 @@
+// Functions of the analysed file: how each is entered on its own (framework
+// parameters, route handlers, methods with their class's fields) and how a
+// call to one runs with the caller's values, memoized by argument signature.
+import type { Expr, FunctionIR } from "../../lang/ir.js";
+import { cachedRegex } from "./matching.js";
+import type { Frame, Interpreter, State } from "./interpreter.js";
+import { anyPathMatches } from "./rules.js";
+import { CLEAN, type ClassInfo, deepTaint, joinTaint, joinValues, listValue, type Taint, type Value } from "./values.js";
+
+const MAX_INLINE_DEPTH = 4;
+
+function isRoute(it: Interpreter, fn: FunctionIR): boolean {
+  if (it.routeFns.has(fn)) return true;
+  return fn.decorators.some((d) => {
+    const callee = d.k === "call" ? d.callee : d;
+    return anyPathMatches(it.config.routes, it.evalQuiet(callee).path);
+  });
+}
+
+/** Parameter values when a function is analysed on its own (no caller). */
+function entryParams(it: Interpreter, fn: FunctionIR, route: boolean, cls?: ClassInfo): State {
+  const state: State = new Map();
+  const framework = it.paramPaths.get(fn);
+  const viewFiles = it.config["view-files"];
+  // Django-style views: `def detail(request, slug)` in views.py gets slug from the URL.
+  const urlParams = !route && viewFiles !== undefined && fn.params[0]?.name === "request" && !fn.className && cachedRegex(viewFiles).test(it.file);
+  fn.params.forEach((p, i) => {
+    let v: Value = { path: p.name };
+    const given = framework?.[i];
+    if (i === 0 && cls && (p.name === "self" || p.name === "cls")) v = { inst: cls, path: p.name, fields: new Map(cls.fields) };
+    else if (given) v = { path: given, request: given === "$request" || undefined };
+    else if (it.config["request-params"].includes(p.name) || (route && i === 0 && it.module.language !== "python")) v = { path: "$request", request: true };
+    else if (it.config["response-params"].includes(p.name) || (route && i === 1 && it.module.language !== "python")) v = { path: "$response" };
+    else if ((route || (urlParams && i > 0 && !p.rest && !p.default && URL_PARAM.test(p.name))) && it.module.language === "python" && !isSafeAnnotation(p.annotation) && !isDependency(p.default)) {
+      v = { path: p.name, t: { steps: [it.step(fn.loc, `source: route parameter \`${p.name}\``)], cleared: [] } };
+    }
+    if (p.pattern) it.assignTarget(p.pattern, v, { state, route, contextNames: [], depth: 0 }, fn.loc);
+    else state.set(p.name, v);
+  });
+  const thisCls = cls ?? (fn.className ? it.classes.get(fn.className) : undefined);
+  if (thisCls && it.module.language !== "python") state.set("this", { inst: thisCls, path: "this", fields: new Map(thisCls.fields) });
+  return state;
+}
+
+export function analyseStandalone(it: Interpreter, fn: FunctionIR, scope: State | undefined): void {
+  const cls = fn.className ? it.classes.get(fn.className) : undefined;
+  const route = isRoute(it, fn);
+  const frame: Frame = {
+    state: entryParams(it, fn, route, cls),
+    fn,
+    route,
+    scope,
+    className: fn.className,
+    contextNames: fn.name ? [fn.name] : [],
+    depth: 0,
+  };
+  it.budget -= 1;
+  it.execBlock(fn.body, frame);
+  if (cls) absorbFields(it, cls, frame);
+}
+
+/** Fields a method leaves on self/this become visible to the class's other methods. */
+function absorbFields(it: Interpreter, cls: ClassInfo, frame: Frame): void {
+  const self = frame.state?.get(it.module.language === "python" ? frame.fn?.params[0]?.name ?? "self" : "this");
+  if (!self?.fields) return;
+  for (const [k, v] of self.fields) cls.fields.set(k, joinValues(cls.fields.get(k), v));
+}
+
+/** Runs a local function with the given argument values; returns its result and the receiver as the call left it. */
+export function invokeLocal(
+  it: Interpreter,
+  fn: FunctionIR,
+  scope: State | undefined,
+  args: Array<{ value: Value; name?: string }>,
+  frame: Frame,
+  self?: Value,
+  fresh = false,
+): { ret: Value; self?: Value } {
+  if (it.inlineStack.includes(fn) || frame.depth >= MAX_INLINE_DEPTH || it.budget <= 0) {
+    let t: Taint | undefined;
+    for (const a of args) t = joinTaint(t, deepTaint(a.value));
+    return { ret: t ? { t } : {}, self };
+  }
+  it.budget -= 1;
+  const state: State = new Map();
+  const isPython = it.module.language === "python";
+  let params = fn.params;
+  if (self && isPython && fn.className) {
+    if (params[0]) state.set(params[0].name, self);
+    params = params.slice(1);
+  } else if (self) state.set("this", self);
+  const positional = args.filter((a) => a.name === undefined);
+  const calleeFrame: Frame = { state, fn, route: it.routeFns.has(fn), scope: scope ?? it.moduleScope, className: fn.className, contextNames: fn.name ? [fn.name] : [], depth: frame.depth + 1 };
+  params.forEach((p, i) => {
+    let v: Value | undefined = args.find((a) => a.name === p.name)?.value;
+    if (p.rest) v = listValue(positional.slice(i).map((a) => a.value));
+    else if (!v) v = positional[i]?.value;
+    if (!v) v = p.default ? it.eval(p.default, calleeFrame) : CLEAN;
+    if (p.pattern) it.assignTarget(p.pattern, v, calleeFrame, fn.loc);
+    else state.set(p.name, v.path === undefined && !v.c ? { ...v, path: p.name } : v);
+  });
+  // Summaries are keyed by what the arguments carry. A receiver carrying
+  // attacker data is run afresh (its fields matter); a clean one shares the summary.
+  const selfTaint = self ? deepTaint(self) : undefined;
+  const key = fresh ? undefined : self ? (selfTaint ? undefined : `${signature(fn, state)}|self`) : signature(fn, state);
+  const memo = key === undefined ? undefined : it.summaries.get(fn)?.get(key);
+  if (memo) return { ret: memo, self };
+  it.inlineStack.push(fn);
+  it.execBlock(fn.body, calleeFrame);
+  it.inlineStack.pop();
+  const ret = fn.isArrow || calleeFrame.ret ? calleeFrame.ret ?? CLEAN : CLEAN;
+  if (key !== undefined && !(self && deepTaint(ret))) {
+    if (!it.summaries.has(fn)) it.summaries.set(fn, new Map());
+    it.summaries.get(fn)!.set(key, ret);
+  }
+  const finalSelf = self ? calleeFrame.state?.get(isPython ? fn.params[0]?.name ?? "self" : "this") ?? self : undefined;
+  return { ret, self: finalSelf };
+}
+
+function signature(fn: FunctionIR, state: State): string {
+  return fn.params
+    .map((p) => {
+      const v = state.get(p.name);
+      if (!v) return "-";
+      const t = deepTaint(v);
+      return `${t ? "T" + t.cleared.join("|") : ""}${v.c ? "c" + String(v.c.v) : ""}${v.fn ? "f" : ""}`;
+    })
+    .join(",");
+}
+
+/** Names URL patterns give their captures (`<slug:slug>`, `<int:pk>`, `(?P<name>…)`). */
+const URL_PARAM = /(^|_)(slug|pk|id|uuid|name|path|filename|file|key|code|token|username|user|email|page|query|q|term|tag|category|kind|type|format|lang|year|month|day|number|ref|url|next|target)$/i;
+
+function isSafeAnnotation(annotation: string | undefined): boolean {
+  return annotation !== undefined && /^(int|float|bool|UUID|uuid\.UUID|datetime|date|Decimal|conint.*|PositiveInt|Request|Response|BackgroundTasks|Session|AsyncSession)$/.test(annotation.trim());
+}
+
+function isDependency(def: Expr | undefined): boolean {
+  return def?.k === "call" && def.callee.k === "name" && /^(Depends|Security)$/.test(def.callee.name);
+}
