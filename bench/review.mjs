@@ -114,6 +114,8 @@ function summarize(label, { result, ms, timings }) {
   console.log(`  wall ${(ms / 1000).toFixed(2)} s, ${Math.round(change.additions / (ms / 1000))} added lines/s, verdict ${result.data.verdict}, ${result.findings.length} findings`);
   console.log(`  checks: ${timings.join(", ")}`);
   console.log(`  by rule: ${Object.entries(byRule).sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${rule} ${n}`).join(", ")}`);
+  const notes = result.sections.find((section) => section.heading === "Review Notes")?.body ?? "";
+  console.log(`  notes: ${notes.split("\n").map((line) => line.replace(/^- /, "")).join(" | ")}`);
 }
 
 try {

@@ -135,6 +135,18 @@ def ${name}():
   });
 });
 
+describe("security engine gaps", () => {
+  it("notes a changed file the security engine could not analyse instead of implying it is clean", async () => {
+    const r = repo();
+    r.write("a.js", "x();\n").commit("base");
+    r.git("checkout", "-q", "-b", "feature");
+    // Over the security engine's 2 MB limit for source files.
+    r.write("big.js", "export const data = [\n" + "  1234567890,\n".repeat(180_000) + "];\n").commit("big");
+    const notes = (await r.review()).sections?.find((s) => s.heading === "Review Notes")?.body ?? "";
+    assert.match(notes, /Security engine: 1 file\(s\) not fully analysed \(first: big\.js: skipped: \d+ KB is over/);
+  });
+});
+
 const mainRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
 describe("project linters", () => {

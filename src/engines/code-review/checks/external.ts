@@ -62,6 +62,13 @@ async function securityFindings(site: AnalysisRoot, engineContext: EngineContext
     cacheDir: path.join(path.dirname(engineContext.cacheDir), "security-audit"),
   });
   notes.push(`Security engine: ran on ${sources.length} changed file(s)${where(site)}, ${result.findings.length} finding(s) before keeping changed lines only.`);
+  // A file it could not analyse is a gap in the review: say so rather than imply it is clean.
+  const failed = result.errors.filter((error) => !/syntax|parse/i.test(error.message));
+  if (failed.length > 0) {
+    const first = failed[0]!;
+    notes.push(`Security engine: ${failed.length} file(s) not fully analysed (first: ${first.file ? `${first.file}: ` : ""}${first.message.slice(0, 200)}).`);
+  }
+  for (const blocker of result.blockers ?? []) notes.push(`Security engine stopped early: ${blocker}`);
   return result.findings;
 }
 
