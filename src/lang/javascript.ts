@@ -1,8 +1,10 @@
 // JavaScript / TypeScript / TSX tree-sitter tree → language-neutral IR.
 // TypeScript-only syntax (types, `as`, `!`) is dropped: it carries no data flow.
 import type { LiteNode as SyntaxNode } from "./tree.js";
-import type { Arg, DictEntry, Expr, FunctionIR, ImportBinding, ModuleIR, Param, PatternElement, Stmt, Target } from "./ir.js";
+import type { Arg, DictEntry, Expr, FunctionIR, ModuleIR, Param, PatternElement, Stmt, Target } from "./ir.js";
 import { constant, locOf, namedChildren, parseNumber, unescapeString } from "./common.js";
+import { importBindings, requireImport, stringContent } from "./javascript-modules.js";
+import { jsx } from "./jsx.js";
 
 export function lowerJavaScript(root: SyntaxNode, language: string): ModuleIR {
   return { language, body: statements(root) };
@@ -164,68 +166,6 @@ function statement(node: SyntaxNode, className?: string): Stmt[] {
   }
 }
 
-/** `const x = require('m')`, `const { a, b: c } = require('m')`, `const x = require('m').y`. */
-function requireImport(nameNode: SyntaxNode, value: SyntaxNode): ImportBinding[] | undefined {
-  const path = requirePath(value);
-  if (path === undefined) return undefined;
-  if (nameNode.type === "identifier") return [{ local: nameNode.text, path }];
-  if (nameNode.type === "object_pattern") {
-    const out: ImportBinding[] = [];
-    for (const p of namedChildren(nameNode)) {
-      if (p.type === "shorthand_property_identifier_pattern") out.push({ local: p.text, path: `${path}.${p.text}` });
-      else if (p.type === "pair_pattern") {
-        const v = p.childForFieldName("value");
-        if (v?.type === "identifier") out.push({ local: v.text, path: `${path}.${p.childForFieldName("key")!.text}` });
-      } else if (p.type === "object_assignment_pattern") {
-        const l = p.childForFieldName("left");
-        if (l) out.push({ local: l.text, path: `${path}.${l.text}` });
-      }
-    }
-    return out;
-  }
-  return undefined;
-}
-
-function requirePath(value: SyntaxNode): string | undefined {
-  if (value.type === "await_expression") return requirePath(namedChildren(value)[0]!);
-  if (value.type === "member_expression") {
-    const inner = requirePath(value.childForFieldName("object")!);
-    return inner === undefined ? undefined : `${inner}.${value.childForFieldName("property")!.text}`;
-  }
-  if (value.type !== "call_expression" && value.type !== "import") return undefined;
-  const fn = value.childForFieldName("function");
-  if (!fn || (fn.text !== "require" && fn.type !== "import")) return undefined;
-  const first = namedChildren(value.childForFieldName("arguments")!)[0];
-  if (!first || first.type !== "string") return undefined;
-  return moduleName(first);
-}
-
-function moduleName(stringNode: SyntaxNode): string {
-  // `node:child_process` and `child_process` are the same module.
-  return stringContent(stringNode).replace(/^node:/, "");
-}
-
-function importBindings(node: SyntaxNode): ImportBinding[] {
-  const source = node.childForFieldName("source");
-  if (!source) return [];
-  const module = moduleName(source);
-  const out: ImportBinding[] = [];
-  const clause = namedChildren(node).find((c) => c.type === "import_clause");
-  for (const part of clause ? namedChildren(clause) : []) {
-    if (part.type === "identifier") out.push({ local: part.text, path: module });
-    else if (part.type === "namespace_import") out.push({ local: namedChildren(part)[0]!.text, path: module });
-    else if (part.type === "named_imports") {
-      for (const spec of namedChildren(part)) {
-        if (spec.type !== "import_specifier") continue;
-        const name = spec.childForFieldName("name")!.text;
-        const alias = spec.childForFieldName("alias")?.text ?? name;
-        out.push({ local: alias, path: name === "default" ? module : `${module}.${name}` });
-      }
-    }
-  }
-  return out;
-}
-
 function expressionStatement(node: SyntaxNode): Stmt[] {
   const loc = locOf(node);
   if (node.type === "assignment_expression") {
@@ -368,15 +308,6 @@ function target(node: SyntaxNode): Target {
   }
 }
 
-function stringContent(node: SyntaxNode): string {
-  let text = "";
-  for (const c of node.namedChildren) {
-    if (c.type === "string_fragment") text += c.text;
-    else if (c.type === "escape_sequence") text += unescapeString(c.text);
-  }
-  return text;
-}
-
 function args(node: SyntaxNode | null): Arg[] {
   if (!node) return [];
   if (node.type === "template_string") return [{ value: expr(node) }];
@@ -392,42 +323,6 @@ function propertyKey(key: SyntaxNode): { key?: string; keyExpr?: Expr } {
     return inner.k === "const" && inner.value !== null ? { key: String(inner.value) } : { keyExpr: inner };
   }
   return { key: key.text };
-}
-
-function jsx(node: SyntaxNode): Expr {
-  const loc = locOf(node);
-  const opening = node.type === "jsx_element" ? node.childForFieldName("open_tag") : node;
-  const tag = opening?.childForFieldName("name")?.text ?? "";
-  const entries: DictEntry[] = [];
-  for (const attr of opening ? opening.childrenForFieldName("attribute") : []) {
-    if (attr.type === "jsx_attribute") {
-      const [nameNode, valueNode] = namedChildren(attr);
-      const value: Expr = !valueNode
-        ? { k: "const", value: true, loc: locOf(attr) }
-        : valueNode.type === "jsx_expression"
-          ? (namedChildren(valueNode)[0] ? expr(namedChildren(valueNode)[0]!) : { k: "const", value: null, loc: locOf(valueNode) })
-          : expr(valueNode);
-      entries.push({ key: nameNode!.text, value });
-    } else if (attr.type === "jsx_expression") {
-      const inner = namedChildren(attr)[0];
-      if (inner) entries.push({ spread: true, value: expr(inner.type === "spread_element" ? namedChildren(inner)[0]! : inner) });
-    }
-  }
-  const children: Arg[] = node.type === "jsx_element"
-    ? namedChildren(node)
-        .filter((c) => c.type === "jsx_expression" || c.type === "jsx_element" || c.type === "jsx_self_closing_element")
-        .flatMap((c): Arg[] => {
-          if (c.type !== "jsx_expression") return [{ value: expr(c) }];
-          const inner = namedChildren(c)[0];
-          return inner ? [{ value: expr(inner) }] : [];
-        })
-    : [];
-  return {
-    k: "call",
-    callee: { k: "name", name: JSX_CALLEE, loc },
-    args: [{ value: { k: "const", value: tag, loc } }, { value: { k: "dict", entries, loc } }, ...children],
-    loc,
-  };
 }
 
 export function expr(node: SyntaxNode): Expr {

@@ -1,7 +1,8 @@
 // Python tree-sitter tree → language-neutral IR.
 import type { LiteNode as SyntaxNode } from "./tree.js";
-import type { Arg, DictEntry, Expr, FunctionIR, ImportBinding, ModuleIR, Param, PatternElement, Stmt, Target } from "./ir.js";
+import type { Arg, DictEntry, Expr, FunctionIR, ModuleIR, Param, PatternElement, Stmt, Target } from "./ir.js";
 import { constant, locOf, namedChildren, parseNumber, unescapeString } from "./common.js";
+import { importBindings, importFromBindings } from "./python-modules.js";
 
 export function lowerPython(root: SyntaxNode): ModuleIR {
   return { language: "python", body: block(root) };
@@ -230,37 +231,6 @@ function classDef(node: SyntaxNode, decorators: Expr[]): Stmt {
     body: block(node.childForFieldName("body"), name),
     loc: locOf(node),
   };
-}
-
-function dotted(node: SyntaxNode): string {
-  return node.text.replace(/\s+/g, "");
-}
-
-function importBindings(node: SyntaxNode): ImportBinding[] {
-  const out: ImportBinding[] = [];
-  for (const name of node.childrenForFieldName("name")) {
-    if (name.type === "aliased_import") {
-      out.push({ local: name.childForFieldName("alias")!.text, path: dotted(name.childForFieldName("name")!) });
-    } else {
-      // `import os.path` binds `os`.
-      const path = dotted(name);
-      out.push({ local: path.split(".")[0]!, path: path.split(".")[0]! });
-    }
-  }
-  return out;
-}
-
-function importFromBindings(node: SyntaxNode): ImportBinding[] {
-  const moduleNode = node.childForFieldName("module_name");
-  const module = moduleNode ? dotted(moduleNode).replace(/^\.+/, "") : "";
-  const out: ImportBinding[] = [];
-  for (const name of node.childrenForFieldName("name")) {
-    const qualify = (n: string): string => (module ? `${module}.${n}` : n);
-    if (name.type === "aliased_import") {
-      out.push({ local: name.childForFieldName("alias")!.text, path: qualify(dotted(name.childForFieldName("name")!)) });
-    } else out.push({ local: dotted(name), path: qualify(dotted(name)) });
-  }
-  return out;
 }
 
 function target(node: SyntaxNode): Target {
