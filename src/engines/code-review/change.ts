@@ -104,21 +104,21 @@ async function parentOrEmpty(root: string, head: string, signal?: AbortSignal): 
     : { commit: await emptyTree(root, signal), label: "empty tree (HEAD is the first commit)" };
 }
 
+function unknownRef(flag: string, ref: string): GitError {
+  return new GitError(`${flag} ${JSON.stringify(ref)} does not name a commit in this repository: pass a branch, tag or commit id (see git branch -a)`);
+}
+
 /** The commit under review when --head names one; it is never the working tree. */
 async function chooseNamedHead(request: ChangeRequest, headRef: string): Promise<Range> {
   const { root, signal } = request;
   if (request.staged) throw new GitError("--head and --staged cannot be combined: --staged reviews the index, --head a commit; drop one of them");
   const head = await resolveCommit(root, headRef, signal);
-  if (!head) {
-    throw new GitError(`--head ${JSON.stringify(headRef)} does not name a commit in this repository: pass a branch, tag or commit id (see git branch -a)`);
-  }
+  if (!head) throw unknownRef("--head", headRef);
   const headLabel = `${headRef} (${short(head)})`;
   const baseRef = request.base ?? (await defaultBranch(root, signal));
   if (baseRef !== undefined) {
     const base = await resolveCommit(root, baseRef, signal);
-    if (!base) {
-      throw new GitError(`--base ${JSON.stringify(baseRef)} does not name a commit in this repository: pass a branch, tag or commit id (see git branch -a)`);
-    }
+    if (!base) throw unknownRef("--base", baseRef);
     const fork = await mergeBase(root, base, head, signal);
     const name = request.base ?? shortRefName(baseRef);
     if (request.base !== undefined || (fork && fork !== head)) {
@@ -139,11 +139,7 @@ async function chooseRange(request: ChangeRequest): Promise<Range> {
 
   if (request.base !== undefined) {
     const base = await resolveCommit(root, request.base, signal);
-    if (!base) {
-      throw new GitError(
-        `--base ${JSON.stringify(request.base)} does not name a commit in this repository: pass a branch, tag or commit id (see git branch -a)`,
-      );
-    }
+    if (!base) throw unknownRef("--base", request.base);
     const fork = head ? await mergeBase(root, base, head, signal) : undefined;
     const from = fork ?? base;
     const baseLabel = fork && fork !== base ? `${request.base} (merge-base ${short(fork)})` : `${request.base} (${short(base)})`;
