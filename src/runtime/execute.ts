@@ -180,10 +180,10 @@ async function runEngine(root: string, record: RunRecord, signal: AbortSignal, l
     return emptyResult(`The task could not be executed: ${message}.`, [message]);
   }
   // A broken config or agent file is the user's to fix: a blocker naming the file, not an engine failure.
-  let config: Awaited<ReturnType<typeof loadConfig>>;
   let agent: Awaited<ReturnType<typeof resolveAgent>>;
   try {
-    config = await loadConfig(root);
+    await loadConfig(root); // read now so a broken file fails the run before any work
+
     agent = await resolveAgent(root, record.agent);
   } catch (error) {
     const message = (error as Error).message.split("\n")[0]!;
@@ -200,9 +200,11 @@ async function runEngine(root: string, record: RunRecord, signal: AbortSignal, l
     options: {
       ...request.options,
       agent,
-      model: request.model ?? config.model,
-      provider: request.provider ?? config.provider,
-      baseUrl: request.baseUrl ?? config.baseUrl,
+      // Only this run's own values: the llm engine ranks BGR_*, the session's
+      // model: and the config file itself, in SPEC's order.
+      model: request.model,
+      provider: request.provider,
+      baseUrl: request.baseUrl,
       sessionModel,
       reportPath: record.report,
       maxTurns: request.maxTurns ?? agent.maxTurns,
@@ -220,7 +222,12 @@ async function runEngine(root: string, record: RunRecord, signal: AbortSignal, l
     cacheDir,
   };
   log(`engine ${engine.kind}: ${engine.description}; scope: ${request.scope.length ? request.scope.join(", ") : "(whole workspace)"}`);
-  return engine.run(ctx);
+  const result = await engine.run(ctx);
+  if (!ctx.options.triage || engine.kind === "llm") return result;
+  // --triage: a model confirms or dismisses the engine's findings; nothing is dropped.
+  log(`triage: ${result.findings.length} findings go to the model for review`);
+  const { triageEngineResult } = await import("../engines/llm/index.js");
+  return triageEngineResult(ctx, result);
 }
 
 export function formatDuration(ms: number): string {

@@ -47,7 +47,7 @@ describe("bgr run --kind llm", () => {
     assert.match(session, /status: failed\n\s+result_location: "?\.agents\/reports\/[^\n]*-partial\.md"?/);
   });
 
-  it("takes the model from the session file's front matter and completes", async () => {
+  it("takes the model from the session file's front matter over the config file's, and completes", async () => {
     server = await startFakeProvider("openai", [
       { calls: [{ name: "Grep", input: { pattern: "getUser", path: "docs" } }] },
       {
@@ -61,7 +61,12 @@ describe("bgr run --kind llm", () => {
         }],
       },
     ]);
-    ws = await makeWorkspace({ "docs/api.md": "# API\nCall getUser(id).\n", [SESSION]: "---\ntitle: docs\nmodel: session-model\n---\nBody\n" });
+    // The config's model ranks after the session's (SPEC order: --model, BGR_MODEL, session, config).
+    ws = await makeWorkspace({
+      "docs/api.md": "# API\nCall getUser(id).\n",
+      [SESSION]: "---\ntitle: docs\nmodel: session-model\n---\nBody\n",
+      ".agents/config.yaml": "model: config-model\n",
+    });
     const run = await bgr(
       ["run", "--cwd", ws.root, "--kind", "llm", "--task", "Audit our docs for stale API references", "--session", SESSION, "--provider", "openai", "--base-url", server.baseUrl, "--json"],
     );
@@ -73,5 +78,55 @@ describe("bgr run --kind llm", () => {
     const log = await readFile(path.join(ws.root, ".agents/runs", `${out.id}.log`), "utf8");
     assert.match(log, /model session-model \(from session front matter\) via openai at http:\/\/127\.0\.0\.1:\d+\/v1/);
     assert.match(log, /turn 1\/40: Grep\(getUser\); 120 tokens so far/);
+  });
+
+  it("--triage hands the security engine's findings to the model; dismissed ones stay listed", async () => {
+    server = await startFakeProvider("openai", [
+      {
+        calls: [{
+          name: "submit_report",
+          input: {
+            title: "Triage", summary: "The injection is real; the MD5 is an ETag.",
+            verdicts: [
+              { id: "F1", verdict: "confirmed", reason: "name comes straight from the query string" },
+              { id: "F2", verdict: "dismissed", reason: "MD5 only names a cache entry" },
+            ],
+            recommendations: ["Parameterize the lookup."],
+          },
+        }],
+      },
+    ]);
+    ws = await makeWorkspace({
+      "app.py": [
+        "import hashlib",
+        "import sqlite3",
+        "from flask import Flask, request",
+        "app = Flask(__name__)",
+        "",
+        "@app.route('/user')",
+        "def user():",
+        "    name = request.args.get('name')",
+        "    sqlite3.connect('db').execute(\"SELECT * FROM users WHERE name = '\" + name + \"'\")",
+        "    return 'ok'",
+        "",
+        "def password_digest(password):",
+        "    return hashlib.md5(password.encode()).hexdigest()",
+        "",
+      ].join("\n"),
+      [SESSION]: "---\ntitle: audit\n---\n",
+    });
+    const run = await bgr([
+      "run", "--cwd", ws.root, "--kind", "security-audit", "--task", "Security audit of app.py", "--files", "app.py",
+      "--session", SESSION, "--triage", "--model", "m", "--provider", "openai", "--base-url", server.baseUrl, "--json",
+    ]);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.equal(server.requests.length, 1);
+    const prompt = JSON.stringify(server.requests[0]!.body.messages);
+    assert.match(prompt, /F1\. \[High\] [^\n]*sql/i);
+    const out = JSON.parse(run.stdout);
+    const report = await readFile(path.join(ws.root, out.report), "utf8");
+    assert.match(report, /## Triage\n\n2 engine findings: 1 confirmed, 1 dismissed/);
+    assert.match(report, /### Finding \d: Dismissed: [^\n]+\n\*\*Severity\*\*: Info/);
+    assert.match(report, /Confirmed by triage: name comes straight from the query string/);
   });
 });

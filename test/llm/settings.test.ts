@@ -30,11 +30,6 @@ describe("model settings", () => {
     );
   });
 
-  it("ranks a value the runtime copied from the config after BGR_MODEL and the session", () => {
-    const settings = resolved({ agent: inherit, options: { model: "gpt-config", sessionModel: "gpt-session" }, env: keys, config: config({ model: "gpt-config" }) });
-    assert.equal(settings.model, "gpt-session");
-  });
-
   it("uses a pinned agent model (aliases expanded) unless --model overrides it", () => {
     const env = { ...keys, BGR_MODEL: "gpt-env" };
     const fromAgent = resolved({ agent: pinned, options: {}, env, config: noConfig });

@@ -36,21 +36,11 @@ const HOW_TO_SET_MODEL =
 const text = (value: unknown): string | undefined =>
   typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 
-/**
- * A per-run value, unless it merely repeats the config file's: the runtime
- * may pre-fill options from the config, and the config must still rank
- * after BGR_* and the session as documented.
- */
-function perRun(option: unknown, configValue: unknown): string | undefined {
-  const value = text(option);
-  return value !== undefined && value !== text(configValue) ? value : undefined;
-}
-
 function pickModel(agent: AgentDefinition | undefined, options: EngineOptions, env: NodeJS.ProcessEnv, config: BgrConfig) {
   const agentModel = agent && agent.model !== "inherit" ? text(agent.model) : undefined;
   // An explicit per-run flag beats the definition; the definition beats the ambient defaults it would otherwise inherit.
   const candidates: Array<[string | undefined, string]> = [
-    [perRun(options.model, config.model), "--model"],
+    [text(options.model), "--model"],
     [agentModel, `agent ${agent?.name ?? ""}`.trim()],
     [text(env.BGR_MODEL), "BGR_MODEL"],
     [text(options.sessionModel), "session front matter"],
@@ -79,7 +69,7 @@ export function resolveModelSettings(input: {
     return { ok: false, blocker: `No model is configured for this model-driven run (${who}): ${HOW_TO_SET_MODEL}.` };
   }
 
-  const explicitProvider = perRun(options.provider, config.provider) ?? text(env.BGR_PROVIDER) ?? text(config.provider);
+  const explicitProvider = text(options.provider) ?? text(env.BGR_PROVIDER) ?? text(config.provider);
   let provider: ProviderName;
   if (explicitProvider !== undefined) {
     const normalized = explicitProvider.toLowerCase();
@@ -95,7 +85,7 @@ export function resolveModelSettings(input: {
   }
 
   const defaultBaseUrl = provider === "anthropic" ? ANTHROPIC_DEFAULT_BASE_URL : OPENAI_DEFAULT_BASE_URL;
-  const baseUrl = perRun(options.baseUrl, config.baseUrl) ?? text(env.BGR_BASE_URL) ?? text(config.baseUrl) ?? defaultBaseUrl;
+  const baseUrl = text(options.baseUrl) ?? text(env.BGR_BASE_URL) ?? text(config.baseUrl) ?? defaultBaseUrl;
   let parsedUrl: URL | undefined;
   try {
     parsedUrl = new URL(baseUrl);
