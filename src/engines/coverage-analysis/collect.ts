@@ -7,6 +7,7 @@ import { detectFormat } from "./discover.js";
 import type { FileCoverage, RawFileCoverage } from "./model.js";
 import { PathMapper, type PathHints } from "./paths.js";
 import { CoverageParseError, type Reader, type ReportFormat, type ReportInfo } from "./readers/common.js";
+import { ownString } from "./own-string.js";
 import { CoverageStore } from "./store.js";
 
 const READERS: Record<ReportFormat, () => Promise<Reader>> = {
@@ -62,8 +63,7 @@ export async function collectCoverage(reports: string[], options: CollectOptions
       });
       if (!mapped) {
         if (!unmappedSeen.has(raw.reportPath)) {
-          // A copy: the reader's string may pin its whole text chunk.
-          const reportPath = JSON.parse(JSON.stringify(raw.reportPath)) as string;
+          const reportPath = ownString(raw.reportPath);
           unmappedSeen.add(reportPath);
           collected.unmapped.push({ path: reportPath, report });
         }

@@ -3,6 +3,7 @@
 // import paths. This maps each to a workspace file, or says it could not.
 import { statSync } from "node:fs";
 import path from "node:path";
+import { ownString } from "./own-string.js";
 
 export interface PathHints {
   /** Absolute or workspace-relative directories the report says its paths are relative to. */
@@ -15,27 +16,26 @@ export interface PathHints {
 
 export class PathMapper {
   private readonly cache = new Map<string, string | null>();
-  private readonly fileCache = new Map<string, boolean>();
 
   constructor(private readonly root: string) {}
 
+  // Not cached: candidates are almost never tried twice (map() caches each
+  // report path's answer), and a cache of misses held several strings per
+  // file of a large report.
   private isWorkspaceFile(rel: string): boolean {
     if (rel === "" || rel.startsWith("../") || rel === ".." || path.isAbsolute(rel)) return false;
-    let known = this.fileCache.get(rel);
-    if (known === undefined) {
-      try {
-        known = statSync(path.join(this.root, rel)).isFile();
-      } catch {
-        known = false;
-      }
-      this.fileCache.set(rel, known);
+    try {
+      // throwIfNoEntry: a miss is the common case for suffix guesses, and an exception per miss is slow.
+      return statSync(path.join(this.root, rel), { throwIfNoEntry: false })?.isFile() ?? false;
+    } catch {
+      return false;
     }
-    return known;
   }
 
   /** Workspace-relative posix path, or undefined when no workspace file matches. */
   map(reportPath: string, hints: PathHints = {}): string | undefined {
-    const key = `${reportPath}\0${hints.sourceRoots?.join("\0") ?? ""}\0${hints.goModule ?? ""}\0${hints.reportDir ?? ""}`;
+    // Owned, not a concatenation: a kept key would otherwise pin the reader's text chunk.
+    const key = ownString(`${reportPath}\0${hints.sourceRoots?.join("\0") ?? ""}\0${hints.goModule ?? ""}\0${hints.reportDir ?? ""}`);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
     const found = this.resolve(reportPath, hints);

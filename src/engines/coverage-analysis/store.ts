@@ -5,6 +5,7 @@
 // of its path) merges item by item.
 import { ByteArena, ItemCursor, MAX_VARINT_BYTES, mergeStreams } from "./items.js";
 import { type Counter, FileCoverage, type FunctionHit, FUNCTIONS, functionKey, METRICS, type Metric, type RawFileCoverage, STREAMS } from "./model.js";
+import { ownString } from "./own-string.js";
 import { GENERIC, type PercentStyle, sameStyle } from "./percent.js";
 
 /** Keys are whole numbers below this; doubled (for the covered bit) they stay exact in a double. */
@@ -13,14 +14,6 @@ const KEY_LIMIT = 2 ** 52;
 const COMPACT_FLOOR = 4 << 20;
 /** A header is four varints of stream lengths. */
 const HEADER_BYTES = STREAMS * 5;
-
-/**
- * A copy that owns its characters. Strings cut from a reader's text chunk
- * keep the whole chunk alive in V8; a path kept for the report must not.
- */
-function ownCopy(text: string): string {
-  return JSON.parse(JSON.stringify(text)) as string;
-}
 
 function mergeStated(
   a: Partial<Record<Metric, Counter>> | undefined,
@@ -49,7 +42,7 @@ export class CoverageStore {
   /** Adds one reader's file under its workspace path, merging with what is already there. */
   add(raw: RawFileCoverage, file: string): FileCoverage {
     const existing = this.files.get(file);
-    const packed = this.pack(raw, existing?.file ?? ownCopy(file));
+    const packed = this.pack(raw, existing?.file ?? ownString(file));
     if (!existing) {
       this.files.set(packed.file, packed);
       return packed;
