@@ -22,7 +22,7 @@ export function analyzeSource(file: string, text: string, language: Language, ru
     errors.push({ file, line: first.line, message: `parse error: ${first.message} (${problems.length > 1 ? `${problems.length}+ places; ` : ""}the rest of the file was still analysed)` });
   }
   const lang = ruleLanguage(language);
-  const rules = ruleSet.rules.filter((r) => r.languages.includes(lang) && !disabled.has(r.id) && !disabled.has(`CWE-${r.cwe}`));
+  const rules = rulesFor(ruleSet, lang, disabled);
   const raw = new Interpreter(module, file, rules, ruleSet.taint[lang]).run();
   const lines = text.split(/\r?\n/);
   const findings = raw
@@ -49,6 +49,21 @@ export async function analyzeFile(file: string, text: string, language: Language
     analysis.errors.push({ file, message: `secret scan failed: ${(error as Error).message}` });
   }
   return analysis;
+}
+
+// The same filtered list for every file of an audit, so that per-rule-list caches (compiled matchers) are shared.
+const filtered = new WeakMap<RuleSet, Map<string, RuleSpec[]>>();
+
+function rulesFor(ruleSet: RuleSet, lang: "python" | "javascript", disabled: ReadonlySet<string>): RuleSpec[] {
+  const key = `${lang}\0${[...disabled].sort().join(",")}`;
+  let byKey = filtered.get(ruleSet);
+  if (!byKey) filtered.set(ruleSet, (byKey = new Map()));
+  let rules = byKey.get(key);
+  if (!rules) {
+    rules = ruleSet.rules.filter((r) => r.languages.includes(lang) && !disabled.has(r.id) && !disabled.has(`CWE-${r.cwe}`));
+    byKey.set(key, rules);
+  }
+  return rules;
 }
 
 function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {

@@ -47,6 +47,29 @@ interface CompiledMatcher {
 
 const MAX_LOOP_ROUNDS = 3;
 
+interface CompiledRules {
+  bySite: Record<Site["kind"], CompiledMatcher[]>;
+  /** Callee path → the call matchers that can match it; shared by every file analysed with these rules. */
+  callMatchers: Map<string, CompiledMatcher[]>;
+}
+
+const compiledRules = new WeakMap<RuleSpec[], CompiledRules>();
+
+function compileRules(rules: RuleSpec[]): CompiledRules {
+  let compiled = compiledRules.get(rules);
+  if (compiled) return compiled;
+  const bySite: CompiledRules["bySite"] = { call: [], assign: [], dict: [], return: [], string: [] };
+  for (const rule of rules) {
+    for (const matcher of rule.mode === "taint" ? rule.sinks ?? [] : rule.patterns ?? []) {
+      const kind: Site["kind"] = matcher.call ? "call" : matcher.assign || matcher.name ? "assign" : matcher.dict ? "dict" : matcher["route-return"] ? "return" : "string";
+      bySite[kind].push({ rule, matcher });
+    }
+  }
+  compiled = { bySite, callMatchers: new Map() };
+  compiledRules.set(rules, compiled);
+  return compiled;
+}
+
 export class Interpreter {
   readonly findings = new Map<string, RawFinding>();
   readonly moduleScope: State = new Map();
@@ -59,7 +82,8 @@ export class Interpreter {
   readonly summaries = new Map<FunctionIR, Map<string, Value>>();
   readonly inlineStack: FunctionIR[] = [];
   private readonly sourceMemo = new Map<string, string | null>();
-  private readonly bySite: Record<Site["kind"], CompiledMatcher[]> = { call: [], assign: [], dict: [], return: [], string: [] };
+  private readonly bySite: Record<Site["kind"], CompiledMatcher[]>;
+  private readonly callMatchers: Map<string, CompiledMatcher[]>;
   /** Whether any rule looks at string literals (hard-coded secrets), so literals need offering at all. */
   get hasStringRules(): boolean {
     return this.bySite.string.length > 0;
@@ -74,12 +98,9 @@ export class Interpreter {
     rules: RuleSpec[],
     readonly config: TaintConfig,
   ) {
-    for (const rule of rules) {
-      for (const matcher of rule.mode === "taint" ? rule.sinks ?? [] : rule.patterns ?? []) {
-        const kind: Site["kind"] = matcher.call ? "call" : matcher.assign || matcher.name ? "assign" : matcher.dict ? "dict" : matcher["route-return"] ? "return" : "string";
-        this.bySite[kind].push({ rule, matcher });
-      }
-    }
+    const compiled = compileRules(rules);
+    this.bySite = compiled.bySite;
+    this.callMatchers = compiled.callMatchers;
   }
 
   run(): RawFinding[] {
@@ -100,7 +121,6 @@ export class Interpreter {
 
   // ---- sites and findings -------------------------------------------------
 
-  private readonly callMatchers = new Map<string, CompiledMatcher[]>();
 
   offer(site: Site, frame: Frame): void {
     let list = this.bySite[site.kind];
@@ -110,6 +130,7 @@ export class Interpreter {
       let hits = this.callMatchers.get(key);
       if (!hits) {
         hits = list.filter((m) => anyPathMatches(m.matcher.call!, site.path));
+        if (this.callMatchers.size > 50000) this.callMatchers.clear();
         this.callMatchers.set(key, hits);
       }
       list = hits;
