@@ -3,13 +3,14 @@
 // (2,000 and 20,000 files by default), each parser in its own child process
 // (peak RSS from the child's resourceUsage). Goal: faster than both, with
 // peak memory that barely moves when the report grows tenfold.
+// The whole engine also runs once per size on a workspace whose sources exist.
 // BENCH_COVERAGE_SIZES=2000,20000 picks the sizes.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeIstanbul, writeLcov } from "./coverage/generate.mjs";
+import { fileShape, writeIstanbul, writeLcov } from "./coverage/generate.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SIZES = (process.env.BENCH_COVERAGE_SIZES ?? process.env.BENCH_COVERAGE_FILES ?? "2000,20000").split(",").map(Number);
@@ -36,9 +37,28 @@ const FORMATS = [
   },
 ];
 
+/**
+ * A workspace whose source files exist, with an LCOV report naming them by
+ * CI paths: what the whole engine needs (path mapping, risk ranking reads
+ * every file), as `bgr coverage` runs it.
+ */
+async function prepareWorkspace(files) {
+  const root = path.join(dir, `workspace-${files}`);
+  for (let i = 0; i < files; i++) {
+    const { path: ciPath } = fileShape(i);
+    const source = path.join(root, ciPath.slice(ciPath.indexOf("/src/") + 1));
+    if (i % 100 === 0) mkdirSync(path.dirname(source), { recursive: true });
+    writeFileSync(source, "line\n".repeat(64));
+  }
+  const report = path.join(root, "lcov.info");
+  await writeLcov(report, files);
+  return report;
+}
+
 try {
   let failed = false;
   const rows = [];
+  const engineRuns = [];
   for (const files of SIZES) {
     for (const format of FORMATS) {
       const file = path.join(dir, `${files}-${format.name}`);
@@ -55,6 +75,15 @@ try {
       }
       rows.push({ files, format, size: mb(file), ours, peer });
       rmSync(file);
+    }
+    const workspaceReport = await prepareWorkspace(files);
+    engineRuns.push({ files, ...measure("engine", workspaceReport) });
+    rmSync(path.dirname(workspaceReport), { recursive: true, force: true });
+  }
+  for (const run of engineRuns) {
+    if (run.totals.lines.total !== rows.find((r) => r.files === run.files && r.format.label === "LCOV").ours.totals.lines.total) {
+      console.error(`engine (${run.files} files): line totals differ from the LCOV reader's`);
+      failed = true;
     }
   }
   const baseline = measure("baseline");
@@ -87,6 +116,9 @@ try {
         `${format.label}: peak RSS growth from ${small} to ${large} files: ours +${growth("ours").toFixed(0)} MB, ${format.peer} +${growth("peer").toFixed(0)} MB`,
       );
     }
+  }
+  for (const run of engineRuns) {
+    console.log(`whole engine, LCOV, ${run.files} files: ${run.ms.toFixed(0)} ms, cpu ${run.cpuMs.toFixed(0)} ms, peak ${run.maxRssMb.toFixed(0)} MB`);
   }
   if (failed) process.exitCode = 1;
 } finally {

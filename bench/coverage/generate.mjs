@@ -14,7 +14,7 @@ function hitsFor(file, index) {
   return x < 3 ? 0 : x;
 }
 
-function fileShape(file) {
+export function fileShape(file) {
   const statements = [];
   for (let s = 0; s < STATEMENTS; s++) statements.push({ line: 2 + s * 2, hits: hitsFor(file, s) });
   const functions = [];

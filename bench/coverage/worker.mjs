@@ -26,6 +26,25 @@ async function ours(readerModule, readerName) {
   return totals;
 }
 
+/** The whole engine (path mapping, totals, ranking, findings) on a workspace whose sources exist. */
+async function engine() {
+  const { coverageAnalysisEngine } = await import(path.join(dist, "index.js"));
+  const root = path.dirname(file);
+  const result = await coverageAnalysisEngine.run({
+    root,
+    scope: [],
+    task: "Coverage analysis",
+    instructions: "",
+    options: { reports: [path.basename(file)] },
+    signal: new AbortController().signal,
+    log: () => undefined,
+    progress: () => undefined,
+    cacheDir: path.join(root, ".agents", "cache"),
+  });
+  if (result.data.files.length === 0) throw new Error(`engine mapped no file of ${file}`);
+  return result.data.totals;
+}
+
 function lcovParse() {
   const parse = require("lcov-parse");
   return new Promise((resolve, reject) =>
@@ -58,6 +77,7 @@ const cpuStart = process.cpuUsage();
 const totals =
   which === "ours-lcov" ? await ours("lcov.js", "readLcov")
   : which === "ours-istanbul" ? await ours("istanbul.js", "readIstanbul")
+  : which === "engine" ? await engine()
   : which === "lcov-parse" ? await lcovParse()
   : which === "istanbul-lib-coverage" ? istanbulLib()
   : which === "baseline" ? {}
