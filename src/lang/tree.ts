@@ -95,28 +95,40 @@ class SourceText {
   }
 }
 
+/**
+ * Punctuation and keywords are skipped unless an adapter reads them: a token
+ * with a field name (operators), or a child of the few nodes whose tokens
+ * carry meaning (comparison operators, TypeScript `readonly` parameters).
+ */
+const KEEP_TOKENS_UNDER = new Set(["comparison_operator", "not in", "is not", "required_parameter", "optional_parameter"]);
+
 export function toLiteTree(tree: Tree, text: string): LiteNode {
   const source = new SourceText(text);
   const cursor = tree.walk();
   // Missing nodes are found by syntaxErrors on the native tree; reading the flag per node here would cost a native call each.
-  const make = (): LiteNode => new LiteNode(cursor.nodeType, cursor.nodeIsNamed, false, cursor.startIndex, cursor.endIndex, source);
-  const root = make();
+  const make = (named: boolean): LiteNode => new LiteNode(cursor.nodeType, named, false, cursor.startIndex, cursor.endIndex, source);
+  const root = make(true);
   const stack: LiteNode[] = [root];
   if (!cursor.gotoFirstChild()) return root;
   for (;;) {
-    const node = make();
     const parent = stack[stack.length - 1]!;
-    parent.children.push(node);
-    parent.fields.push(cursor.currentFieldName ?? undefined);
-    if (cursor.gotoFirstChild()) {
-      stack.push(node);
-      continue;
+    const named = cursor.nodeIsNamed;
+    const field = cursor.currentFieldName ?? undefined;
+    let descended = false;
+    if (named || field !== undefined || KEEP_TOKENS_UNDER.has(parent.type)) {
+      const node = make(named);
+      parent.children.push(node);
+      parent.fields.push(field);
+      if (cursor.gotoFirstChild()) {
+        stack.push(node);
+        descended = true;
+      } else node.hasError = node.type === "ERROR";
     }
-    node.hasError = node.type === "ERROR" || node.isMissing;
+    if (descended) continue;
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) return root;
       const done = stack.pop()!;
-      done.hasError ||= done.type === "ERROR" || done.isMissing || done.children.some((c) => c.hasError);
+      done.hasError ||= done.type === "ERROR" || done.children.some((c) => c.hasError);
       if (stack.length === 0) return root;
     }
   }
