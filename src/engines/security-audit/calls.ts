@@ -6,7 +6,7 @@ import type { Expr, FunctionIR } from "../../lang/ir.js";
 import { fixedPrefix } from "./expressions.js";
 import type { Frame, Interpreter } from "./interpreter.js";
 import { checkCondition, type SiteArg } from "./matching.js";
-import { anyPathMatches } from "./rules.js";
+import { anyPathMatches, indexesFor } from "./rules.js";
 import {
   anyElement, CLEAN, clearTaint, constOf, mkConst, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
 } from "./values.js";
@@ -77,7 +77,7 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   const inputs = inputTaint(receiver, callee, args);
   const site = { kind: "call" as const, path, receiver, args, loc: e.loc };
   const ctx = { file: it.file, contextNames: frame.contextNames };
-  const sanitizer = cfg.sanitizers.find((s) => anyPathMatches(s.call, path) && s.where.every((c) => checkCondition(site, c, ctx)));
+  const sanitizer = indexesFor(cfg).sanitizers.lookup(path).find((s) => s.where.every((c) => checkCondition(site, c, ctx)));
   if (sanitizer) {
     const t = clearTaint(inputs, sanitizer.clears);
     return t ? { t, path: `${path}()`, origin: originOf(e) } : { path: `${path}()` };

@@ -10,7 +10,7 @@ import { binaryOp, evalExpr, evalQuietExpr, lookupName, memberOfValue } from "./
 import { analyseStandalone, invokeLocal } from "./functions.js";
 import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
 import { canRefine, refine } from "./refine.js";
-import { anyPathMatches, type Matcher, type RuleSpec, type TaintConfig } from "./rules.js";
+import { indexesFor, type Matcher, PathIndex, type RuleSpec, type TaintConfig } from "./rules.js";
 import {
   addStep, anyElement, CLEAN, type ClassInfo, constOf, deepTaint, joinTaint, joinValues,
   member, sameValue, stepAt, type Taint, truthiness, type Value, withField, withRest,
@@ -50,7 +50,7 @@ const MAX_LOOP_ROUNDS = 3;
 interface CompiledRules {
   bySite: Record<Site["kind"], CompiledMatcher[]>;
   /** Callee path → the call matchers that can match it; shared by every file analysed with these rules. */
-  callMatchers: Map<string, CompiledMatcher[]>;
+  callMatchers: PathIndex<CompiledMatcher>;
 }
 
 const compiledRules = new WeakMap<RuleSpec[], CompiledRules>();
@@ -65,7 +65,7 @@ function compileRules(rules: RuleSpec[]): CompiledRules {
       bySite[kind].push({ rule, matcher });
     }
   }
-  compiled = { bySite, callMatchers: new Map() };
+  compiled = { bySite, callMatchers: new PathIndex(bySite.call.map((m) => ({ patterns: m.matcher.call!, item: m }))) };
   compiledRules.set(rules, compiled);
   return compiled;
 }
@@ -81,9 +81,8 @@ export class Interpreter {
   readonly analysed = new WeakSet<FunctionIR>();
   readonly summaries = new Map<FunctionIR, Map<string, Value>>();
   readonly inlineStack: FunctionIR[] = [];
-  private readonly sourceMemo = new Map<string, string | null>();
   private readonly bySite: Record<Site["kind"], CompiledMatcher[]>;
-  private readonly callMatchers: Map<string, CompiledMatcher[]>;
+  private readonly callMatchers: PathIndex<CompiledMatcher>;
   /** Whether any rule looks at string literals (hard-coded secrets), so literals need offering at all. */
   get hasStringRules(): boolean {
     return this.bySite.string.length > 0;
@@ -126,14 +125,7 @@ export class Interpreter {
     let list = this.bySite[site.kind];
     if (site.kind === "call") {
       // Most call sites match no rule at all: decide that once per callee path.
-      const key = site.path ?? "";
-      let hits = this.callMatchers.get(key);
-      if (!hits) {
-        hits = list.filter((m) => anyPathMatches(m.matcher.call!, site.path));
-        if (this.callMatchers.size > 50000) this.callMatchers.clear();
-        this.callMatchers.set(key, hits);
-      }
-      list = hits;
+      list = this.callMatchers.lookup(site.path ?? "");
     }
     if (list.length === 0) return;
     const ctx: MatchContext = { file: this.file, contextNames: frame.contextNames };
@@ -155,14 +147,9 @@ export class Interpreter {
   }
 
   sourceLabel(path: string | undefined): string | undefined {
-    if (path === undefined) return undefined;
-    let hit = this.sourceMemo.get(path);
-    if (hit === undefined) {
-      hit = this.config.sources.find((s) => anyPathMatches(s.path, path))?.label ?? null;
-      this.sourceMemo.set(path, hit);
-    }
-    return hit ?? undefined;
+    return indexesFor(this.config).sources.lookup(path)[0];
   }
+
 
   withSource(v: Value, loc: Loc): Value {
     const label = this.sourceLabel(v.path);

@@ -154,6 +154,27 @@ const taintConfigSchema = z.object({
 });
 
 export type TaintConfig = z.infer<typeof taintConfigSchema>;
+export type SanitizerSpec = TaintConfig["sanitizers"][number];
+
+interface ConfigIndexes {
+  sanitizers: PathIndex<SanitizerSpec>;
+  sources: PathIndex<string>;
+}
+
+const configIndexes = new WeakMap<TaintConfig, ConfigIndexes>();
+
+/** Sanitizers and sources of a taint configuration, indexed once per configuration. */
+export function indexesFor(config: TaintConfig): ConfigIndexes {
+  let indexes = configIndexes.get(config);
+  if (!indexes) {
+    indexes = {
+      sanitizers: new PathIndex(config.sanitizers.map((s) => ({ patterns: s.call, item: s }))),
+      sources: new PathIndex(config.sources.map((s) => ({ patterns: s.path, item: s.label }))),
+    };
+    configIndexes.set(config, indexes);
+  }
+  return indexes;
+}
 
 export interface RuleSet {
   rules: RuleSpec[];
@@ -295,4 +316,46 @@ export function anyPathMatches(patterns: readonly string[], value: string | unde
     compiled.memo.set(value, hit);
   }
   return hit;
+}
+
+/**
+ * Which of many (patterns, item) entries match a path, answered from an index
+ * by last segment so a path meets only the entries that could match it; used
+ * for sink matchers, sanitizers and sources, which every call site consults.
+ */
+export class PathIndex<T> {
+  private readonly byLast = new Map<string, Array<{ patterns: readonly string[]; item: T; order: number }>>();
+  private readonly wild: Array<{ patterns: readonly string[]; item: T; order: number }> = [];
+  private readonly memo = new Map<string, T[]>();
+
+  constructor(entries: ReadonlyArray<{ patterns: readonly string[]; item: T }>) {
+    for (const [order, { patterns, item }] of entries.entries()) {
+      const entry = { patterns, item, order };
+      const lasts = new Set<string>();
+      let isWild = false;
+      for (const p of entry.patterns) {
+        const last = p.slice(p.lastIndexOf(".") + 1);
+        if (last.includes("*") || last.includes("(") || last.includes("[")) isWild = true;
+        else lasts.add(last);
+      }
+      if (isWild) this.wild.push(entry);
+      else for (const last of lasts) this.byLast.set(last, [...(this.byLast.get(last) ?? []), entry]);
+    }
+  }
+
+  /** Matching items, in the order the entries were given. */
+  lookup(path: string | undefined): T[] {
+    if (path === undefined) return [];
+    let hit = this.memo.get(path);
+    if (!hit) {
+      const candidates = [...(this.byLast.get(path.slice(path.lastIndexOf(".") + 1)) ?? []), ...this.wild];
+      hit = candidates
+        .filter((c) => anyPathMatches(c.patterns, path))
+        .sort((a, b) => a.order - b.order)
+        .map((c) => c.item);
+      if (this.memo.size > 50000) this.memo.clear();
+      this.memo.set(path, hit);
+    }
+    return hit;
+  }
 }
