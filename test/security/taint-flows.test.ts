@@ -134,7 +134,7 @@ describe("findings", () => {
     assert.equal(finding.cwe, 89);
     assert.equal(finding.owasp, "A03:2021");
     assert.deepEqual(finding.trace!.map((s) => s.line), [7, 8, 9]);
-    assert.match(finding.trace![0]!.note, /source: Flask request data/);
+    assert.match(finding.trace![0]!.note, /source: `flask.request.args` \(Flask request data\)/);
     assert.match(finding.trace!.at(-1)!.note, /sink: .*execute/);
   });
 

@@ -89,7 +89,7 @@ function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {
     const sink = raw.sinkPath ? displayPath(raw.sinkPath) : "the sink";
     finding.trace = [...taint.steps, { file, line: loc.line, note: `sink: ${sink}` }];
     const source = taint.steps[0]?.note.replace(/^source: /, "") ?? "request data";
-    finding.message = `${rule.message} Data from ${source} (line ${taint.steps[0]?.line ?? loc.line}) reaches ${sink}.`;
+    finding.message = `${rule.message} Data from ${source} at line ${taint.steps[0]?.line ?? loc.line} reaches \`${sink}\`.`;
   }
   return finding;
 }

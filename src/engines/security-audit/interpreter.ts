@@ -154,7 +154,7 @@ export class Interpreter {
   withSource(v: Value, loc: Loc): Value {
     const label = this.sourceLabel(v.path);
     if (!label || v.t) return v;
-    const t: Taint = { steps: [stepAt(this.file, loc, `source: ${label} (${displayPath(v.path!)})`)], cleared: [] };
+    const t: Taint = { steps: [stepAt(this.file, loc, `source: \`${displayPath(v.path!)}\` (${label})`)], cleared: [] };
     return { ...v, t };
   }
 
