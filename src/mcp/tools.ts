@@ -53,6 +53,7 @@ export const spawnShape = {
   maxTurns: z.number().int().positive().optional().describe("Turn limit for llm runs."),
   triage: z.boolean().optional().describe("Let a model confirm or dismiss the engine's findings."),
   base: z.string().min(1).optional().describe("Git ref to compare against (code-review, diff coverage)."),
+  head: z.string().min(1).optional().describe("Git ref to review instead of the working tree (code-review)."),
   reports: z.array(z.string().min(1)).optional().describe("Existing coverage report files (coverage-analysis)."),
   allowExec: z.boolean().optional().describe("Let the engine run the project's own tooling, e.g. tests under coverage."),
 };
@@ -63,8 +64,8 @@ export async function spawnBackgroundAgent(root: string, input: z.infer<typeof s
   if (!input.prompt && !input.task) {
     throw new Error("give either prompt (the free-form task prompt) or task (what to do)");
   }
-  const { base, reports, allowExec, ...rest } = input;
-  const options = { ...(base ? { base } : {}), ...(reports ? { reports } : {}), ...(allowExec ? { allowExec } : {}) };
+  const { base, head, reports, allowExec, ...rest } = input;
+  const options = { ...(base ? { base } : {}), ...(head ? { head } : {}), ...(reports ? { reports } : {}), ...(allowExec ? { allowExec } : {}) };
   const request: RunRequest = { ...rest, options };
   const spawned = await spawnRun(request, { cwd: root });
   return { ...spawned, next: `call wait_background_agent with id ${spawned.id}, then read_report` };

@@ -84,9 +84,23 @@ export function withRequestOptions(cmd: Command): Command {
     .option("--triage", "let an llm triage the engine's findings")
     .option("--timeout <duration>", "stop after this long: 90s, 30m, 1h (default 30m)")
     .option("--base <ref>", "git ref to compare against (review, diff coverage)")
+    .option("--head <ref>", "git ref to review instead of the working tree (review)")
     .option("--report <file>", "coverage report file, repeatable", collect)
     .option("--allow-exec", "let the engine run the project's own tooling (tests under coverage)")
     .option("--no-cache", "skip the analysis cache");
+}
+
+/** The file an argument names, from the current directory or the workspace root; undefined when it names none. */
+function promptFileNamed(arg: string, root: string): string | undefined {
+  if (arg.includes("\n")) return undefined;
+  for (const candidate of [path.resolve(arg), path.resolve(root, arg)]) {
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not a file here
+    }
+  }
+  return undefined;
 }
 
 async function readStdin(): Promise<string> {
@@ -129,6 +143,9 @@ export async function requestFrom(args: string[], opts: Record<string, unknown>,
     } catch (error) {
       throw new CliUsageError(`--prompt-file ${promptFile}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
     }
+  } else if (args.length === 1 && promptFileNamed(args[0]!, root)) {
+    // `bgr run task.md`: one argument naming an existing file is the prompt file.
+    prompt = await readFile(promptFileNamed(args[0]!, root)!, "utf8");
   } else if (args.length > 0) {
     prompt = args.join(" ");
   } else if (opts.task === undefined && !process.stdin.isTTY) {
@@ -139,6 +156,7 @@ export async function requestFrom(args: string[], opts: Record<string, unknown>,
   }
   const options: Record<string, unknown> = {};
   if (opts.base !== undefined) options.base = opts.base;
+  if (opts.head !== undefined) options.head = opts.head;
   if (opts.report !== undefined) options.reports = opts.report;
   if (opts.allowExec) options.allowExec = true;
   if (opts.cache === false) options.noCache = true;
