@@ -12,7 +12,7 @@ import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js"
 import { canRefine, refine } from "./refine.js";
 import { indexesFor, type Matcher, PathIndex, type RuleSpec, type TaintConfig } from "./rules.js";
 import {
-  addStep, anyElement, CLEAN, type ClassInfo, constOf, deepTaint, joinTaint, joinValues,
+  addStep, anyElement, CLEAN, type ClassInfo, constOf, joinTaint, joinValues,
   member, sameValue, stepAt, type Taint, truthiness, type Value, withField, withRest,
 } from "./values.js";
 
@@ -470,4 +470,3 @@ export function displayPath(path: string): string {
   return path.replace(/^\$/, "");
 }
 
-export { deepTaint, CLEAN };

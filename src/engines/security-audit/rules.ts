@@ -140,8 +140,6 @@ const taintConfigSchema = z.object({
   guards: z.array(guardSpec).default([]),
   /** Calls that never return (abort, exit): the path after them is dead. */
   noreturn: z.array(z.string()).default([]),
-  /** Calls whose result carries no taint whatever goes in (len, isinstance…). */
-  clean: z.array(z.string()).default([]),
   /** Decorator / registration callee paths that make a function a route handler. */
   routes: z.array(z.string()).default([]),
   /** Parameter names that hold the framework request / response objects. */
