@@ -4,37 +4,11 @@
 import { createRequire } from "node:module";
 import Parser from "tree-sitter";
 
-export type Language = "python" | "javascript" | "typescript" | "tsx";
+export { LANGUAGES, type Language, languageForPath, supportedExtensions } from "./languages.js";
+import type { Language } from "./languages.js";
+
 export type Tree = Parser.Tree;
 export type SyntaxNode = Parser.SyntaxNode;
-
-export const LANGUAGES: readonly Language[] = ["python", "javascript", "typescript", "tsx"];
-
-const EXTENSION_LANGUAGE: Record<string, Language> = {
-  ".py": "python",
-  ".pyw": "python",
-  ".js": "javascript",
-  ".mjs": "javascript",
-  ".cjs": "javascript",
-  // The JavaScript grammar parses JSX natively.
-  ".jsx": "javascript",
-  ".ts": "typescript",
-  ".mts": "typescript",
-  ".cts": "typescript",
-  ".tsx": "tsx",
-};
-
-/** The language of a file by its extension, or undefined when no grammar covers it. */
-export function languageForPath(path: string): Language | undefined {
-  const dot = path.lastIndexOf(".");
-  if (dot < 0 || dot < path.lastIndexOf("/")) return undefined;
-  return EXTENSION_LANGUAGE[path.slice(dot).toLowerCase()];
-}
-
-/** Every extension some grammar covers, with the leading dot. */
-export function supportedExtensions(): string[] {
-  return Object.keys(EXTENSION_LANGUAGE);
-}
 
 // The grammar packages are CommonJS native addons; createRequire keeps them
 // out of the ESM loader and loads each one only when first needed.

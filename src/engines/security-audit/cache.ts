@@ -48,3 +48,52 @@ export class AnalysisCache {
     }
   }
 }
+
+interface StatEntry {
+  size: number;
+  mtimeMs: number;
+  key: string;
+}
+
+/**
+ * path → (size, mtime, content key) from the last run, so an unchanged file
+ * is matched to its cached analysis without being read. A changed rule set or
+ * disabled list starts a fresh index.
+ */
+export class StatIndex {
+  private readonly file: string;
+  private readonly previous = new Map<string, StatEntry>();
+  private readonly next: Record<string, StatEntry> = {};
+  private readonly scope: string;
+
+  constructor(dir: string, rulesHash: string, disabled: readonly string[]) {
+    this.file = path.join(dir, "stat-index.json");
+    this.scope = `${ENGINE_VERSION}:${rulesHash}:${[...disabled].sort().join(",")}`;
+    try {
+      const data = JSON.parse(readFileSync(this.file, "utf8")) as { scope?: string; files?: Record<string, StatEntry> };
+      if (data.scope === this.scope && data.files) for (const [k, v] of Object.entries(data.files)) this.previous.set(k, v);
+    } catch {
+      // No index yet, or an unreadable one: every file is read and hashed this time.
+    }
+  }
+
+  get(file: string, size: number, mtimeMs: number): string | undefined {
+    const entry = this.previous.get(file);
+    return entry && entry.size === size && entry.mtimeMs === mtimeMs ? entry.key : undefined;
+  }
+
+  keep(file: string, size: number, mtimeMs: number, key: string): void {
+    this.next[file] = { size, mtimeMs, key };
+  }
+
+  save(): void {
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      const temp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(temp, JSON.stringify({ scope: this.scope, files: this.next }));
+      renameSync(temp, this.file);
+    } catch {
+      // Only costs speed next time.
+    }
+  }
+}

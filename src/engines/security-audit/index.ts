@@ -2,15 +2,15 @@
 // TypeScript over tree-sitter, with rules as data (rules/security/**).
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { languageForPath, supportedExtensions } from "../../lang/index.js";
+import { languageForPath, supportedExtensions } from "../../lang/languages.js";
 import { compareFindings, type Finding } from "../../protocol/finding.js";
 import { loadConfig } from "../../runtime/config.js";
 import { listFiles } from "../../tools/walk.js";
 import type { Engine, EngineContext, EngineError, EngineResult } from "../types.js";
 import type { FileAnalysis } from "./analyze-file.js";
-import { AnalysisCache, cacheKey } from "./cache.js";
-import { analyzeAll, type Job } from "./pool.js";
-import { defaultRulesDir, loadRuleSet } from "./rules.js";
+import { AnalysisCache, cacheKey, StatIndex } from "./cache.js";
+import type { Job } from "./pool.js";
+import { defaultRulesDir, loadRuleSet, type RuleSet, rulesHash } from "./rules.js";
 import { countsBy, recommendationsFor, summarize } from "./summary.js";
 
 /** Files bigger than this are almost always generated or data; they are listed as skipped. */
@@ -27,19 +27,25 @@ function auditOption<T>(audit: Record<string, unknown> | undefined, key: string,
   return value !== undefined && check(value) ? value : undefined;
 }
 
-export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
-  const config = await loadConfig(ctx.root);
-  const audit = config.audit as Record<string, unknown> | undefined;
-  const extraExclude = auditOption(audit, "exclude", (v): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string")) ?? [];
-  const ruleSet = loadRuleSet(defaultRulesDir());
-  const disabled = [...config.rules.disable];
+function warnUnknownDisabled(ruleSet: RuleSet, disabled: string[], ctx: EngineContext): void {
   const known = new Set([...ruleSet.rules.flatMap((r) => [r.id, `CWE-${r.cwe}`]), "secretlint"]);
-  const errors: EngineError[] = [];
   for (const id of disabled) {
     if (!known.has(id) && !id.startsWith("secretlint.") && /^(py|js)\.|^CWE-\d+$/.test(id)) {
       ctx.log(`config rules.disable: ${id} matches no security rule (ids look like py.sql-injection or CWE-89)`);
     }
   }
+}
+
+export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
+  const config = await loadConfig(ctx.root);
+  const audit = config.audit as Record<string, unknown> | undefined;
+  const extraExclude = auditOption(audit, "exclude", (v): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string")) ?? [];
+  const rulesDir = defaultRulesDir();
+  // Parsing and validating the rules (and loading the parsers) waits until a file actually needs analysing:
+  // an audit answered from the cache needs only the rules' hash.
+  const hash = rulesHash(rulesDir);
+  const disabled = [...config.rules.disable];
+  const errors: EngineError[] = [];
 
   const listed = await listFiles(ctx.root, {
     scope: ctx.scope,
@@ -51,6 +57,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   const files = listed.filter((f) => !/\.d\.[cm]?ts$/.test(f));
 
   const cache = ctx.options.noCache ? undefined : new AnalysisCache(ctx.cacheDir);
+  const statIndex = ctx.options.noCache ? undefined : new StatIndex(ctx.cacheDir, hash, disabled);
   const results = new Map<string, FileAnalysis>();
   const jobs: Job[] = [];
   const keys = new Map<string, string>();
@@ -61,13 +68,24 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
     if (ctx.signal.aborted) break;
     const language = languageForPath(file)!;
     const abs = path.join(ctx.root, file);
-    const size = (await stat(abs)).size;
-    if (size > MAX_FILE_BYTES) {
-      errors.push({ file, message: `skipped: ${Math.round(size / 1024)} KB is over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for source files` });
+    const info = await stat(abs);
+    if (info.size > MAX_FILE_BYTES) {
+      errors.push({ file, message: `skipped: ${Math.round(info.size / 1024)} KB is over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for source files` });
+      continue;
+    }
+    // Same size and modification time as last run: the stored key stands, without reading the file.
+    const known = statIndex?.get(file, info.size, info.mtimeMs);
+    const knownHit = known ? cache?.get(known) : undefined;
+    if (knownHit) {
+      statIndex!.keep(file, info.size, info.mtimeMs, known!);
+      results.set(file, knownHit);
+      cached++;
+      done++;
       continue;
     }
     const text = await readFile(abs, "utf8");
-    const key = cacheKey(text, file, ruleSet.hash, disabled);
+    const key = cacheKey(text, file, hash, disabled);
+    statIndex?.keep(file, info.size, info.mtimeMs, key);
     const hit = cache?.get(key);
     if (hit) {
       results.set(file, hit);
@@ -82,20 +100,26 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
 
   let aborted: string | undefined;
   try {
-    await analyzeAll(jobs, {
-      ruleSet,
-      disabled,
-      signal: ctx.signal,
-      onDone(job, analysis) {
-        results.set(job.file, analysis);
-        const key = keys.get(job.file);
-        if (cache && key && !analysis.errors.some((e) => e.message.startsWith("analysis failed"))) cache.set(key, analysis);
-        ctx.progress(++done, files.length, job.file);
-      },
-    });
+    if (jobs.length > 0) {
+      const ruleSet = loadRuleSet(rulesDir);
+      warnUnknownDisabled(ruleSet, disabled, ctx);
+      const { analyzeAll } = await import("./pool.js");
+      await analyzeAll(jobs, {
+        ruleSet,
+        disabled,
+        signal: ctx.signal,
+        onDone(job, analysis) {
+          results.set(job.file, analysis);
+          const key = keys.get(job.file);
+          if (cache && key && !analysis.errors.some((e) => e.message.startsWith("analysis failed"))) cache.set(key, analysis);
+          ctx.progress(++done, files.length, job.file);
+        },
+      });
+    }
   } catch (error) {
     aborted = (error as Error).message;
   }
+  statIndex?.save();
   if (ctx.signal.aborted && !aborted) aborted = String((ctx.signal.reason as Error | undefined)?.message ?? "aborted");
 
   const findings: Finding[] = [];
@@ -120,7 +144,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
       cwe: countsBy(findings, (f) => (f.cwe ? `CWE-${f.cwe}` : undefined)),
       owasp: countsBy(findings, (f) => f.owasp),
       cachedFiles: cached,
-      rulesVersion: ruleSet.hash,
+      rulesVersion: hash,
     },
   };
   if (files.length === 0) {

@@ -203,18 +203,30 @@ function formatZodError(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
 }
 
+function ruleFiles(dir: string): Array<{ rel: string; text: string }> {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((rel) => ({ rel, text: readFileSync(path.join(dir, rel), "utf8") }));
+}
+
+function hashOf(files: Array<{ rel: string; text: string }>): string {
+  const hash = createHash("sha256");
+  for (const { rel, text } of files) hash.update(rel).update("\0").update(text);
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** The rule set's identity for cache keys, without parsing or validating anything. */
+export function rulesHash(dir = defaultRulesDir()): string {
+  return hashOf(ruleFiles(dir));
+}
+
 export function loadRuleSet(dir = defaultRulesDir()): RuleSet {
   const rules: RuleSpec[] = [];
   const taint: Partial<Record<"python" | "javascript", TaintConfig>> = {};
-  const hash = createHash("sha256");
-  const files = readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
+  const files = ruleFiles(dir);
   const seen = new Set<string>();
-  for (const rel of files) {
-    const file = path.join(dir, rel);
-    const text = readFileSync(file, "utf8");
-    hash.update(rel).update("\0").update(text);
+  for (const { rel, text } of files) {
     let data: unknown;
     try {
       data = parseYaml(text);
@@ -239,7 +251,7 @@ export function loadRuleSet(dir = defaultRulesDir()): RuleSet {
   for (const lang of ["python", "javascript"] as const) {
     if (!taint[lang]) throw new RuleError(dir, `no taint configuration (sources) for ${lang}`);
   }
-  return { rules, taint: taint as Record<"python" | "javascript", TaintConfig>, hash: hash.digest("hex").slice(0, 16) };
+  return { rules, taint: taint as Record<"python" | "javascript", TaintConfig>, hash: hashOf(files) };
 }
 
 const patternCache = new Map<string, RegExp>();
