@@ -1,6 +1,7 @@
 // `bgr audit`, `bgr coverage`, `bgr review`: an engine run directly, with no
 // session and no run record. One shape for all three so that --format,
 // --out, --fail-on and exit codes never drift apart between engines.
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { Command, Option } from "commander";
@@ -19,6 +20,10 @@ export interface EngineCommandSpec {
   name: string;
   kind: TaskKind;
   summary: string;
+  /** The report's heading when the engine gives none (e.g. it could not start). */
+  title: string;
+  /** Positional paths name files or directories that must exist (a typo is a usage error, not an empty report). */
+  pathsMustExist?: boolean;
   /** commander argument syntax, e.g. "[paths...]". */
   args?: string;
   configure?(cmd: Command): void;
@@ -76,7 +81,12 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
     const { scope, options } = spec.toOptions
       ? spec.toOptions(opts, args)
       : { scope: args, options: {} as EngineOptions };
-    for (const entry of scope) resolveInside(root, entry);
+    for (const entry of scope) {
+      const absolute = resolveInside(root, entry);
+      if (spec.pathsMustExist && !existsSync(absolute)) {
+        throw new UsageError(`path "${entry}" does not exist in the workspace ${root}: name a file or directory inside it`);
+      }
+    }
     options.noCache = opts.cache === false;
 
     const engine = await loadEngine(spec.kind);
@@ -109,7 +119,13 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
       if (timer) clearTimeout(timer);
       progress.done();
     }
-    const title = result.title ?? spec.summary;
+    // A run that analysed nothing because of its input (no git repository, an
+    // unreadable report) is a usage error: one line, exit 2, no empty report.
+    // A timeout or Ctrl-C keeps its partial report.
+    if (result.blockers?.length && !controller.signal.aborted && result.filesAnalyzed.length === 0 && result.findings.length === 0) {
+      throw new UsageError(result.blockers.join("; "));
+    }
+    const title = result.title ?? spec.title;
     const text = renderResult(format, spec.kind, title, result, root);
     if (opts.out) {
       await writeOutput(String(opts.out), text);

@@ -108,3 +108,17 @@ test("bgr spawn from inside a run is refused", async () => {
   const listed = await bgrJson<unknown[]>(["list"], { cwd: root });
   assert.deepEqual(listed, []);
 });
+
+test("engine commands: a path that does not exist, an unreadable report, no git repository are usage errors", async () => {
+  const root = await makeWorkspace();
+  assertUsage(await bgr(["audit", "src/nope"], { cwd: root }), /path "src\/nope" does not exist in the workspace/);
+  assertUsage(await bgr(["coverage", "lib"], { cwd: root }), /path "lib" does not exist in the workspace/);
+  await writeFile(path.join(root, "broken.info"), "garbage{{{\n");
+  assertUsage(await bgr(["coverage", "--report", "broken.info", "--format", "json"], { cwd: root }), /broken\.info:1: unrecognized coverage format/);
+  // The temp workspace is not a git repository.
+  assertUsage(await bgr(["review", "--no-exec"], { cwd: root }), /not inside a git work tree: run bgr review in a git repository/);
+  // A readable report still gives a report, under the engine's own heading.
+  const ok = await bgr(["coverage", "--report", "coverage/lcov.info"], { cwd: root });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /^# Coverage analysis\n/);
+});

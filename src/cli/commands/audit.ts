@@ -7,6 +7,8 @@ export function register(program: Command): void {
     name: "audit",
     kind: "security-audit",
     summary: "security audit (taint-tracking SAST, OWASP Top 10) of Python, JavaScript and TypeScript files",
+    title: "Security audit",
+    pathsMustExist: true,
     args: "[paths...]",
   });
 }

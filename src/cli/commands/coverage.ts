@@ -27,6 +27,8 @@ export function register(program: Command): void {
     name: "coverage",
     kind: "coverage-analysis",
     summary: "coverage analysis: totals as your tool prints them, risky untested code, diff coverage",
+    title: "Coverage analysis",
+    pathsMustExist: true,
     args: "[paths...]",
     configure(cmd) {
       cmd

@@ -7,6 +7,7 @@ export function register(program: Command): void {
     name: "review",
     kind: "code-review",
     summary: "code review of a git change: findings at the changed lines and a verdict (approve / comment / request changes)",
+    title: "Code review",
     args: "[paths...]",
     configure(cmd) {
       cmd
