@@ -31,6 +31,8 @@ function failed(job: Job, message: string): FileAnalysis {
 
 export async function analyzeAll(jobs: Job[], options: PoolOptions): Promise<void> {
   const totalBytes = jobs.reduce((n, j) => n + j.text.length, 0);
+  // Largest first, so that two threads finish together instead of one waiting on the last big file.
+  jobs = [...jobs].sort((a, b) => b.text.length - a.text.length);
   const workers = Math.min(options.maxWorkers ?? 2, jobs.length);
   if (workers <= 1 || totalBytes < IN_THREAD_BYTES) return analyzeInThread(jobs, options);
   await new Promise<void>((resolve, reject) => {
