@@ -3,7 +3,7 @@
 // the content-hash cache, the worker pool, and `bgr audit` itself.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
@@ -100,6 +100,13 @@ describe("security audit engine", () => {
     const third = await run(root);
     assert.equal((third.result.data as { cachedFiles: number }).cachedFiles, 1);
     assert.equal(third.result.findings.length, 1);
+    // Same size, new content and time: the size+mtime index must not hide the change.
+    const same = VULN_PY.replace("ping ", "pong ");
+    writeFileSync(path.join(root, "app.py"), same);
+    utimesSync(path.join(root, "app.py"), new Date(Date.now() + 5000), new Date(Date.now() + 5000));
+    const fourth = await run(root);
+    assert.equal((fourth.result.data as { cachedFiles: number }).cachedFiles, 1);
+    assert.match(fourth.result.findings[0]!.snippet!, /pong/);
     const uncached = await run(root, [], true);
     assert.equal((uncached.result.data as { cachedFiles: number }).cachedFiles, 0);
   });
