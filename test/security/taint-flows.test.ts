@@ -179,6 +179,11 @@ describe("findings", () => {
     assert.deepEqual(linesOf(code, "javascript", "js.command-injection"), [10]);
   });
 
+  test("a single query value sent back is reflected text; the whole query object is JSON", () => {
+    const code = "app.get('/a', (req, res) => {\n  res.send(req.query.name);\n  res.send(req.query);\n  res.json({ n: req.query.name });\n});\n";
+    assert.deepEqual(linesOf(code, "javascript", "js.xss"), [2]);
+  });
+
   test("postMessage data is a source only inside message listeners", () => {
     const code = [
       "window.addEventListener('message', (event) => { document.body.innerHTML = event.data.html; });",

@@ -47,6 +47,8 @@ interface CompiledMatcher {
 
 const MAX_LOOP_ROUNDS = 3;
 
+const SCALAR_SOURCE = /^\$request\.(query|params|cookies|headers)\.[^.[(]+$/;
+
 interface CompiledRules {
   bySite: Record<Site["kind"], CompiledMatcher[]>;
   /** Callee path → the call matchers that can match it; shared by every file analysed with these rules. */
@@ -152,10 +154,12 @@ export class Interpreter {
 
 
   withSource(v: Value, loc: Loc): Value {
+    // One query, path, cookie or header value is a string: sent back as a response body it is text, not JSON.
+    if (v.t && !v.text && v.path !== undefined && SCALAR_SOURCE.test(v.path)) return { ...v, text: true };
     const label = this.sourceLabel(v.path);
     if (!label || v.t) return v;
     const t: Taint = { steps: [stepAt(this.file, loc, `source: \`${displayPath(v.path!)}\` (${label})`)], cleared: [] };
-    return { ...v, t };
+    return SCALAR_SOURCE.test(v.path!) ? { ...v, t, text: true } : { ...v, t };
   }
 
   step(loc: Loc, note: string): TraceStep {
