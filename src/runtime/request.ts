@@ -3,6 +3,7 @@
 // prompt"). Every refusal is an InputError with one line naming the input.
 import { stat } from "node:fs/promises";
 import { isTaskKind, TASK_KINDS, type EngineOptions, type TaskKind } from "../engines/types.js";
+import { PROVIDERS } from "../engines/llm/provider-names.js";
 import { BUILTIN_AGENT_NAME } from "../protocol/agent.js";
 import { defaultReportPath, idFromReportPath, InputError, makeRunId, slugify, validateRunId } from "../protocol/ids.js";
 import { inferKind, parsePrompt } from "../protocol/prompt.js";
@@ -146,6 +147,16 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
     throw new InputError(`--max-turns ${String(request.maxTurns)}: give a positive whole number`);
   }
 
+  // Flag values are checked here, before a run exists: a typo is bad input
+  // (exit 2), not a failed run. Values from env or config are the engine's.
+  if (request.provider !== undefined && !(PROVIDERS as readonly string[]).includes(request.provider.toLowerCase())) {
+    throw new InputError(`--provider ${JSON.stringify(request.provider)}: use ${PROVIDERS.join(" or ")} (openai covers any OpenAI-compatible server)`);
+  }
+  if (request.baseUrl !== undefined && !isHttpUrl(request.baseUrl)) {
+    throw new InputError(`--base-url ${JSON.stringify(request.baseUrl)}: give an http(s) URL such as http://127.0.0.1:11434/v1`);
+  }
+  await checkCoverageReports(root, request.options?.reports);
+
   const agent = firstDefined(request.agent, parsed.agent)?.trim() || BUILTIN_AGENT_NAME;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(agent)) {
     throw new InputError(`agent name ${JSON.stringify(agent)}: use the name of a definition in .agents/agents, .claude/agents or .cursor/agents (see \`bgr agents\`)`);
@@ -173,4 +184,25 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
     ...(request.triage !== undefined ? { triage: request.triage } : {}),
     options: { ...(request.options ?? {}) },
   };
+}
+
+/** `--report` files must exist when the run is asked for, not fail it later. */
+async function checkCoverageReports(root: string, reports: unknown): Promise<void> {
+  if (reports === undefined) return;
+  const list = Array.isArray(reports) ? reports : [reports];
+  for (const entry of list) {
+    if (typeof entry !== "string" || entry === "") throw new InputError(`--report ${JSON.stringify(entry)}: give the path of a coverage report`);
+    const rel = inside(root, entry, `--report ${JSON.stringify(entry)}`);
+    if ((await kindOf(resolveInside(root, rel))) !== "file") {
+      throw new InputError(`--report ${JSON.stringify(entry)}: no such file: give the path of a coverage report (lcov.info, coverage-final.json, coverage.xml, …)`);
+    }
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(text).protocol);
+  } catch {
+    return false;
+  }
 }

@@ -37,6 +37,11 @@ test("prompts without a task, unknown kinds, bad ids, paths outside the workspac
   assertUsage(await bgr(["list", "--status", "done"], { cwd: root }), /--status "done": use one of running, completed, failed/);
   assertUsage(await bgr(["spawn", "--task", "x", "--agent", "nobody"], { cwd: root }), /no agent definition named "nobody".*known: background-runner/);
   assertUsage(await bgr(["status", "bg-20260101-000000-nothing"], { cwd: root }), /no run with id bg-20260101-000000-nothing/);
+  assertUsage(await bgr(["run", "--task", "x", "--kind", "llm", "--model", "m", "--provider", "bogus"], { cwd: root }), /--provider "bogus": use anthropic or openai/);
+  assertUsage(await bgr(["spawn", "--task", "x", "--kind", "llm", "--model", "m", "--base-url", "localhost:11434"], { cwd: root }), /--base-url "localhost:11434": give an http\(s\) URL/);
+  assertUsage(await bgr(["spawn", "--task", "x", "--kind", "coverage-analysis", "--report", "coverage/nope.info"], { cwd: root }), /--report "coverage\/nope\.info": no such file/);
+  assertUsage(await bgr(["run", "--task", "x", "--kind", "coverage-analysis", "--report", "../lcov.info"], { cwd: root }), /--report "\.\.\/lcov\.info".*outside the workspace/);
+  assertUsage(await bgr(["wait", "--timeout", "-5", "bg-20260101-000000-nothing"], { cwd: root }), /--timeout -5: give a number of seconds, 0 or more/);
   assertUsage(await bgr(["check", "../x.md"], { cwd: root }), /outside the workspace/);
   assertUsage(await bgr(["ack", ".agents/reports/none.md"], { cwd: root }), /does not exist/);
   // Nothing was reserved or written by any of them.

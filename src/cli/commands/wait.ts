@@ -15,7 +15,7 @@ export function register(program: Command): void {
       let timeoutSec: number | undefined;
       if (opts.timeout !== undefined) {
         timeoutSec = Number(opts.timeout);
-        if (!Number.isFinite(timeoutSec) || timeoutSec < 0) throw new CliUsageError(`--timeout ${String(opts.timeout)}: give a number of seconds`);
+        if (!Number.isFinite(timeoutSec) || timeoutSec < 0) throw new CliUsageError(`--timeout ${String(opts.timeout)}: give a number of seconds, 0 or more`);
       }
       const result = await waitRuns(rootOf(opts), ids, timeoutSec === undefined ? {} : { timeoutSec });
       if (opts.json) printJson(result);

@@ -7,8 +7,9 @@ import type { EngineOptions } from "../types.js";
 import { ANTHROPIC_DEFAULT_BASE_URL } from "./anthropic.js";
 import { OPENAI_DEFAULT_BASE_URL } from "./openai.js";
 
-export const PROVIDERS = ["anthropic", "openai"] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
+import { PROVIDERS, type ProviderName } from "./provider-names.js";
+
+export { PROVIDERS, type ProviderName };
 
 export interface ModelSettings {
   provider: ProviderName;
