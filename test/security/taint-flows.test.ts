@@ -94,6 +94,18 @@ describe("containers are element-sensitive", () => {
     assert.deepEqual(linesOf(code, "python", "py.command-injection"), [10]);
   });
 
+  test("a lookup keyed by request data returns what the program stored, not the key", () => {
+    const code = [
+      "const sessions = new Map();",
+      "app.get('/me', (req, res) => {",
+      "  const session = sessions.get(req.cookies.sid);",
+      "  res.send(`<p>${session.name}</p>`);",
+      "  res.send(`<p>${req.query.get ? '' : req.cookies.sid}</p>`);",
+      "});",
+    ].join("\n");
+    assert.deepEqual(linesOf(code, "javascript", "js.xss"), [5]);
+  });
+
   test("dict.get with a request key over constant values is clean", () => {
     const code = `${FLASK}import requests\nHOSTS = {"a": "https://a.example", "b": "https://b.example"}\n@app.route("/a")\ndef a():\n    requests.get(HOSTS.get(request.args["k"], HOSTS["a"]))\n`;
     assert.deepEqual(linesOf(code, "python", "py.ssrf"), []);

@@ -85,6 +85,10 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   if (e.callee.k === "attr" && receiver) {
     const handled = containerCall(it, e, receiver, args, frame);
     if (handled) return handled;
+    // store.get(key) on a store the attacker did not fill returns what the program stored, not the key.
+    if (e.callee.name === "get" && !callee.t && args.length >= 1 && !deepTaint(receiver)) {
+      return joinValues({ path: `${path ?? "?"}()` }, args[1]?.value);
+    }
   }
   const callbackResult = runCallbacks(it, receiver, args, frame);
   const out: Value = { path: `${path ?? "?"}()` };
