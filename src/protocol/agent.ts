@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
+import { frontMatterYamlError } from "./front-matter-error.js";
 
 export const DEFAULT_TOOLS = ["Read", "Edit", "Glob", "Grep"] as const;
 
@@ -122,8 +123,7 @@ export function parseAgentDefinition(text: string, source: string): AgentDefinit
   }
   const doc = parseDocument(frontMatter);
   if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    throw new AgentDefinitionError(source, `front matter is not valid YAML: ${first.message.split("\n")[0]}`);
+    throw new AgentDefinitionError(source, `front matter is not valid YAML ${frontMatterYamlError(doc.errors[0]!)}`);
   }
   const data: unknown = doc.toJS() ?? {};
   if (typeof data !== "object" || Array.isArray(data)) {

@@ -3,6 +3,7 @@
 // whitespace, strict about nothing — the checks decide what is wrong.
 import { parseDocument } from "yaml";
 import { splitFrontMatter } from "./agent.js";
+import { frontMatterYamlError } from "./front-matter-error.js";
 
 export const REQUIRED_SECTIONS = ["Summary", "Findings", "Recommendations", "Files Analyzed"] as const;
 
@@ -54,7 +55,7 @@ export function parseReport(text: string): ParsedReport {
   } else {
     const doc = parseDocument(frontMatter);
     if (doc.errors.length > 0) {
-      parsed.metaError = `front matter is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`;
+      parsed.metaError = `front matter is not valid YAML ${frontMatterYamlError(doc.errors[0]!)}`;
     } else {
       const data = doc.toJS() as Record<string, unknown> | null;
       const report = data?.report;

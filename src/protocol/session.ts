@@ -5,6 +5,7 @@
 // exactly as they were (SPEC "Session file"). Pure: no I/O.
 import { isMap, isScalar, isSeq, parseDocument, Scalar, type Document, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { splitFrontMatter } from "./agent.js";
+import { frontMatterYamlError } from "./front-matter-error.js";
 
 export const SESSION_STATUSES = ["running", "completed", "failed"] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -48,8 +49,7 @@ function locateFrontMatter(text: string): FrontMatterRegion | undefined {
 function parseFrontMatter(source: string, label: string): Document {
   const doc = parseDocument(source);
   if (doc.errors.length > 0) {
-    const first = doc.errors[0]!.message.split("\n")[0];
-    throw new SessionFormatError(`${label}: front matter is not valid YAML (${first}); fix it by hand, bgr will not rewrite it`);
+    throw new SessionFormatError(`${label}: front matter is not valid YAML ${frontMatterYamlError(doc.errors[0]!)}; fix it by hand, bgr will not rewrite it`);
   }
   if (doc.contents !== null && !isMap(doc.contents)) {
     throw new SessionFormatError(`${label}: front matter must be a mapping of keys, it is a ${isSeq(doc.contents) ? "list" : "scalar"}`);

@@ -98,6 +98,8 @@ test("CRLF files stay CRLF outside our item and parse back", () => {
 test("broken front matter is refused with a clear error and never rewritten", () => {
   const entry = { id: "bg-1-x", agent: "background-runner", task: "T", status: "running" as const };
   assert.throws(() => upsertSessionEntry("---\ntitle: [unclosed\n---\n", entry, "s.md"), (e: unknown) => e instanceof SessionFormatError && /s\.md: front matter is not valid YAML/.test((e as Error).message));
+  // The position is the file's line (the opening --- is line 1), and no dangling code-frame colon.
+  assert.throws(() => upsertSessionEntry("---\ntitle: ok\nbad: a: b\n---\n", entry, "s.md"), /s\.md: front matter is not valid YAML at line 3, column 6: Nested mappings are not allowed in compact mappings; fix it by hand/);
   assert.throws(() => upsertSessionEntry("---\ntitle: x\nno closing line\n", entry, "s.md"), /no closing '---'/);
   assert.throws(() => upsertSessionEntry("---\n- a\n- b\n---\n", entry, "s.md"), /must be a mapping/);
   assert.throws(() => upsertSessionEntry("---\nbackground_agents: nope\n---\n", entry, "s.md"), /"background_agents" must be a list/);
