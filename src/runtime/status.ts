@@ -176,19 +176,22 @@ export async function waitRuns(root: string, ids: string[], opts: { timeoutSec?:
  * cancelled), SIGKILL after the grace period, and if the runner still has not
  * settled by then, settles it here.
  */
-export async function cancelRun(root: string, id: string, opts: { graceMs?: number } = {}): Promise<RunStatusView> {
+/** `cancelled` is false when the run had already ended: nothing was stopped. */
+export type CancelView = RunStatusView & { cancelled: boolean };
+
+export async function cancelRun(root: string, id: string, opts: { graceMs?: number } = {}): Promise<CancelView> {
   let record = await settleIfDead(root, await requireRunRecord(root, id));
-  if (record.status !== "running") return toStatusView(record);
+  if (record.status !== "running") return { ...toStatusView(record), cancelled: false };
   const at = new Date().toISOString();
   record = await updateRunRecord(root, id, (r) => (r.status === "running" ? { ...r, cancelRequested: at } : undefined));
-  if (record.status !== "running") return toStatusView(record);
+  if (record.status !== "running") return { ...toStatusView(record), cancelled: false };
   const graceMs = opts.graceMs ?? envMs("BGR_CANCEL_GRACE_MS", 10_000);
   if (record.pid !== null) killGroup(record.pid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     await sleep(100);
     const current = await requireRunRecord(root, id);
-    if (current.status !== "running") return toStatusView(current);
+    if (current.status !== "running") return { ...toStatusView(current), cancelled: true };
   }
   if (record.pid !== null) killGroup(record.pid, "SIGKILL");
   const reason = `cancelled by \`bgr cancel\` at ${at}; the runner did not stop within ${Math.round(graceMs / 1000)}s and was killed`;
@@ -197,5 +200,5 @@ export async function cancelRun(root: string, id: string, opts: { graceMs?: numb
     result: emptyResult(`The run was cancelled before it finished.`, [reason]),
     reason,
   });
-  return toStatusView(settled);
+  return { ...toStatusView(settled), cancelled: true };
 }

@@ -95,8 +95,13 @@ test("cancel: SIGTERM to the run's process group; it ends failed, cancelled, and
   await waitUntil("the runner to exit", async () => (isAlive(pid) ? undefined : true));
   assert.equal((await bgr(["wait", id], { cwd: root })).code, 1);
   // Cancelling a finished run is a no-op that says where it ended.
-  const again = await bgrJson<Status>(["cancel", id], { cwd: root });
+  const again = await bgrJson<Status & { cancelled: boolean }>(["cancel", id], { cwd: root });
   assert.equal(again.result_location, status.result_location);
+  assert.equal(again.cancelled, false);
+  assert.equal((JSON.parse(cancelled.stdout) as { cancelled: boolean }).cancelled, true);
+  const text = await bgr(["cancel", id], { cwd: root });
+  assert.equal(text.code, 0, text.stderr);
+  assert.equal(text.stdout, `${id} had already ended (failed): nothing to cancel; report ${status.result_location}\n`);
 });
 
 test("logs --follow streams the log until the run ends", async () => {

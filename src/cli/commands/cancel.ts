@@ -8,6 +8,7 @@ export function register(program: Command): void {
     action(async (id: string, opts: Record<string, unknown>) => {
       const run = await cancelRun(rootOf(opts), id);
       if (opts.json) printJson(run);
+      else if (!run.cancelled) process.stdout.write(`${run.id} had already ended (${run.status}): nothing to cancel; report ${run.result_location ?? run.report}\n`);
       else process.stdout.write(`${run.id}  ${run.status}  ${run.result_location ?? run.report}${run.error ? `\n  ${run.error}` : ""}\n`);
     }),
   );
