@@ -126,4 +126,5 @@ test("engine commands: a path that does not exist, an unreadable report, no git 
   const ok = await bgr(["coverage", "--report", "coverage/lcov.info"], { cwd: root });
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /^# Coverage analysis\n/);
+  assert.match(ok.stdout, /\*\*Recommendation\*\*: Write tests that reach line 3\./);
 });

@@ -55,6 +55,12 @@ function fileSeverity(row: FileRow, projectGate: boolean): Severity {
   return "Low";
 }
 
+/** "line 7" for one line, "lines 7-9, 12" otherwise. */
+function linesPhrase(missing: FileRow["missing"]): string {
+  const single = missing.length === 1 && missing[0]![0] === missing[0]![1];
+  return `${single ? "line" : "lines"} ${formatRanges(missing, 3)}`;
+}
+
 function areaNote(row: FileRow): string {
   return row.sensitive.length > 0 ? ` It handles ${row.sensitive.join(" and ")}, where an untested path is a likely defect or vulnerability.` : "";
 }
@@ -89,8 +95,8 @@ export function fileFindings(rows: FileRow[], thresholds: Thresholds): CappedFin
       message: `Covered: ${coverage}. Uncovered lines: ${ranges}.${areaNote(row)}`,
       recommendation:
         row.uncoveredFunctions.length > 0
-          ? `Write tests that call ${row.uncoveredFunctions.slice(0, 3).map((f) => `\`${f.name}\``).join(", ")} and exercise lines ${formatRanges(row.missing, 3)}.`
-          : `Write tests that reach lines ${formatRanges(row.missing, 3)}.`,
+          ? `Write tests that call ${row.uncoveredFunctions.slice(0, 3).map((f) => `\`${f.name}\``).join(", ")} and exercise ${linesPhrase(row.missing)}.`
+          : `Write tests that reach ${linesPhrase(row.missing)}.`,
       confidence: "High",
       properties: { risk: row.risk, complexity: row.complexity, sensitive: row.sensitive, missingLines: formatRanges(row.missing) },
     });
