@@ -2,10 +2,12 @@
 // the session entry as running (a session file that does not parse refuses
 // the run, and the claimed id is released). Shared by `spawn` and a
 // foreground `run`, and kept light: spawn's start-up time depends on it.
-import { realpath } from "node:fs/promises";
+import { readFile, realpath } from "node:fs/promises";
 import path from "node:path";
 import { BUILTIN_AGENT_NAME, resolveAgent } from "../protocol/agent.js";
-import { RUNS_DIR, runLogPath } from "../protocol/ids.js";
+import { InputError, partialReportPath, RUNS_DIR, runLogPath } from "../protocol/ids.js";
+import { parseReport } from "../protocol/report-parse.js";
+import { resolveInside } from "../tools/sandbox.js";
 import { processStartTime } from "./process.js";
 import { resolveRequest, type ResolvedRequest, type RunRequest } from "./request.js";
 import { writeSessionEntry } from "./session-store.js";
@@ -35,6 +37,7 @@ export function newRecord(resolved: ResolvedRequest, pid: number | null, detache
  */
 export async function registerRun(root: string, request: RunRequest, pid: number | null, detached: boolean): Promise<RunRecord> {
   const resolved = await resolveRequest(root, request);
+  await refuseForeignReport(root, resolved);
   // A named agent must exist before anything is reserved; the built-in always does.
   if (resolved.agent !== BUILTIN_AGENT_NAME) await resolveAgent(root, resolved.agent);
   await ensureDir(root, RUNS_DIR);
@@ -55,3 +58,19 @@ export async function registerRun(root: string, request: RunRequest, pid: number
   return record;
 }
 
+
+/**
+ * A report written by another run is that run's result (its record and
+ * session entry point at it): a new run asking for the same location would
+ * silently replace it, so it is refused before anything is reserved.
+ */
+async function refuseForeignReport(root: string, resolved: ResolvedRequest): Promise<void> {
+  for (const rel of [resolved.report, partialReportPath(resolved.report)]) {
+    const text = await readFile(resolveInside(root, rel), "utf8").catch(() => undefined);
+    if (text === undefined) continue;
+    const owner = parseReport(text).meta?.background_agent_id;
+    if (typeof owner === "string" && owner !== "" && owner !== resolved.id) {
+      throw new InputError(`report path ${rel} already holds the report of run ${owner}: pass another --output (or "Write report to:"), or leave it out to derive one from the id`);
+    }
+  }
+}

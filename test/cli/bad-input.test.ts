@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdir, readdir, stat, utimes, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { bgr, bgrJson, makeWorkspace, readText, SESSION } from "./helpers.js";
+import { bgr, bgrJson, makeWorkspace, readText, SEED_PROMPT, SESSION } from "./helpers.js";
 
 function assertUsage(result: { code: number; stderr: string }, pattern: RegExp): void {
   assert.equal(result.code, 2, `expected exit 2, got ${result.code}: ${result.stderr}`);
@@ -127,4 +127,21 @@ test("engine commands: a path that does not exist, an unreadable report, no git 
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /^# Coverage analysis\n/);
   assert.match(ok.stdout, /\*\*Recommendation\*\*: Write tests that reach line 3\./);
+});
+
+test("a report location that holds another run's report is refused, and that report is kept", async () => {
+  const root = await makeWorkspace();
+  const first = await bgr(["run", SEED_PROMPT, "--json"], { cwd: root });
+  assert.equal(first.code, 0, first.stderr);
+  const report = ".agents/reports/20260123-143000-auth-security.md";
+  const before = await readText(root, report);
+  assertUsage(
+    await bgr(["run", SEED_PROMPT, "--id", "bg-20260123-143001-auth-security"], { cwd: root }),
+    /report path \.agents\/reports\/20260123-143000-auth-security\.md already holds the report of run bg-20260123-143000-auth-security: pass another --output/,
+  );
+  assert.equal(await readText(root, report), before);
+  // Its own id may write there again once its run record is gone (a deliberate re-run).
+  await (await import("node:fs/promises")).rm(path.join(root, ".agents/runs"), { recursive: true });
+  const again = await bgr(["run", SEED_PROMPT, "--json"], { cwd: root });
+  assert.equal(again.code, 0, again.stderr);
 });

@@ -16,7 +16,7 @@ test("a single argument naming a file is the prompt file, from the current direc
   assert.equal(JSON.parse(inWorkspace.stdout).id, "bg-20260123-143000-auth-security");
   assert.match(await readText(root, ".agents/reports/20260123-143000-auth-security.md"), /## Files Analyzed\n\n- `src\/auth\/endpoints\.py`\n- `src\/auth\/token\.py`/);
 
-  const fromCwd = await bgr(["run", "--cwd", root, path.join(path.basename(root), "task.md"), "--id", "bg-20260123-143001-again", "--json"], { cwd: path.dirname(root) });
+  const fromCwd = await bgr(["run", "--cwd", root, path.join(path.basename(root), "task.md"), "--id", "bg-20260123-143001-again", "--output", ".agents/reports/20260123-143001-again.md", "--json"], { cwd: path.dirname(root) });
   assert.equal(fromCwd.code, 0, fromCwd.stderr);
   assert.equal(JSON.parse(fromCwd.stdout).id, "bg-20260123-143001-again");
 });
