@@ -12,6 +12,7 @@ import { parseSeverity, SEVERITIES, severityRank, type Severity } from "../proto
 import { renderJsonReport } from "../report/json.js";
 import { renderMarkdownReport, severityLine } from "../report/markdown.js";
 import { renderSarif } from "../report/sarif.js";
+import { parseDuration } from "../runtime/request.js";
 import { resolveInside } from "../tools/sandbox.js";
 import { CliUsageError as UsageError, reportError, rootOf, withCommonOptions } from "./commands/common.js";
 import { createProgress } from "./progress.js";
@@ -60,7 +61,7 @@ export function addEngineCommand(program: Command, spec: EngineCommandSpec): Com
     .option("--out <file>", "write the report to this file instead of stdout")
     .option("--fail-on <severity>", "exit 1 when a finding is at or above this severity (High, Medium, Low, Info, none)", "none")
     .option("--no-cache", "ignore and do not update the analysis cache")
-    .option("--timeout <seconds>", "give up after this many seconds");
+    .option("--timeout <duration>", "give up after this long: 90 (seconds), 90s, 30m, 1h");
   withCommonOptions(cmd);
   spec.configure?.(cmd);
   cmd.action(async (...received: unknown[]) => {
@@ -97,9 +98,9 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
     process.once("SIGINT", onSignal);
     let timer: NodeJS.Timeout | undefined;
     if (opts.timeout !== undefined) {
-      const seconds = Number(opts.timeout);
-      if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout ${String(opts.timeout)}: give a positive number of seconds`);
-      timer = setTimeout(() => controller.abort(new Error(`timed out after ${seconds}s`)), seconds * 1000);
+      // The same durations as `bgr run --timeout`, so one habit works everywhere.
+      const ms = parseDuration(String(opts.timeout));
+      timer = setTimeout(() => controller.abort(new Error(`timed out after ${String(opts.timeout)} (--timeout)`)), ms);
     }
     let result: EngineResult;
     try {

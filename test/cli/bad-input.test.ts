@@ -117,6 +117,10 @@ test("bgr spawn from inside a run is refused", async () => {
 test("engine commands: a path that does not exist, an unreadable report, no git repository are usage errors", async () => {
   const root = await makeWorkspace();
   assertUsage(await bgr(["audit", "src/nope"], { cwd: root }), /path "src\/nope" does not exist in the workspace/);
+  // --timeout takes the same durations as bgr run.
+  assertUsage(await bgr(["audit", "--timeout", "-5"], { cwd: root }), /--timeout "-5": give a positive duration such as 90, 90s, 30m or 1h/);
+  const withUnit = await bgr(["audit", "src/auth", "--timeout", "30m", "--format", "json"], { cwd: root });
+  assert.equal(withUnit.code, 0, withUnit.stderr);
   assertUsage(await bgr(["coverage", "lib"], { cwd: root }), /path "lib" does not exist in the workspace/);
   await writeFile(path.join(root, "broken.info"), "garbage{{{\n");
   assertUsage(await bgr(["coverage", "--report", "broken.info", "--format", "json"], { cwd: root }), /broken\.info:1: unrecognized coverage format/);
