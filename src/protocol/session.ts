@@ -243,9 +243,14 @@ export function upsertSessionEntry(text: string, entry: SessionEntry, label = "s
       throw new SessionFormatError(`${label}: front matter has no closing '---' line; fix it by hand, bgr will not rewrite it`);
     }
     const bom = text.startsWith("\uFEFF") ? "\uFEFF" : "";
-    return `${bom}---\n${upsertInFrontMatter("", parseFrontMatter("", label), entry, label)}---\n${text.slice(bom.length)}`;
+    const header = `---\n${upsertInFrontMatter("", parseFrontMatter("", label), entry, label)}---\n`;
+    return `${bom}${onlyCrlf(text) ? header.replace(/\n/g, "\r\n") : header}${text.slice(bom.length)}`;
   }
-  const src = text.slice(region.start, region.end);
+  const original = text.slice(region.start, region.end);
+  // The splices write "\n"; a file written with CRLF throughout is edited in
+  // LF and turned back, so its line endings stay uniform and every other byte stays.
+  const crlf = onlyCrlf(original);
+  const src = crlf ? original.replace(/\r\n/g, "\n") : original;
   const doc = parseFrontMatter(src, label);
   const before = doc.toJS();
   const updatedSrc = upsertInFrontMatter(src, doc, entry, label);
@@ -261,7 +266,12 @@ export function upsertSessionEntry(text: string, entry: SessionEntry, label = "s
   if (!consistent) {
     throw new SessionFormatError(`${label}: could not update entry ${entry.id} without disturbing the rest of the front matter; the file was left untouched`);
   }
-  return text.slice(0, region.start) + updatedSrc + text.slice(region.end);
+  return text.slice(0, region.start) + (crlf ? updatedSrc.replace(/\n/g, "\r\n") : updatedSrc) + text.slice(region.end);
+}
+
+/** Every line break is CRLF (and there is at least one). */
+function onlyCrlf(text: string): boolean {
+  return text.includes("\r\n") && !/(^|[^\r])\n/.test(text);
 }
 
 /** The body under the front matter, for callers that need it (e.g. check). */

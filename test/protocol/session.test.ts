@@ -104,3 +104,15 @@ test("broken front matter is refused with a clear error and never rewritten", ()
   assert.throws(() => upsertSessionEntry("---\n- a\n- b\n---\n", entry, "s.md"), /must be a mapping/);
   assert.throws(() => upsertSessionEntry("---\nbackground_agents: nope\n---\n", entry, "s.md"), /"background_agents" must be a list/);
 });
+
+test("a CRLF session file keeps CRLF line endings throughout, and its other bytes", () => {
+  const entry = { id: "bg-20260101-000000-x", agent: "background-runner", task: "T", status: "running" as const };
+  const original = "---\r\ntitle: crlf # note\r\nbackground_agents:\r\n  - id: other\r\n    status: completed\r\n---\r\nbody\r\n";
+  const running = upsertSessionEntry(original, entry, "s.md");
+  const done = upsertSessionEntry(running, { ...entry, status: "completed", result_location: ".agents/reports/x.md" }, "s.md");
+  for (const text of [running, done]) assert.doesNotMatch(text, /[^\r]\n/, "no bare LF line endings");
+  assert.ok(done.startsWith("---\r\ntitle: crlf # note\r\nbackground_agents:\r\n  - id: other\r\n    status: completed\r\n  - id: "));
+  assert.ok(done.endsWith("    result_location: \".agents/reports/x.md\"\r\n---\r\nbody\r\n"));
+  // No front matter yet: the added block follows the body's CRLF.
+  assert.doesNotMatch(upsertSessionEntry("notes\r\nmore\r\n", entry, "s.md"), /[^\r]\n/);
+});
