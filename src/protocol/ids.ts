@@ -28,6 +28,8 @@ const FILLER = new Set([
 export function slugify(text: string, maxWords = 4): string {
   const words = text
     .normalize("NFKD")
+    // Accents are dropped, not turned into word breaks: "ünïcödé" is "unicode".
+    .replace(/\p{M}+/gu, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, " ")
     .trim()

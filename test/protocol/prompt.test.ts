@@ -77,6 +77,8 @@ test("kind inference from the task, then from the instructions", () => {
 test("ids, slugs and derived paths", () => {
   assert.equal(slugify("Run security audit on auth module."), "security-audit-auth-module");
   assert.equal(slugify("!!!"), "task");
+  assert.equal(slugify("Prüfe die Sicherheit: Anmeldung, Café-Konten"), "prufe-die-sicherheit-anmeldung");
+  assert.equal(slugify("Audit ünïcödé handling"), "audit-unicode-handling");
   assert.equal(makeRunId("auth security", new Date("2026-01-23T14:30:00Z")), "bg-20260123-143000-auth-security");
   assert.equal(validateRunId("bg-20260123-143000-auth-security"), "bg-20260123-143000-auth-security");
   for (const bad of ["bg-../../etc", "bg-a/b", "../x", "bg-A", "bg-", "x-1", "bg-a b"]) {
