@@ -161,8 +161,10 @@ export function parsePrompt(text: string): ParsedPrompt {
 }
 
 const KIND_HINTS: Array<[RegExp, TaskKind]> = [
+  // Naming the activity outranks naming its subject: "Code review the security fixes" is a review.
+  [/\bcode[- ]review\w*\b/i, "code-review"],
   [/\b(?:security|owasp|vulnerab\w*|cwe|secrets?|injection|xss|csrf|sast|pentest|audit)\b/i, "security-audit"],
-  [/\bcoverage\b|\buntested\b|\btest gaps?\b/i, "coverage-analysis"],
+  [/\bcoverage\b|\buntested\b|\btest gaps?\b|\b(?:lacks?|lacking|without|missing|no) tests?\b/i, "coverage-analysis"],
   [/\breview\w*\b|\bpr\b|\bpull request\b|\bdiff\b|\bchangeset\b/i, "code-review"],
 ];
 

@@ -72,6 +72,10 @@ test("kind inference from the task, then from the instructions", () => {
   assert.equal(inferKind("Look at the diff against main"), "code-review");
   assert.equal(inferKind("Summarize the architecture"), "llm");
   assert.equal(inferKind("Look at the auth module", "Check for OWASP Top 10"), "security-audit");
+  assert.equal(inferKind("Code review the security fixes"), "code-review");
+  assert.equal(inferKind("Security review of the auth module"), "security-audit");
+  assert.equal(inferKind("Which functions lack tests?"), "coverage-analysis");
+  assert.equal(inferKind("List modules without tests"), "coverage-analysis");
 });
 
 test("ids, slugs and derived paths", () => {
