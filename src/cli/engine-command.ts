@@ -27,6 +27,8 @@ export interface EngineCommandSpec {
   pathsMustExist?: boolean;
   /** commander argument syntax, e.g. "[paths...]". */
   args?: string;
+  /** What the arguments are, for --help. */
+  argsDescription?: string;
   configure?(cmd: Command): void;
   toOptions?(opts: Record<string, unknown>, args: string[]): { scope: string[]; options: EngineOptions };
 }
@@ -55,7 +57,7 @@ export async function writeOutput(outPath: string, text: string): Promise<void> 
 
 export function addEngineCommand(program: Command, spec: EngineCommandSpec): Command {
   const cmd = program.command(spec.name).description(spec.summary);
-  if (spec.args) cmd.argument(spec.args);
+  if (spec.args) cmd.argument(spec.args, spec.argsDescription);
   cmd
     .addOption(new Option("--format <format>", "output format").choices([...FORMATS]).default("md"))
     .option("--out <file>", "write the report to this file instead of stdout")

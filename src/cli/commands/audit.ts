@@ -10,5 +10,6 @@ export function register(program: Command): void {
     title: "Security audit",
     pathsMustExist: true,
     args: "[paths...]",
+    argsDescription: "files or directories to audit (default: the whole workspace)",
   });
 }

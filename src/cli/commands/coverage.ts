@@ -30,6 +30,7 @@ export function register(program: Command): void {
     title: "Coverage analysis",
     pathsMustExist: true,
     args: "[paths...]",
+    argsDescription: "only these files or directories: where to look for reports and which sources count (default: the whole workspace)",
     configure(cmd) {
       cmd
         .option("--report <file>", "coverage report to read (repeatable; several merge); default: found in coverage/, htmlcov/, .coverage, target/site/jacoco/…", collect)

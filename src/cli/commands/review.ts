@@ -9,6 +9,7 @@ export function register(program: Command): void {
     summary: "code review of a git change: findings at the changed lines and a verdict (approve / comment / request changes)",
     title: "Code review",
     args: "[paths...]",
+    argsDescription: "only these files of the change (default: every changed file)",
     configure(cmd) {
       cmd
         .option("--base <ref>", "review the commits since the merge-base with this branch, tag or commit (default: the default branch; on it, the uncommitted change or else the last commit)")
