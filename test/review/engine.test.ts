@@ -60,6 +60,9 @@ describe("verdict and machine data", () => {
     assert.match(change.head, /^[0-9a-f]{40}$/);
     assert.match(result.summary, /2 file\(s\), \+9 −1 lines\. Verdict: \*\*approve\*\*/);
     assert.equal(result.blockers, undefined);
+    // The base is named once: the label already carries the merge-base commit.
+    const changeBody = result.sections?.find((s) => s.heading === "Change")?.body ?? "";
+    assert.match(changeBody, /^- Base: main \(merge-base [0-9a-f]{12}\)\n/);
   });
 
   it("asks for comments on Medium findings, naming the reasons", async () => {

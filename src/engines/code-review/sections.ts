@@ -22,7 +22,8 @@ function describeStatus(file: ReviewFile): string {
 
 export function changeSection(change: ChangeSet, files: ReviewFile[]): ReportSection {
   const lines = [
-    `- Base: ${change.baseLabel}${change.base ? ` \`${change.base.slice(0, 12)}\`` : ""}`,
+    // Labels such as "main (merge-base 1a2b3c4d5e6f)" already name the commit.
+    `- Base: ${change.baseLabel}${change.base && !change.baseLabel.includes(change.base.slice(0, 7)) ? ` \`${change.base.slice(0, 12)}\`` : ""}`,
     `- Head: ${change.headLabel}`,
     "",
   ];
