@@ -3,16 +3,18 @@
 // an ignored `exclude` would quietly widen an audit.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, YAMLError } from "yaml";
 import { z } from "zod";
+import { yamlErrorAt } from "../protocol/front-matter-error.js";
 
-const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
+const stringList = (what: string) =>
+  z.union([z.string().transform((s) => [s]), z.array(z.string())], { error: `expected ${what}, or a list of them` });
 
 const configSchema = z
   .object({
-    exclude: stringList.default([]),
+    exclude: stringList("a gitignore-style path").default([]),
     rules: z
-      .object({ disable: stringList.default([]) })
+      .object({ disable: stringList("a rule id or CWE-N").default([]) })
       .passthrough()
       .default({ disable: [] }),
     audit: z.record(z.string(), z.unknown()).optional(),
@@ -51,7 +53,8 @@ export function parseConfig(text: string, source: string): BgrConfig {
   try {
     raw = source.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`${source}: cannot parse (${(error as Error).message.split("\n")[0]}): fix the syntax`);
+    const detail = error instanceof YAMLError ? yamlErrorAt(error) : (error as Error).message.split("\n")[0];
+    throw new ConfigError(`${source}: cannot parse, ${detail}: fix the syntax`);
   }
   const parsed = configSchema.safeParse(raw ?? {});
   if (!parsed.success) {

@@ -26,5 +26,8 @@ test("config: no file means empty defaults; bgr.config.json is accepted", async 
 
 test("config: broken syntax and wrong types name the file and the key", () => {
   assert.throws(() => parseConfig("exclude: [a\n", ".agents/config.yaml"), (e: unknown) => e instanceof ConfigError && /\.agents\/config\.yaml: cannot parse/.test(e.message));
-  assert.throws(() => parseConfig("rules:\n  disable: 5\n", "bgr.config.yaml"), /bgr\.config\.yaml: rules\.disable/);
+  assert.throws(() => parseConfig("rules:\n  disable: 5\n", "bgr.config.yaml"), /bgr\.config\.yaml: rules\.disable: expected a rule id or CWE-N, or a list of them: fix or remove that key$/);
+  assert.throws(() => parseConfig("exclude: 5\n", "bgr.config.yaml"), /exclude: expected a gitignore-style path, or a list of them/);
+  // The position is the file's, without the parser's trailing code-frame colon.
+  assert.throws(() => parseConfig("model: m\nexclude: {a\n", ".agents/config.yaml"), /^ConfigError: \.agents\/config\.yaml: cannot parse, at line \d+, column \d+: [^:]+: fix the syntax$/);
 });
