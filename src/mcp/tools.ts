@@ -77,7 +77,9 @@ export const listShape = {
   status: z.enum(["running", "completed", "failed"]).optional(),
 };
 export const waitShape = {
-  ids: z.union([runId, z.array(runId).min(1)]).describe("One run id or a list of them."),
+  ids: z
+    .union([runId, z.array(runId).min(1)], { error: "give ids: one run id, or a list of them, as returned by spawn_background_agent" })
+    .describe("One run id or a list of them."),
   timeout_seconds: z
     .number()
     .min(0)

@@ -135,6 +135,7 @@ describe("bgr mcp over stdio", () => {
       ["get_background_agent", { id: "bg-20990101-000000-missing" }, /^no run with id bg-20990101-000000-missing/],
       ["read_report", { report: ".agents/reports/nope.md" }, /does not exist/],
       ["wait_background_agent", { ids: "../../etc" }, /^invalid run id "\.\.\/\.\.\/etc": expected bg-YYYYMMDD-HHMMSS-<slug>/],
+      ["wait_background_agent", {}, /give ids: one run id, or a list of them, as returned by spawn_background_agent at ids$/],
       ["list_background_agents", { status: "sleeping" }, /Invalid option: expected one of "running"\|"completed"\|"failed" at status$/],
     ];
     for (const [tool, args, message] of cases) {
