@@ -119,7 +119,8 @@ async function runRecord(root: string, record: RunRecord, echo?: (line: string) 
     result = { ...result, blockers: [...(result.blockers ?? []), `The run was stopped before it finished: ${stop.message}.`] };
   }
   for (const missing of request.missing) {
-    result.errors = [...result.errors, { file: missing, message: "listed in the task's Files/scope but does not exist in the workspace" }];
+    const message = /[*?[\]{}]/.test(missing) ? "a pattern in the task's Files/scope that matches no file in the workspace" : "listed in the task's Files/scope but does not exist in the workspace";
+    result.errors = [...result.errors, { file: missing, message }];
   }
   const failed = Boolean(failure) || (result.blockers?.length ?? 0) > 0;
   const settled = await settleRun(root, record.id, {

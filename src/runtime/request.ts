@@ -136,8 +136,15 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
     const rel = inside(root, entry, `path ${JSON.stringify(entry)} in Files/scope`);
     const normalized = rel === "" ? "." : rel;
     if (scope.includes(normalized) || missing.includes(normalized)) continue;
-    if (await kindOf(resolveInside(root, normalized))) scope.push(normalized);
-    else missing.push(normalized);
+    if (await kindOf(resolveInside(root, normalized))) {
+      scope.push(normalized);
+    } else if (GLOB_CHARACTERS.test(normalized)) {
+      const matches = await expandPattern(root, normalized);
+      if (matches.length === 0) missing.push(normalized);
+      for (const match of matches) if (!scope.includes(match)) scope.push(match);
+    } else {
+      missing.push(normalized);
+    }
   }
 
   const timeoutText = firstDefined<string | number>(request.timeout, parsed.timeout);
@@ -205,4 +212,32 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+
+/**
+ * `Files:` lists written by a model often hold patterns (`src/auth/*.py`);
+ * they name the files they match. Symbolic links are not followed, and a
+ * match that still resolves outside the workspace is left out.
+ */
+async function expandPattern(root: string, pattern: string): Promise<string[]> {
+  const { glob } = await import("tinyglobby");
+  const matches = await glob(pattern, {
+    cwd: root,
+    onlyFiles: true,
+    expandDirectories: false,
+    followSymbolicLinks: false,
+    ignore: ["**/node_modules/**", "**/.git/**", ".agents/**"],
+  });
+  return matches
+    .filter((match) => {
+      try {
+        resolveInside(root, match);
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .sort();
 }

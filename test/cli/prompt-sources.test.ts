@@ -40,3 +40,12 @@ test("--head reaches the review engine: an unknown ref fails the run with a part
   const report = await readText(root, JSON.parse(run.stdout).report);
   assert.match(report, /## Blockers\n\n- [^\n]*no-such-branch/);
 });
+
+test("patterns in the Files list name the files they match; one that matches nothing is listed", async () => {
+  const root = await makeWorkspace();
+  const run = await bgr(["run", "--cwd", root, "Security audit of the auth module\n\nFiles:\n- src/auth/*.py\n- lib/**/*.js\n", "--json"], { cwd: root });
+  assert.equal(run.code, 0, run.stderr);
+  const report = await readText(root, JSON.parse(run.stdout).report);
+  assert.match(report, /## Files Analyzed\n\n- `src\/auth\/endpoints\.py`\n- `src\/auth\/token\.py`\n/);
+  assert.match(report, /`lib\/\*\*\/\*\.js`: a pattern in the task's Files\/scope that matches no file in the workspace/);
+});
