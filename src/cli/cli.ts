@@ -1,14 +1,12 @@
-#!/usr/bin/env node
-// bgr's entry point. The runtime's own commands load only their module (an
-// orchestrator waits on `bgr spawn`, so it must not pay for the engines);
-// anything else, and `bgr --help`, loads every registered command.
-import { Command, CommanderError } from "commander";
-import { VERSION } from "../version.js";
+// Every command but the bundled `spawn` (see main.ts). The runtime's own
+// commands load only their module, so `bgr status` never pays for the
+// engines; anything else, and `bgr --help`, loads every registered command.
+import type { Command } from "commander";
+import { createProgram, runProgram } from "./program.js";
 
 type Loader = () => Promise<{ register(program: Command): void }>;
 
 const FAST_PATH: Record<string, Loader> = {
-  spawn: () => import("./commands/spawn.js"),
   run: () => import("./commands/run.js"),
   status: () => import("./commands/status.js"),
   list: () => import("./commands/list.js"),
@@ -22,11 +20,7 @@ const FAST_PATH: Record<string, Loader> = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  const program = new Command("bgr")
-    .description("the background runner: hands slow, non-interactive work to a runner that writes a structured report and settles the session")
-    .version(VERSION)
-    .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`bgr: ${text.replace(/^error: /, "")}`) });
+  const program = createProgram();
   const first = argv.slice(2)[0];
   const fast = first !== undefined ? FAST_PATH[first] : undefined;
   if (fast) {
@@ -35,24 +29,10 @@ async function main(argv: string[]): Promise<number> {
     const { registerCommands } = await import("./commands/index.js");
     await registerCommands(program);
   }
-  try {
-    await program.parseAsync(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version end here too, with exit code 0.
-      return error.exitCode === 0 ? 0 : 2;
-    }
-    throw error;
-  }
-  return typeof process.exitCode === "number" ? process.exitCode : 0;
+  return runProgram(program, argv);
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`bgr: ${(error as Error)?.message ?? String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+process.exitCode = await main(process.argv).catch((error: unknown) => {
+  process.stderr.write(`bgr: ${(error as Error)?.message ?? String(error)}\n`);
+  return 1;
+});

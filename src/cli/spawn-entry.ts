@@ -1,0 +1,12 @@
+// `bgr spawn` on its own: the entry the build bundles into spawn.bundle.mjs,
+// one file, so an orchestrator waiting on spawn does not pay for resolving
+// and linking a hundred small modules (yaml alone is dozens).
+import { register } from "./commands/spawn.js";
+import { createProgram, runProgram } from "./program.js";
+
+const program = createProgram();
+register(program);
+process.exitCode = await runProgram(program, process.argv).catch((error: unknown) => {
+  process.stderr.write(`bgr: ${(error as Error)?.message ?? String(error)}\n`);
+  return 1;
+});
