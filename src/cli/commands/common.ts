@@ -5,6 +5,7 @@ import { statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
+import type { RunRequest } from "../../runtime/request.js";
 
 /** Bad input: exit 2 (SPEC). Matched by name so no heavy module must be imported to recognise it. */
 const USAGE_ERRORS = new Set([
@@ -109,24 +110,8 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export interface RequestInput {
-  prompt?: string;
-  task?: string;
-  kind?: string;
-  files?: string[];
-  scope?: string[];
-  output?: string;
-  session?: string;
-  id?: string;
-  agent?: string;
-  model?: string;
-  provider?: string;
-  baseUrl?: string;
-  timeout?: string;
-  maxTurns?: number;
-  triage?: boolean;
-  options: Record<string, unknown>;
-}
+/** What the flags and prompt give: the runtime's RunRequest (a type-only import keeps spawn's load light). */
+export type RequestInput = RunRequest & { options: Record<string, unknown> };
 
 /**
  * Prompt from the arguments, a file, or stdin (only when asked with `-`, or
