@@ -8,6 +8,7 @@ import { Command, Option } from "commander";
 import writeFileAtomic from "write-file-atomic";
 import { loadEngine } from "../engines/registry.js";
 import type { EngineOptions, EngineResult, TaskKind } from "../engines/types.js";
+import { CACHE_DIR } from "../protocol/ids.js";
 import { parseSeverity, SEVERITIES, severityRank, type Severity } from "../protocol/finding.js";
 import { renderJsonReport } from "../report/json.js";
 import { renderMarkdownReport, severityLine } from "../report/markdown.js";
@@ -115,7 +116,7 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
         signal: controller.signal,
         log: (message) => progress.log(message),
         progress: (done, total, label) => progress.update(done, total, label),
-        cacheDir: path.join(root, ".agents", "cache", spec.kind),
+        cacheDir: path.join(root, CACHE_DIR, spec.kind),
       });
     } finally {
       process.off("SIGINT", onSignal);
