@@ -11,6 +11,8 @@
 // Matching. A finding matches a label when the target line lies within
 // [finding.line, finding.endLine] and finding.cwe is the labeled CWE or its
 // twin (94/95, 327/328, 330/338, 259/798, 614/1004, 489/215 count as one).
+// CWE-916 (weak password hash) and CWE-1336 (template injection) are scored
+// on their own, not as twins of 328 and 79: the narrower CWE is the claim.
 //
 // Metrics, per canonical CWE (the smaller number of a twin pair names it):
 //   recall    = expect labels matched / expect labels

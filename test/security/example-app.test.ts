@@ -67,7 +67,7 @@ test("bgr run on the seed's Example Task audits the two listed files and complet
   const token = "src/auth/token.py";
   assert.ok(has(findings, endpoints, 89, lineOf(root, endpoints, "db().execute(query)")), "SQL injection in login");
   assert.ok(has(findings, endpoints, 601, lineOf(root, endpoints, "return redirect(next_url)")), "open redirect after login");
-  assert.ok(has(findings, endpoints, 328, lineOf(root, endpoints, "hashlib.md5(")), "MD5 password hash");
+  assert.ok(has(findings, endpoints, 916, lineOf(root, endpoints, "hashlib.md5(")), "MD5 password hash");
   assert.ok(has(findings, token, 798, lineOf(root, token, "SECRET_KEY = ")), "hard-coded signing key");
   assert.ok(has(findings, token, 347, lineOf(root, token, '"verify_signature": False')), "JWT decoded without verification");
 
