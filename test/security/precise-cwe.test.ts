@@ -87,18 +87,24 @@ describe("a weak hash protecting a password is CWE-916", () => {
       "    return hashlib.sha1(token.encode()).hexdigest()",
       "def etag(body):",
       "    return hashlib.md5(body).hexdigest()",
+      "def sign_session(user):",
+      "    return hashlib.md5(user.password.encode()).hexdigest()",
+      "def remember(account):",
+      '    account.digest = hashlib.new("md5", account.new_password).hexdigest()',
     ].join("\n");
     const all = findings(code, "python");
     assert.deepEqual(cwesAt(all, 3), [916]);
     assert.deepEqual(cwesAt(all, 5), [916]);
     assert.deepEqual(cwesAt(all, 7), [328]);
     assert.deepEqual(cwesAt(all, 9), []);
+    assert.deepEqual(cwesAt(all, 11), [916], "the hashed value is a password, though the function signs a session");
+    assert.deepEqual(cwesAt(all, 13), [916], "hashlib.new with a password value");
     const password = all.find((f) => f.cwe === 916)!;
     assert.equal(password.ruleId, "py.weak-password-hash");
     for (const name of ["argon2", "bcrypt", "scrypt", "PBKDF2"]) assert.match(password.recommendation, new RegExp(name), `remediation names ${name}`);
   });
 
-  test("JavaScript: createHash('md5') inside a password helper is CWE-916, a token signature CWE-328", () => {
+  test("JavaScript: createHash('md5') inside a password helper is CWE-916, a token signature CWE-328, md5(user.password) CWE-916", () => {
     const code = [
       "const crypto = require('crypto');",
       "function hashPassword(pw) {",
@@ -107,10 +113,13 @@ describe("a weak hash protecting a password is CWE-916", () => {
       "function signToken(token) {",
       "  return crypto.createHash('sha1').update(token).digest('hex');",
       "}",
+      "const md5 = require('md5');",
+      "function sessionKey(user) { return md5(user.password); }",
     ].join("\n");
     const all = findings(code, "javascript");
     assert.deepEqual(cwesAt(all, 3), [916]);
     assert.deepEqual(cwesAt(all, 6), [328]);
+    assert.deepEqual(cwesAt(all, 9), [916]);
     assert.equal(all.find((f) => f.cwe === 916)!.ruleId, "js.weak-password-hash");
   });
 });
