@@ -1,21 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parsePrompt, inferKind } from "../../src/protocol/prompt.js";
+import { SEED_PROMPT } from "../cli/helpers.js";
 import { slugify, makeRunId, validateRunId, partialReportPath, idFromReportPath, defaultReportPath, sidecarPath } from "../../src/protocol/ids.js";
 
-// The seed's Example Task, verbatim.
-export const SEED_PROMPT = `Run security audit on auth module.
-
-Files:
-- src/auth/endpoints.py
-- src/auth/token.py
-
-Check for OWASP Top 10 vulnerabilities.
-
-Write report to: .agents/reports/20260123-143000-auth-security.md
-
-Session: .agents/sessions/20260123-140000-auth-feature.md
-Background Agent ID: bg-20260123-143000-auth-security`;
 
 test("the seed's Example Task parses into every field", () => {
   assert.deepEqual(parsePrompt(SEED_PROMPT), {

@@ -1,16 +1,9 @@
 // What counts as "the change" in each repository situation, on real repos.
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { collectChange } from "../../src/engines/code-review/change.js";
-import { TestRepo } from "./helpers.js";
+import { repo } from "./helpers.js";
 
-const repos: TestRepo[] = [];
-function repo(defaultBranch?: string): TestRepo {
-  const created = TestRepo.create(defaultBranch);
-  repos.push(created);
-  return created;
-}
-after(() => repos.forEach((created) => created.cleanup()));
 
 function paths(change: Awaited<ReturnType<typeof collectChange>>): string[] {
   return change.files.map((file) => `${file.status}:${file.path}`);

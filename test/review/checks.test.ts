@@ -1,14 +1,12 @@
 // Each review check on a real change, and the rule every check obeys:
 // nothing is reported on lines the change did not add.
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
-import { findingsOf, rules, TestRepo } from "./helpers.js";
+import { describe, it } from "node:test";
+import { findingsOf, repo, rules, TestRepo } from "./helpers.js";
 
-const repos: TestRepo[] = [];
 /** A repo with `base` committed on main and `change` committed on a feature branch. */
 function changed(base: Record<string, string>, change: Record<string, string | null>): TestRepo {
-  const r = TestRepo.create();
-  repos.push(r);
+  const r = repo();
   for (const [file, text] of Object.entries(base)) r.write(file, text);
   r.commit("base");
   r.git("checkout", "-q", "-b", "feature");
@@ -19,7 +17,6 @@ function changed(base: Record<string, string>, change: Record<string, string | n
   r.commit("feature");
   return r;
 }
-after(() => repos.forEach((r) => r.cleanup()));
 
 const complexBody = `  if (a) {
     for (const x of b) {

@@ -6,16 +6,9 @@ import { symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { after, describe, it } from "node:test";
-import { findingsOf, TestRepo } from "./helpers.js";
+import { describe, it } from "node:test";
+import { findingsOf, repo } from "./helpers.js";
 
-const repos: TestRepo[] = [];
-function repo(): TestRepo {
-  const created = TestRepo.create();
-  repos.push(created);
-  return created;
-}
-after(() => repos.forEach((r) => r.cleanup()));
 
 const legacyJs = `export function legacy(a, b, c, d, e, f, g) {
   console.log("debug", a);

@@ -8,21 +8,10 @@ import { existsSync, readFileSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import type { EngineResult } from "../../src/engines/types.js";
-import { TestRepo } from "./helpers.js";
+import { notesOf, repo, TestRepo } from "./helpers.js";
 
-const repos: TestRepo[] = [];
-function repo(): TestRepo {
-  const created = TestRepo.create();
-  repos.push(created);
-  return created;
-}
-after(() => repos.forEach((r) => r.cleanup()));
-
-function notesOf(result: EngineResult): string {
-  return result.sections?.find((section) => section.heading === "Review Notes")?.body ?? "";
-}
 
 function external(result: EngineResult): string[] {
   return result.findings.filter((f) => !f.ruleId.startsWith("review/")).map((f) => `${f.ruleId}@${f.file}:${f.line}`);

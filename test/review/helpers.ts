@@ -2,6 +2,7 @@
 // built with real commits, so renames, binaries and detached HEADs are git's
 // own, not simulated.
 import { execFileSync } from "node:child_process";
+import { after } from "node:test";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -75,4 +76,20 @@ export function findingsOf(result: EngineResult, ruleId: string): Finding[] {
 /** `count` lines of distinct filler statements, for padding files. */
 export function filler(count: number, prefix = "value"): string {
   return Array.from({ length: count }, (_, index) => `const ${prefix}${index} = ${index};`).join("\n") + "\n";
+}
+
+/** The repositories a test file made; registered at import, so the hook belongs to the file, not to one test. */
+const madeRepos: TestRepo[] = [];
+after(() => madeRepos.splice(0).forEach((created) => created.cleanup()));
+
+/** A fresh repository, removed when the test file's tests end. */
+export function repo(defaultBranch?: string): TestRepo {
+  const created = TestRepo.create(defaultBranch);
+  madeRepos.push(created);
+  return created;
+}
+
+/** The "Review Notes" section: which tools ran and what they could not do. */
+export function notesOf(result: EngineResult): string {
+  return result.sections?.find((section) => section.heading === "Review Notes")?.body ?? "";
 }

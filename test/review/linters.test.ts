@@ -2,21 +2,10 @@
 // flake8 must be installed (CI installs it); without it these tests fail.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import type { EngineResult } from "../../src/engines/types.js";
-import { TestRepo } from "./helpers.js";
+import { notesOf, repo } from "./helpers.js";
 
-const repos: TestRepo[] = [];
-function repo(): TestRepo {
-  const created = TestRepo.create();
-  repos.push(created);
-  return created;
-}
-after(() => repos.forEach((r) => r.cleanup()));
-
-function notesOf(result: EngineResult): string {
-  return result.sections?.find((section) => section.heading === "Review Notes")?.body ?? "";
-}
 
 function flake8At(result: EngineResult): string[] {
   return result.findings.filter((f) => f.ruleId.startsWith("flake8/")).map((f) => `${f.ruleId}@${f.file}:${f.line}:${f.severity}`);
