@@ -224,13 +224,17 @@ function withExits(node: SyntaxNode): number {
  * exit counts make those lines branches (a `class` line loses the extra exit
  * coverage.py takes from every class definition).
  */
-function decoratorExits(node: SyntaxNode, shape: PythonShape): void {
+function decoratorExits(node: SyntaxNode, shape: PythonShape, branchTargets: BranchTargets[]): void {
   const definition = node.childForFieldName("definition") ?? node.namedChildren.find((c) => c.type === "function_definition" || c.type === "class_definition");
   if (!definition) return;
   const lines = [...new Set(node.namedChildren.filter((c) => c.type === "decorator").map(lineOf))];
   const main = lineOf(definition);
   if (lines.length === 0 || lines.includes(main)) return;
-  if (definition.type === "function_definition") shape.branchExits.set(main, Math.max(2, shape.branchExits.get(main) ?? 0));
+  if (definition.type === "function_definition") {
+    shape.branchExits.set(main, Math.max(2, shape.branchExits.get(main) ?? 0));
+    const next = nextTarget(node);
+    if (next.startsWith("L")) branchTargets.push({ line: main, targets: [Number(next.slice(1))] });
+  }
   if (lines.length < 2) return;
   for (const line of lines) shape.branchExits.set(line, Math.max(2, shape.branchExits.get(line) ?? 0));
 }
@@ -286,7 +290,7 @@ export function analyzePython(source: string, exclude: RegExp[] = []): PythonSha
   const extraExit = new Set<number>();
   for (const line of codeObjectLines) extraExit.add(shape.firstLine.get(line) ?? line);
   for (const line of extraExit) shape.branchExits.set(line, (shape.branchExits.get(line) ?? 1) + 1);
-  for (const node of decorated) decoratorExits(node, shape);
+  for (const node of decorated) decoratorExits(node, shape, branchTargets);
   if (rawExcluded.size > 0) {
     // coverage.py maps excluded lines to their statement's first line, then drops them from statements
     // and drops arcs into them from the exit counts: a branch whose other arm is excluded is no branch.
