@@ -2,6 +2,7 @@
 // TypeScript over tree-sitter, with rules as data (rules/security/**).
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { readRegularFile } from "../../tools/safe-read.js";
 import { languageForPath, supportedExtensions } from "../../lang/languages.js";
 import { compareFindings, type Finding } from "../../protocol/finding.js";
 import { loadConfig } from "../../runtime/config.js";
@@ -52,6 +53,8 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
     extensions: supportedExtensions(),
     exclude: [...config.exclude, ...extraExclude],
     onMissing: (p) => errors.push({ file: p, message: `scope entry ${p} does not exist in the workspace; check the path` }),
+    onSkipped: (p, reason) => errors.push({ file: p, message: reason }),
+    signal: ctx.signal,
   });
   // Type declarations carry no code to audit.
   const files = listed.filter((f) => !/\.d\.[cm]?ts$/.test(f));
@@ -83,7 +86,15 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
       done++;
       continue;
     }
-    const text = await readFile(abs, "utf8");
+    let text: string;
+    try {
+      // O_NONBLOCK and a regular-file check: a FIFO or device in scope is one file's error, not a hung audit.
+      text = (await readRegularFile(abs, { label: file, maxBytes: MAX_FILE_BYTES })).toString("utf8");
+    } catch (error) {
+      errors.push({ file, message: `skipped: ${(error as Error).message.split("\n")[0]}` });
+      done++;
+      continue;
+    }
     const key = cacheKey(text, file, hash, disabled);
     statIndex?.keep(file, info.size, info.mtimeMs, key);
     const hit = cache?.get(key);
