@@ -11,15 +11,16 @@ import {
 } from "./values.js";
 
 export function lookupName(it: Interpreter, name: string, frame: Frame): Value {
-  const local = frame.state?.get(name);
-  if (local) return local;
-  for (let scope = frame.scope; scope; ) {
-    const v = scope.get(name);
-    if (v) return v;
-    scope = scope === it.moduleScope ? undefined : it.moduleScope;
+  const globals = frame.globals ?? it.moduleScope;
+  for (const scope of [frame.state, frame.scope, globals]) {
+    const v = scope?.get(name);
+    if (!v) continue;
+    if (!v.pending) return v;
+    // An import of a project module is loaded the first time its name is read.
+    const loaded = v.pending();
+    scope!.set(name, loaded);
+    return loaded;
   }
-  const global = it.moduleScope.get(name);
-  if (global) return global;
   return { path: name };
 }
 
@@ -118,7 +119,7 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
     case "spread":
       return it.eval(e.value, frame);
     case "func":
-      it.pending.push({ fn: e.fn, scope: frame.state });
+      it.defined(e.fn, frame.state, frame);
       return { fn: e.fn, scope: frame.state };
     case "comprehension": {
       const inner: Frame = { ...frame, state: new Map(frame.state) };
@@ -146,6 +147,7 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
 /** `o.name`, with browser globals (`window.location`) read as the bare global. */
 export function memberOfValue(it: Interpreter, o: Value, name: string, loc: Loc, frame: Frame): Value {
   let v = member(o, name);
+  if (v.pending) v = v.pending();
   if (it.module.language !== "python" && (o.path === "window" || o.path === "globalThis" || o.path === "self") && !o.t) {
     v = it.lookup(name, frame);
     if (v.path === name || v.path === undefined) v = { ...v, path: name };

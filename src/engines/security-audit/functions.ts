@@ -90,7 +90,11 @@ export function invokeLocal(
     params = params.slice(1);
   } else if (self) state.set("this", self);
   const positional = args.filter((a) => a.name === undefined);
-  const calleeFrame: Frame = { state, fn, route: it.routeFns.has(fn), scope: scope ?? it.moduleScope, className: fn.className, contextNames: fn.name ? [fn.name] : [], depth: frame.depth + 1 };
+  const globals = it.fnGlobals.get(fn);
+  const calleeFrame: Frame = { state, fn, route: it.routeFns.has(fn), scope: scope ?? globals ?? it.moduleScope, globals, className: fn.className, contextNames: fn.name ? [fn.name] : [], depth: frame.depth + 1 };
+  const savedFile = it.currentFile;
+  // Code of another project module runs as that file: its sinks and trace steps name it.
+  it.currentFile = fn.file ?? it.file;
   params.forEach((p, i) => {
     let v: Value | undefined = args.find((a) => a.name === p.name)?.value;
     if (p.rest) v = listValue(positional.slice(i).map((a) => a.value));
@@ -104,10 +108,17 @@ export function invokeLocal(
   const selfTaint = self ? deepTaint(self) : undefined;
   const key = fresh ? undefined : self ? (selfTaint ? undefined : `${signature(fn, state)}|self`) : signature(fn, state);
   const memo = key === undefined ? undefined : it.summaries.get(fn)?.get(key);
-  if (memo) return { ret: memo, self };
+  if (memo) {
+    it.currentFile = savedFile;
+    return { ret: memo, self };
+  }
   it.inlineStack.push(fn);
-  it.execBlock(fn.body, calleeFrame);
-  it.inlineStack.pop();
+  try {
+    it.execBlock(fn.body, calleeFrame);
+  } finally {
+    it.inlineStack.pop();
+    it.currentFile = savedFile;
+  }
   const ret = fn.isArrow || calleeFrame.ret ? calleeFrame.ret ?? CLEAN : CLEAN;
   if (key !== undefined && !(self && deepTaint(ret))) {
     if (!it.summaries.has(fn)) it.summaries.set(fn, new Map());

@@ -8,6 +8,7 @@ import type { Expr, FunctionIR, Loc, ModuleIR, Stmt, Target } from "../../lang/i
 import type { TraceStep } from "../../protocol/finding.js";
 import { binaryOp, evalExpr, evalQuietExpr, lookupName, memberOfValue } from "./expressions.js";
 import { analyseStandalone, invokeLocal } from "./functions.js";
+import { bindImport, type LoadedModule, type ProjectModules, starNames } from "./modules.js";
 import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
 import { canRefine, refine } from "./refine.js";
 import { indexesFor, type Matcher, PathIndex, type RuleSpec, type TaintConfig } from "./rules.js";
@@ -20,6 +21,8 @@ export type State = Map<string, Value>;
 
 export interface RawFinding {
   rule: RuleSpec;
+  /** The file the finding is in: the analysed file, or a project module its data flowed into. */
+  file: string;
   loc: Loc;
   taint?: Taint;
   sinkPath?: string;
@@ -38,6 +41,8 @@ export interface Frame {
   carry?: State | null;
   contextNames: string[];
   depth: number;
+  /** Module-level names of the function's own file (another project module's, for its functions). */
+  globals?: State;
 }
 
 interface CompiledMatcher {
@@ -92,13 +97,25 @@ export class Interpreter {
   budget = 20000;
   /** What `resolve(x)` calls inside the promise executor being analysed passed on. */
   resolved: Taint | undefined;
+  /** The file whose code is running: the analysed one, or a project module it called into. */
+  currentFile: string;
+  /** Project modules loaded by imports, by file: their module-level names. */
+  readonly moduleScopes = new Map<string, State>();
+  /** What this file's analysis read from other files (cache invalidation). */
+  readonly dependencies = new Map<string, LoadedModule>();
+  /** Module globals of each function value made while another module's top level ran. */
+  readonly fnGlobals = new WeakMap<FunctionIR, State>();
+  /** Above zero while another module's top level runs: its own findings belong to its own analysis. */
+  quiet = 0;
 
   constructor(
     readonly module: ModuleIR,
     readonly file: string,
     rules: RuleSpec[],
     readonly config: TaintConfig,
+    readonly modules?: ProjectModules,
   ) {
+    this.currentFile = file;
     const compiled = compileRules(rules);
     this.bySite = compiled.bySite;
     this.callMatchers = compiled.callMatchers;
@@ -120,6 +137,12 @@ export class Interpreter {
     return [...this.findings.values()];
   }
 
+  /** A function value came into being: this file's are analysed on their own too; another module's keep its globals. */
+  defined(fn: FunctionIR, scope: State, frame: Frame): void {
+    if (frame.globals && frame.globals !== this.moduleScope) this.fnGlobals.set(fn, frame.globals);
+    if (fn.file === undefined) this.pending.push({ fn, scope });
+  }
+
   // ---- sites and findings -------------------------------------------------
 
 
@@ -130,7 +153,7 @@ export class Interpreter {
       list = this.callMatchers.lookup(site.path ?? "");
     }
     if (list.length === 0) return;
-    const ctx: MatchContext = { file: this.file, contextNames: frame.contextNames };
+    const ctx: MatchContext = { file: this.currentFile, contextNames: frame.contextNames };
     for (const { rule, matcher } of list) {
       if (!matches(matcher, site, ctx)) continue;
       if (rule.mode === "pattern") this.report(rule, site.loc);
@@ -142,10 +165,13 @@ export class Interpreter {
   }
 
   report(rule: RuleSpec, loc: Loc, taint?: Taint, sinkPath?: string): void {
-    const key = `${rule.id}:${loc.line}:${loc.column}`;
+    // Another module's own code is reported by that module's analysis; only flows from this file count here.
+    if (this.quiet > 0 || (this.currentFile !== this.file && !taint)) return;
+    const file = this.currentFile;
+    const key = `${file}:${rule.id}:${loc.line}:${loc.column}`;
     const existing = this.findings.get(key);
     if (existing && (!taint || (existing.taint && existing.taint.steps.length <= taint.steps.length))) return;
-    this.findings.set(key, { rule, loc, taint, sinkPath });
+    this.findings.set(key, { rule, file, loc, taint, sinkPath });
   }
 
   sourceLabel(path: string | undefined): string | undefined {
@@ -158,12 +184,12 @@ export class Interpreter {
     if (v.t && !v.text && v.path !== undefined && SCALAR_SOURCE.test(v.path)) return { ...v, text: true };
     const label = this.sourceLabel(v.path);
     if (!label || v.t) return v;
-    const t: Taint = { steps: [stepAt(this.file, loc, `source: \`${displayPath(v.path!)}\` (${label})`)], cleared: [] };
+    const t: Taint = { steps: [stepAt(this.currentFile, loc, `source: \`${displayPath(v.path!)}\` (${label})`)], cleared: [] };
     return SCALAR_SOURCE.test(v.path!) ? { ...v, t, text: true } : { ...v, t };
   }
 
   step(loc: Loc, note: string): TraceStep {
-    return stepAt(this.file, loc, note);
+    return stepAt(this.currentFile, loc, note);
   }
 
   // ---- functions (functions.ts) -------------------------------------------------
@@ -279,13 +305,16 @@ export class Interpreter {
       case "func": {
         const v: Value = { fn: s.fn, scope: state, path: s.fn.name };
         if (s.fn.name && !s.fn.className) state.set(s.fn.name, v);
-        this.pending.push({ fn: s.fn, scope: state });
+        this.defined(s.fn, state, frame);
         return;
       }
       case "class":
         return this.execClass(s, frame);
       case "import":
-        for (const b of s.bindings) state.set(b.local, { path: b.path });
+        for (const b of s.bindings) {
+          if (b.star) for (const [k, v] of starNames(this, b)) state.set(k, v);
+          else state.set(b.local, bindImport(this, b, state));
+        }
         return;
       case "block":
         return this.execBlock(s.body, frame);
@@ -331,7 +360,7 @@ export class Interpreter {
     for (const stmt of s.body) {
       if (stmt.k === "func" && stmt.fn.name) {
         cls.methods.set(stmt.fn.name, stmt.fn);
-        this.pending.push({ fn: stmt.fn, scope: frame.state! });
+        this.defined(stmt.fn, frame.state!, frame);
       } else if (classFrame.state) this.exec(stmt, classFrame);
     }
     for (const [k, v] of classFrame.state ?? []) {

@@ -42,6 +42,10 @@ export interface Value {
   origin?: string;
   /** A request object of a web framework (routes can be recognised by it). */
   request?: boolean;
+  /** An import of a project module not loaded yet: reading the name loads it. */
+  pending?: () => Value;
+  /** Python `import a.b` bindings merged under the same top package name. */
+  imports?: string[];
 }
 
 export const CLEAN: Value = Object.freeze({}) as Value;
