@@ -55,6 +55,12 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
       const k = it.eval(e.index, frame);
       let c = constOf(k);
       if (typeof c === "number" && c < 0 && o.len !== undefined) c = o.len + c;
+      // "ABC"[1] is "B": a constant string indexed by a constant is a constant.
+      const text = constOf(o);
+      if (typeof text === "string" && typeof c === "number" && Number.isInteger(c)) {
+        const ch = text.at(c);
+        if (ch !== undefined) return mkConst(ch);
+      }
       const v = c !== undefined && c !== null && typeof c !== "boolean" ? member(o, String(c)) : anyElement(o);
       return it.withSource(v, e.loc);
     }
@@ -144,10 +150,14 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
   }
 }
 
+const REQUEST_PATH = /^(flask|bottle)\.request\.path$/;
+
 /** `o.name`, with browser globals (`window.location`) read as the bare global. */
 export function memberOfValue(it: Interpreter, o: Value, name: string, loc: Loc, frame: Frame): Value {
   let v = member(o, name);
   if (v.pending) v = v.pending();
+  // In a route with a fixed rule (no <variables>), the request path is that rule: no attacker text in it.
+  if (frame.routePath !== undefined && v.path !== undefined && REQUEST_PATH.test(v.path)) return mkConst(frame.routePath);
   if (it.module.language !== "python" && (o.path === "window" || o.path === "globalThis" || o.path === "self") && !o.t) {
     v = it.lookup(name, frame);
     if (v.path === name || v.path === undefined) v = { ...v, path: name };

@@ -17,6 +17,18 @@ function isRoute(it: Interpreter, fn: FunctionIR): boolean {
   });
 }
 
+/** `@app.route("/about")`: the one constant rule of a route without URL variables. */
+function fixedRoutePath(it: Interpreter, fn: FunctionIR): string | undefined {
+  let rule: string | undefined;
+  for (const d of fn.decorators) {
+    if (d.k !== "call" || !anyPathMatches(it.config.routes, it.evalQuiet(d.callee).path)) continue;
+    const first = d.args.find((a) => !a.name)?.value;
+    if (first?.k !== "const" || typeof first.value !== "string" || first.value.includes("<") || (rule !== undefined && rule !== first.value)) return undefined;
+    rule = first.value;
+  }
+  return rule;
+}
+
 /** Parameter values when a function is analysed on its own (no caller). */
 function entryParams(it: Interpreter, fn: FunctionIR, route: boolean, cls?: ClassInfo): State {
   const state: State = new Map();
@@ -53,6 +65,7 @@ export function analyseStandalone(it: Interpreter, fn: FunctionIR, scope: State 
     className: fn.className,
     contextNames: fn.name ? [fn.name] : [],
     depth: 0,
+    routePath: fixedRoutePath(it, fn),
   };
   it.budget -= 1;
   it.execBlock(fn.body, frame);
@@ -91,7 +104,7 @@ export function invokeLocal(
   } else if (self) state.set("this", self);
   const positional = args.filter((a) => a.name === undefined);
   const globals = it.fnGlobals.get(fn);
-  const calleeFrame: Frame = { state, fn, route: it.routeFns.has(fn), scope: scope ?? globals ?? it.moduleScope, globals, className: fn.className, contextNames: fn.name ? [fn.name] : [], depth: frame.depth + 1 };
+  const calleeFrame: Frame = { state, fn, route: it.routeFns.has(fn), scope: scope ?? globals ?? it.moduleScope, globals, className: fn.className, contextNames: fn.name ? [fn.name] : [], depth: frame.depth + 1, routePath: fixedRoutePath(it, fn) ?? frame.routePath };
   const savedFile = it.currentFile;
   // Code of another project module runs as that file: its sinks and trace steps name it.
   it.currentFile = fn.file ?? it.file;

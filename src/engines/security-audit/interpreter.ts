@@ -13,11 +13,12 @@ import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js"
 import { canRefine, refine } from "./refine.js";
 import { indexesFor, type Matcher, PathIndex, type RuleSpec, type TaintConfig } from "./rules.js";
 import {
-  addStep, anyElement, CLEAN, type ClassInfo, constOf, joinTaint, joinValues,
+  addStep, anyElement, CLEAN, type ClassInfo, constOf, joinStates, joinTaint, joinValues,
   member, sameValue, stepAt, type Taint, truthiness, type Value, withField, withRest,
 } from "./values.js";
 
 export type State = Map<string, Value>;
+export { joinStates };
 
 export interface RawFinding {
   rule: RuleSpec;
@@ -43,6 +44,8 @@ export interface Frame {
   depth: number;
   /** Module-level names of the function's own file (another project module's, for its functions). */
   globals?: State;
+  /** The fixed URL rule of the route being run, when it has no variables. */
+  routePath?: string;
 }
 
 interface CompiledMatcher {
@@ -259,7 +262,9 @@ export class Interpreter {
       case "loop":
         return this.execLoop(s, frame);
       case "branches": {
-        if (s.subject) this.eval(s.subject, frame);
+        const subject = s.subject ? this.eval(s.subject, frame) : undefined;
+        const chosen = this.module.language === "python" ? constantArm(s, subject) : undefined;
+        if (chosen !== undefined) return chosen === null ? undefined : this.execBlock(s.arms[chosen]!, frame);
         const before = frame.state!;
         let out: State | null = s.exhaustive ? null : new Map(before);
         for (const [i, arm] of s.arms.entries()) {
@@ -465,14 +470,19 @@ export class Interpreter {
   }
 }
 
-export function joinStates(a: State | null, b: State | null): State | null {
-  if (!a) return b ? new Map(b) : null;
-  if (!b) return new Map(a);
-  const out: State = new Map();
-  for (const [k, v] of a) out.set(k, joinValues(v, b.get(k) ?? (b.has(k) ? undefined : v)));
-  for (const [k, v] of b) if (!a.has(k)) out.set(k, v);
-  return out;
+/**
+ * `match` on a constant runs the one arm whose literals include it (or the
+ * final `case _`); null when none can run, undefined when it cannot be told.
+ */
+function constantArm(s: Extract<Stmt, { k: "branches" }>, subject: Value | undefined): number | null | undefined {
+  if (!subject?.c || !s.tests) return undefined;
+  for (const [i, tests] of s.tests.entries()) {
+    if (tests === undefined) return s.exhaustive && i === s.arms.length - 1 ? i : undefined;
+    if (tests.some((t) => t.k === "const" && t.value === subject.c!.v)) return i;
+  }
+  return s.exhaustive ? undefined : null;
 }
+
 
 function statesEqual(a: State, b: State): boolean {
   if (a.size !== b.size) return false;

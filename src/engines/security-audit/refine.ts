@@ -6,7 +6,7 @@ import type { Expr } from "../../lang/ir.js";
 import type { Frame, Interpreter, State } from "./interpreter.js";
 import { checkCondition, type Site } from "./matching.js";
 import { anyPathMatches } from "./rules.js";
-import { clearTaint, constOf, deepTaint, mkConst, type Value } from "./values.js";
+import { clearTaint, constOf, deepTaint, joinStates, mkConst, type Value } from "./values.js";
 
 const URL_AUTHORITY = new Set(["origin", "host", "hostname", "netloc"]);
 const PROTO_KEYS = new Set(["__proto__", "constructor", "prototype"]);
@@ -37,6 +37,12 @@ export function refine(it: Interpreter, state: State, test: Expr, branch: boolea
     case "logical":
       if (test.op === "and" && branch) return refine(it, refine(it, state, test.left, true, frame), test.right, true, frame);
       if (test.op === "or" && !branch) return refine(it, refine(it, state, test.left, false, frame), test.right, false, frame);
+      // `c.isalnum() or c in SAFE`: whichever side held, what both sides prove holds.
+      if ((test.op === "or" && branch) || (test.op === "and" && !branch)) {
+        const left = refine(it, new Map(state), test.left, branch, frame);
+        const right = refine(it, new Map(state), test.right, branch, frame);
+        return joinStates(left, right) ?? state;
+      }
       return state;
     case "binary": {
       const { op, left, right } = test;

@@ -253,3 +253,13 @@ export function foldBinary(op: string, a: ConstValue, b: ConstValue): ConstValue
     default: return undefined;
   }
 }
+
+/** Two states after a branch: each variable may hold what either side left in it. */
+export function joinStates(a: Map<string, Value> | null, b: Map<string, Value> | null): Map<string, Value> | null {
+  if (!a) return b ? new Map(b) : null;
+  if (!b) return new Map(a);
+  const out: Map<string, Value> = new Map();
+  for (const [k, v] of a) out.set(k, joinValues(v, b.get(k) ?? (b.has(k) ? undefined : v)));
+  for (const [k, v] of b) if (!a.has(k)) out.set(k, v);
+  return out;
+}
