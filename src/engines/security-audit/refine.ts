@@ -47,7 +47,15 @@ export function refine(it: Interpreter, state: State, test: Expr, branch: boolea
     case "binary": {
       const { op, left, right } = test;
       if (op === "in" || op === "not in") {
-        if ((op === "in") !== branch) return state;
+        if ((op === "in") !== branch) {
+          // `q not in s[1:-1]` after s.startswith(q) and s.endswith(q): s is one plain string literal, inert as code.
+          const quote = constOf(it.eval(left, here));
+          if ((quote === "'" || quote === '"') && right.k === "index" && deepTaint(it.eval(right.object, here))?.cleared.includes(`~quoted${quote}`)) {
+            clean(it, here, right.object, ["code"]);
+            return here.state ?? state;
+          }
+          return state;
+        }
         const collection = it.eval(right, here);
         if (deepTaint(collection) || (!collection.fields && !collection.c)) return state;
         clean(it, here, left, ["all"]);
