@@ -224,6 +224,7 @@ export function fixedPrefix(t: Taint | undefined, first: Value | undefined): Tai
   const c = constOf(first);
   if (c === undefined) return clearTaint(t, ["redirect"]);
   if (typeof c !== "string") return t;
+  if (c.length > 0 && t.cleared.includes("~no-dotdot")) t = clearTaint(t, ["path"])!;
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i.test(c)) return clearTaint(t, ["redirect", "ssrf"]);
   if (/^\/(?![/\\])/.test(c)) return clearTaint(t, ["redirect"]);
   return t;

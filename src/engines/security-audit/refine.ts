@@ -54,6 +54,11 @@ export function refine(it: Interpreter, state: State, test: Expr, branch: boolea
             clean(it, here, right.object, ["code"]);
             return here.state ?? state;
           }
+          // `"../" not in name`: appended after a fixed folder, the name cannot climb out of it.
+          if (typeof quote === "string" && /^\.\.[/\\]?$/.test(quote)) {
+            clean(it, here, right, ["~no-dotdot"]);
+            return here.state ?? state;
+          }
           return state;
         }
         const collection = it.eval(right, here);
@@ -132,6 +137,8 @@ function baseName(e: Expr): string | undefined {
 }
 
 function clean(it: Interpreter, frame: Frame, e: Expr, classes: readonly string[]): void {
+  // str(p) / os.fspath(p) is p as text: checking it checks p.
+  if (e.k === "call" && e.args.length === 1 && e.callee.k === "name" && (e.callee.name === "str" || e.callee.name === "String")) e = e.args[0]!.value;
   const lvalue = e.k === "call" && e.callee.k === "attr" ? e.callee.object : e;
   if (lvalue.k === "name" || lvalue.k === "attr" || lvalue.k === "index") it.updateLvalue(lvalue, frame, (v) => stripped(v, classes));
   // `parsed = urlparse(target)`: validating what was parsed out of a value validates the value.
