@@ -400,6 +400,8 @@ export class Interpreter {
         const k = constOf(key);
         const name = k === undefined || k === null ? undefined : String(k);
         this.offer({ kind: "assign", path: `${obj.path ?? "?"}[]`, name, value, loc }, frame);
+        // The key is written too: `store[key] = v` with an attacker-chosen key (session entries).
+        if (key.t) this.offer({ kind: "assign", path: `${obj.path ?? "?"}[key]`, name, value: key, loc }, frame);
         if (this.module.language !== "python" && t.object.k === "index") {
           // obj[a][b] = v with attacker-chosen keys reaches Object.prototype when a is "__proto__".
           const outerKey = this.eval(t.object.index, frame);
