@@ -13,6 +13,8 @@ export interface PythonShape {
   branchExits: Map<number, number>;
   /** A line inside a multi-line statement or header → the line it starts on. */
   firstLine: Map<number, number>;
+  /** `except` lines: an exception's jump there is recorded as an arc, but it is no arm of a branch. */
+  handlerLines: Set<number>;
 }
 
 /**
@@ -230,17 +232,22 @@ function decoratorExits(node: SyntaxNode, shape: PythonShape, branchTargets: Bra
   const lines = [...new Set(node.namedChildren.filter((c) => c.type === "decorator").map(lineOf))];
   const main = lineOf(definition);
   if (lines.length === 0 || lines.includes(main)) return;
+  const exits = new Map<number, number>();
   if (definition.type === "function_definition") {
-    shape.branchExits.set(main, Math.max(2, shape.branchExits.get(main) ?? 0));
+    exits.set(main, 2);
     const next = nextTarget(node);
     if (next.startsWith("L")) branchTargets.push({ line: main, targets: [Number(next.slice(1))] });
   }
-  if (lines.length < 2) return;
-  for (const line of lines) shape.branchExits.set(line, Math.max(2, shape.branchExits.get(line) ?? 0));
+  // Each decorator goes down the stack (the last one to the def line), and back up again.
+  // One decorator only goes on to the def line; with several, each also jumps to a neighbour.
+  for (const line of lines) exits.set(line, lines.length > 1 ? 2 : 1);
+  // A decorated class's body starts from its first decorator's line (coverage.py's line for the class).
+  if (definition.type === "class_definition") exits.set(lines[0]!, exits.get(lines[0]!)! + 1);
+  for (const [line, count] of exits) if (count > 1) shape.branchExits.set(line, count);
 }
 
 export function analyzePython(source: string, exclude: RegExp[] = []): PythonShape {
-  const shape: PythonShape = { statements: new Set(), excluded: new Set(), branchExits: new Map(), firstLine: new Map() };
+  const shape: PythonShape = { statements: new Set(), excluded: new Set(), branchExits: new Map(), firstLine: new Map(), handlerLines: new Set() };
   const codeObjectLines = new Set<number>();
   const rawExcluded = matchingLines(source.split(/\r?\n/), exclude);
   const branchTargets: BranchTargets[] = [];
@@ -279,7 +286,10 @@ export function analyzePython(source: string, exclude: RegExp[] = []): PythonSha
     else if (node.type === "case_clause") exits = caseExits(node);
     else if (node.type === "with_statement") exits = withExits(node);
     // A handler that does not match hands the exception to the next handler line.
-    else if (node.type === "except_clause" || node.type === "except_group_clause") exits = node.nextNamedSibling?.type === node.type ? 2 : 1;
+    else if (node.type === "except_clause" || node.type === "except_group_clause") {
+      exits = node.nextNamedSibling?.type === node.type ? 2 : 1;
+      shape.handlerLines.add(start);
+    }
     if (exits > 1) shape.branchExits.set(start, exits);
     if (CODE_OBJECT_EXPRESSIONS.has(node.type)) codeObjectLines.add(start);
     if (node.type === "decorated_definition") decorated.push(node);
@@ -289,8 +299,8 @@ export function analyzePython(source: string, exclude: RegExp[] = []): PythonSha
   // A lambda or comprehension adds one exit to its statement's first line (the jump out of its own code object).
   const extraExit = new Set<number>();
   for (const line of codeObjectLines) extraExit.add(shape.firstLine.get(line) ?? line);
-  for (const line of extraExit) shape.branchExits.set(line, (shape.branchExits.get(line) ?? 1) + 1);
   for (const node of decorated) decoratorExits(node, shape, branchTargets);
+  for (const line of extraExit) shape.branchExits.set(line, (shape.branchExits.get(line) ?? 1) + 1);
   if (rawExcluded.size > 0) {
     // coverage.py maps excluded lines to their statement's first line, then drops them from statements
     // and drops arcs into them from the exit counts: a branch whose other arm is excluded is no branch.
@@ -322,6 +332,8 @@ export function branchArms(shape: PythonShape, arcs: Array<[number, number]>): M
     const from = first(rawFrom);
     const to = first(rawTo);
     if (from === to || !shape.branchExits.has(from)) continue;
+    // coverage.py counts an arm covered only if it is a possible arc; an exception's jump into a handler never is.
+    if (shape.handlerLines.has(to) && !shape.handlerLines.has(from)) continue;
     let targets = seen.get(from);
     if (!targets) seen.set(from, (targets = new Set()));
     targets.add(to);
