@@ -55,10 +55,10 @@ function installRunners() {
 }
 
 /** A copy of the package with a node_modules of links: the runners, and the package's own dependencies from bgr's tree. */
-function nodeProject(name) {
+function nodeProject(name, copy) {
   const source = path.join(repo, "node_modules", name);
   if (!existsSync(path.join(source, "package.json"))) throw new Error(`node_modules/${name} is missing: npm ci`);
-  const root = path.join(work, "js", name);
+  const root = path.join(work, "js", copy, name);
   cpSync(source, root, { recursive: true, dereference: true, filter: (p) => !path.relative(source, p).split(path.sep).includes("node_modules") });
   // A report shipped in the package (safe-regex has one) would be read instead of running the tests.
   for (const stale of ["coverage", ".nyc_output", "coverage.json"]) rmSync(path.join(root, stale), { recursive: true, force: true });
@@ -79,12 +79,12 @@ const pct = (c) => (c ? `${c.pct}% (${c.covered}/${c.total})` : "-");
 const rows = [];
 
 function benchNode(name) {
-  const root = nodeProject(name);
+  // Two copies: a runner that writes its own report (jest with collectCoverage) must not hand bgr a report to read.
+  const root = nodeProject(name, "c8");
   const out = path.join(work, `${name}-c8`);
   const ref = timed(process.execPath, [c8, "--reporter=json-summary", `--reports-dir=${out}`, `--temp-directory=${path.join(out, "tmp")}`, "npm", "test"], root);
   const summary = JSON.parse(readFileSync(path.join(out, "coverage-summary.json"), "utf8")).total;
-  rmSync(path.join(root, ".agents"), { recursive: true, force: true });
-  const ours = timed(process.execPath, [bgr, "coverage", "--allow-exec", "--format", "json"], root);
+  const ours = timed(process.execPath, [bgr, "coverage", "--allow-exec", "--format", "json"], nodeProject(name, "bgr"));
   if (!ours.stdout.trim()) throw new Error(`bgr coverage on ${name} printed nothing (exit ${ours.status}): ${ours.stderr.trim().split("\n").slice(-3).join(" / ")}`);
   const json = JSON.parse(ours.stdout);
   const metrics = ["lines", "statements", "branches", "functions"];

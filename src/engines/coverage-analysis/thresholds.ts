@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { Metric } from "./model.js";
+import { loadCoveragePyConfig } from "./readers/coveragepy-config.js";
 
 export type ThresholdMetric = Metric | "combined";
 
@@ -176,38 +177,14 @@ function fromJestConfig(root: string): Thresholds | undefined {
   return undefined;
 }
 
-/** The [section] body of an INI file, as key → value. */
-function iniSection(text: string, section: string): Record<string, string> | undefined {
-  let inside = false;
-  let found = false;
-  const values: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const header = /^\s*\[([^\]]+)\]\s*$/.exec(raw);
-    if (header) {
-      inside = header[1]!.trim() === section;
-      found ||= inside;
-      continue;
-    }
-    const pair = inside ? /^\s*([A-Za-z_][\w-]*)\s*[=:]\s*(.*?)\s*(?:[#;].*)?$/.exec(raw) : null;
-    if (pair) values[pair[1]!] = pair[2]!.replace(/^["']|["']$/g, "");
-  }
-  return found ? values : undefined;
-}
-
-/** coverage.py's [report] options, from the first config file that has them, as coverage.py looks them up. */
+/** coverage.py's [report] options, from the config file coverage.py itself would read. */
 export function coveragePyReportOptions(root: string): { source: string; options: Record<string, string> } | undefined {
-  const places: Array<[string, string]> = [
-    [".coveragerc", "report"],
-    ["setup.cfg", "coverage:report"],
-    ["tox.ini", "coverage:report"],
-    ["pyproject.toml", "tool.coverage.report"],
-  ];
-  for (const [file, section] of places) {
-    const text = readText(root, file);
-    const options = text === undefined ? undefined : iniSection(text, section);
-    if (options) return { source: file, options };
-  }
-  return undefined;
+  const config = loadCoveragePyConfig(root);
+  if (!config.file) return undefined;
+  const options: Record<string, string> = {};
+  if (config.precision !== undefined) options.precision = String(config.precision);
+  if (config.failUnder !== undefined) options.fail_under = String(config.failUnder);
+  return { source: config.file, options };
 }
 
 function fromCoveragePy(root: string): Thresholds | undefined {
