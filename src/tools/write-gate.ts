@@ -207,13 +207,27 @@ export function gateSession(root: string, rel: string, opts: { create?: boolean;
 
 /** bgr's own folders (.agents/runs, .agents/cache): their real path must stay inside the workspace. */
 export function gateOwnDir(root: string, relDir: string): string {
-  const target = realWriteTarget(root, relDir, "folder");
-  const label = relDir.split("/").slice(0, 2).join("/");
-  if (target.realRel !== relDir) {
-    throw new WriteRefusedError(`${label} is a symbolic link (to ${target.real}): bgr keeps its runs and cache only in a real folder inside the workspace; remove the link`);
+  const base = realRoot(root);
+  const lexical = path.join(base, relDir);
+  let real: string;
+  try {
+    real = realpathAllowingMissing(lexical);
+  } catch (error) {
+    if (error instanceof SandboxError) throw new WriteRefusedError(`${relDir}: ${error.message}`);
+    throw error;
   }
-  if (target.existing && !target.existing.isDirectory()) throw new WriteRefusedError(`${relDir} exists and is not a folder: move it away so bgr can use it`);
-  return target.real;
+  if (real !== lexical) {
+    const where = isInside(base, real) ? `to ${toPosix(path.relative(base, real))}` : `out of the workspace, to ${real}`;
+    throw new WriteRefusedError(`${relDir} leads through a symbolic link ${where}: bgr keeps its runs and cache only in real folders inside the workspace; remove the link`);
+  }
+  let existing: Stats | undefined;
+  try {
+    existing = statSync(real);
+  } catch {
+    existing = undefined;
+  }
+  if (existing && !existing.isDirectory()) throw new WriteRefusedError(`${relDir} exists and is not a folder: move it away so bgr can use it`);
+  return real;
 }
 
 export function gateRunsDir(root: string): string {
