@@ -8,7 +8,7 @@ import { BUILTIN_AGENT_NAME } from "../protocol/agent.js";
 import { defaultReportPath, idFromReportPath, InputError, makeRunId, slugify, validateRunId } from "../protocol/ids.js";
 import { inferKind, parsePrompt } from "../protocol/prompt.js";
 import { resolveInside, SandboxError, toWorkspacePath } from "../tools/sandbox.js";
-import { gateReport, gateSession } from "../tools/write-gate.js";
+import { gateReport, gateSessionSettled } from "../tools/write-gate.js";
 import { checkPromptText } from "./prompt-guard.js";
 
 export const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
@@ -131,7 +131,7 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
   let createSession = false;
   if (sessionText !== undefined) {
     session = inside(root, sessionText, `session file ${JSON.stringify(sessionText)}`);
-    createSession = gateSession(root, session, { create: request.createSession ?? false }).create;
+    createSession = (await gateSessionSettled(root, session, { create: request.createSession ?? false })).create;
   }
 
   const scope: string[] = [];

@@ -200,9 +200,28 @@ export function gateSession(root: string, rel: string, opts: { create?: boolean;
   } catch (error) {
     throw new WriteRefusedError(`session file ${JSON.stringify(rel)} cannot be read: ${(error as Error).message.split("\n")[0]}`);
   }
-  if (head.length === 0) throw new WriteRefusedError(`session file ${JSON.stringify(rel)} is empty, so it is not a session (its first line must be ---): write its front matter first`);
-  if (!looksLikeSession(head)) throw new WriteRefusedError(`session file ${JSON.stringify(rel)} does not start with a --- front matter line, so it is not a session: bgr will not add one to it`);
+  if (head.length === 0) throw new NotASessionError(`session file ${JSON.stringify(rel)} is empty, so it is not a session (its first line must be ---): write its front matter first`);
+  if (!looksLikeSession(head)) throw new NotASessionError(`session file ${JSON.stringify(rel)} does not start with a --- front matter line, so it is not a session: bgr will not add one to it`);
   return { ...target, create: false };
+}
+
+/** Refused for its content, which an editor saving in place (truncate, then write) shows for an instant. */
+class NotASessionError extends WriteRefusedError {}
+
+/** REWRITE_WINDOW_MS: how long a session caught empty or headless is given to become whole again before it is refused. */
+const REWRITE_WINDOW_MS = 500;
+
+/** gateSession, but a file caught mid-save by an editor gets a moment to be whole before it is refused. */
+export async function gateSessionSettled(root: string, rel: string, opts: { create?: boolean } = {}): Promise<GatedPath & { create: boolean }> {
+  const deadline = Date.now() + REWRITE_WINDOW_MS;
+  for (;;) {
+    try {
+      return gateSession(root, rel, opts);
+    } catch (error) {
+      if (!(error instanceof NotASessionError) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
 }
 
 /** bgr's own folders (.agents/runs, .agents/cache): their real path must stay inside the workspace. */
