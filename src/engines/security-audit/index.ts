@@ -12,6 +12,7 @@ import type { FileAnalysis } from "./analyze-file.js";
 import { AnalysisCache, cacheKey, StatIndex } from "./cache.js";
 import type { Job } from "./pool.js";
 import { defaultRulesDir, loadRuleSet, type RuleSet, rulesHash } from "./rules.js";
+import { contentHash } from "./modules.js";
 import { countsBy, recommendationsFor, summarize } from "./summary.js";
 
 /** Files bigger than this are almost always generated or data; they are listed as skipped. */
@@ -107,6 +108,23 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
     keys.set(file, key);
     jobs.push({ file, text, language });
   }
+  // A cached result stands only while the project modules it read are unchanged: a changed module re-analyses its importers.
+  const depHashes = new Map<string, string | undefined>();
+  const currentHash = async (dep: string): Promise<string | undefined> => {
+    if (!depHashes.has(dep)) depHashes.set(dep, await readFile(path.join(ctx.root, dep), "utf8").then(contentHash, () => undefined));
+    return depHashes.get(dep);
+  };
+  for (const [file, hit] of results) {
+    let stale = false;
+    for (const [dep, hash] of Object.entries(hit.deps ?? {})) if ((await currentHash(dep)) !== hash) stale = true;
+    if (!stale) continue;
+    results.delete(file);
+    cached--;
+    done--;
+    const text = await readFile(path.join(ctx.root, file), "utf8");
+    keys.set(file, cacheKey(text, file, hash, disabled));
+    jobs.push({ file, text, language: languageForPath(file)! });
+  }
   ctx.progress(done, files.length, "analysing");
 
   let aborted: string | undefined;
@@ -118,6 +136,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
       await analyzeAll(jobs, {
         ruleSet,
         disabled,
+        root: ctx.root,
         signal: ctx.signal,
         onDone(job, analysis) {
           results.set(job.file, analysis);
@@ -135,11 +154,18 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
 
   const findings: Finding[] = [];
   const analysed: string[] = [];
+  // A flow into a shared module is found from each file that calls it: one finding per place.
+  const seen = new Set<string>();
   for (const file of files) {
     const r = results.get(file);
     if (!r) continue;
     analysed.push(file);
-    findings.push(...r.findings);
+    for (const f of r.findings) {
+      const where = `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}`;
+      if (seen.has(where)) continue;
+      seen.add(where);
+      findings.push(f);
+    }
     errors.push(...r.errors);
   }
   findings.sort(compareFindings);
