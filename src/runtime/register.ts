@@ -48,6 +48,10 @@ export async function registerRun(root: string, request: RunRequest, pid: number
   if (pid !== null) {
     const pidStart = await processStartTime(pid);
     if (pidStart) fresh.pidStart = pidStart;
+  } else {
+    // Until the runner exists, the record's life is its registrar's: under load, registering can take minutes.
+    const start = await processStartTime(process.pid);
+    fresh.registrar = { pid: process.pid, ...(start ? { start } : {}) };
   }
   const record = await reserveRunRecord(root, fresh, resolved.idExplicit);
   if (record.report !== resolved.report) {

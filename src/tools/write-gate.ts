@@ -154,6 +154,9 @@ export function sidecarWritable(root: string, rel: string): boolean {
   }
 }
 
+/** Refused for what is (or is not) at the path, which an editor saving in place or another bgr's swap shows for an instant. */
+class NotASessionError extends WriteRefusedError {}
+
 const SESSION_HEAD = /^(?:\uFEFF)?---[ \t]*\r?\n/;
 
 /** Whether these bytes start like a session (first line `---`). */
@@ -185,7 +188,8 @@ export function gateSession(root: string, rel: string, opts: { create?: boolean;
   }
   if (!target.existing) {
     if (!opts.create) {
-      throw new WriteRefusedError(`session file ${JSON.stringify(rel)} does not exist: pass the orchestrator's session file, or add --create-session to start one under ${SESSIONS_DIR}/`);
+      // Also what another bgr's swap shows for an instant, hence the retryable kind.
+      throw new NotASessionError(`session file ${JSON.stringify(rel)} does not exist: pass the orchestrator's session file, or add --create-session to start one under ${SESSIONS_DIR}/`);
     }
     if (!under(target.realRel, SESSIONS_DIR) || !under(target.rel, SESSIONS_DIR)) {
       throw new WriteRefusedError(`--create-session: bgr creates session files only under ${SESSIONS_DIR}/, not at ${JSON.stringify(rel)}`);
@@ -198,15 +202,14 @@ export function gateSession(root: string, rel: string, opts: { create?: boolean;
   try {
     head = readRegularFileSync(target.real, { label: rel });
   } catch (error) {
-    throw new WriteRefusedError(`session file ${JSON.stringify(rel)} cannot be read: ${(error as Error).message.split("\n")[0]}`);
+    const Refusal = (error as NodeJS.ErrnoException).code === "ENOENT" ? NotASessionError : WriteRefusedError;
+    throw new Refusal(`session file ${JSON.stringify(rel)} cannot be read: ${(error as Error).message.split("\n")[0]}`);
   }
   if (head.length === 0) throw new NotASessionError(`session file ${JSON.stringify(rel)} is empty, so it is not a session (its first line must be ---): write its front matter first`);
   if (!looksLikeSession(head)) throw new NotASessionError(`session file ${JSON.stringify(rel)} does not start with a --- front matter line, so it is not a session: bgr will not add one to it`);
   return { ...target, create: false };
 }
 
-/** Refused for its content, which an editor saving in place (truncate, then write) shows for an instant. */
-class NotASessionError extends WriteRefusedError {}
 
 /** REWRITE_WINDOW_MS: how long a session caught empty or headless is given to become whole again before it is refused. */
 const REWRITE_WINDOW_MS = 500;
