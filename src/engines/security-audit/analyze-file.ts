@@ -67,12 +67,12 @@ function rulesFor(ruleSet: RuleSet, lang: "python" | "javascript", disabled: Rea
 }
 
 function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {
-  const { rule, loc, taint } = raw;
+  const { rule, loc, taint, matcher } = raw;
   const snippetLines = lines.slice(loc.line - 1, Math.min(loc.endLine, loc.line + 2));
   const finding: Finding = {
     ruleId: rule.id,
     title: rule.title,
-    severity: rule.severity,
+    severity: matcher?.severity ?? rule.severity,
     file,
     line: loc.line,
     endLine: loc.endLine,
@@ -80,11 +80,12 @@ function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {
     endColumn: loc.endColumn,
     message: rule.message,
     recommendation: rule.remediation,
-    confidence: rule.confidence,
+    confidence: matcher?.confidence ?? rule.confidence,
     cwe: rule.cwe,
     owasp: rule.owasp,
     snippet: snippetLines.map((l) => l.trim()).join("\n").slice(0, 400),
   };
+  if (rule["also-cwe"]?.length) finding.properties = { alsoCwe: rule["also-cwe"] };
   if (taint) {
     const sink = raw.sinkPath ? displayPath(raw.sinkPath) : "the sink";
     finding.trace = [...taint.steps, { file, line: loc.line, note: `sink: ${sink}` }];

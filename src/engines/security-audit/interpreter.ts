@@ -23,6 +23,8 @@ export interface RawFinding {
   loc: Loc;
   taint?: Taint;
   sinkPath?: string;
+  /** The matcher that matched, for its own confidence and severity. */
+  matcher?: Matcher;
 }
 
 export interface Frame {
@@ -46,6 +48,10 @@ interface CompiledMatcher {
 }
 
 const MAX_LOOP_ROUNDS = 3;
+
+function confidenceRank(c: string): number {
+  return c === "High" ? 3 : c === "Medium" ? 2 : 1;
+}
 
 const SCALAR_SOURCE = /^\$request\.(query|params|cookies|headers)\.[^.[(]+$/;
 
@@ -133,19 +139,21 @@ export class Interpreter {
     const ctx: MatchContext = { file: this.file, contextNames: frame.contextNames };
     for (const { rule, matcher } of list) {
       if (!matches(matcher, site, ctx)) continue;
-      if (rule.mode === "pattern") this.report(rule, site.loc);
+      if (rule.mode === "pattern") this.report(rule, site.loc, undefined, undefined, matcher);
       else {
         const t = sinkTaint(matcher, site, rule.class!);
-        if (t) this.report(rule, site.loc, t, site.kind === "call" || site.kind === "assign" ? site.path : undefined);
+        if (t) this.report(rule, site.loc, t, site.kind === "call" || site.kind === "assign" ? site.path : undefined, matcher);
       }
     }
   }
 
-  report(rule: RuleSpec, loc: Loc, taint?: Taint, sinkPath?: string): void {
+  report(rule: RuleSpec, loc: Loc, taint?: Taint, sinkPath?: string, matcher?: Matcher): void {
     const key = `${rule.id}:${loc.line}:${loc.column}`;
     const existing = this.findings.get(key);
-    if (existing && (!taint || (existing.taint && existing.taint.steps.length <= taint.steps.length))) return;
-    this.findings.set(key, { rule, loc, taint, sinkPath });
+    // Two matchers of one pattern rule at one site: the surer one speaks.
+    const surer = existing && !taint && !existing.taint && confidenceRank(matcher?.confidence ?? rule.confidence) > confidenceRank(existing.matcher?.confidence ?? rule.confidence);
+    if (existing && !surer && (!taint || (existing.taint && existing.taint.steps.length <= taint.steps.length))) return;
+    this.findings.set(key, { rule, loc, taint, sinkPath, matcher });
   }
 
   sourceLabel(path: string | undefined): string | undefined {

@@ -85,6 +85,9 @@ const matcher = z
     html: z.boolean().optional(),
     /** The tainted value must be markup or text built by concatenation (not an object sent as JSON). */
     text: z.boolean().optional(),
+    /** This matcher's own confidence and severity, when they differ from the rule's (a context-free site is Low). */
+    confidence: z.enum(["High", "Medium", "Low"]).optional(),
+    severity: z.enum(["High", "Medium", "Low", "Info"]).optional(),
   })
   .refine((m) => m.call || m.assign || m.name || m.dict || m["route-return"] || m.string, {
     message: "a matcher needs one of call, assign, name, dict, route-return, string",
@@ -92,13 +95,22 @@ const matcher = z
 
 export type Matcher = z.infer<typeof matcher>;
 
-const example = z.object({ code: z.string(), file: z.string().optional() }).or(z.string().transform((code) => ({ code, file: undefined })));
+const example = z
+  .object({
+    code: z.string(),
+    file: z.string().optional(),
+    /** Positive examples: the confidence the finding must carry. */
+    confidence: z.enum(["High", "Medium", "Low"]).optional(),
+  })
+  .or(z.string().transform((code) => ({ code, file: undefined, confidence: undefined })));
 
 const ruleSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "rule ids are lower-case words joined by . or -"),
   title: z.string(),
   languages: z.array(z.enum(["python", "javascript"])).min(1),
   cwe: z.number().int().positive(),
+  /** Further CWEs the same weakness is also an instance of (md5 of a password: CWE-916 and CWE-328). */
+  "also-cwe": z.array(z.number().int().positive()).optional(),
   owasp: z.string().regex(/^A\d\d:2021$/, 'OWASP ids look like "A03:2021"'),
   severity: z.enum(["High", "Medium", "Low", "Info"]),
   confidence: z.enum(["High", "Medium", "Low"]),
