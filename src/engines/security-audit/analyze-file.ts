@@ -7,6 +7,7 @@ import type { EngineError } from "../types.js";
 import { displayPath, Interpreter, type RawFinding } from "./interpreter.js";
 import type { RuleSet, RuleSpec } from "./rules.js";
 import { scanSecrets } from "./secrets.js";
+import { dropUnconfigured, raiseSecretUses } from "./local-flow.js";
 import { isSuppressed } from "./suppress.js";
 
 export interface FileAnalysis {
@@ -24,8 +25,10 @@ export function analyzeSource(file: string, text: string, language: Language, ru
   const lang = ruleLanguage(language);
   const rules = rulesFor(ruleSet, lang, disabled);
   const raw = new Interpreter(module, file, rules, ruleSet.taint[lang]).run();
+  raiseSecretUses(module, raw);
+  const kept = dropUnconfigured(module, raw);
   const lines = text.split(/\r?\n/);
-  const findings = raw
+  const findings = kept
     .map((r) => toFinding(r, file, lines))
     .filter((f) => !isSuppressed(lines, f.line, f.ruleId, f.cwe));
   return { findings, errors };

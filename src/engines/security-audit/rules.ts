@@ -88,6 +88,21 @@ const matcher = z
     /** This matcher's own confidence and severity, when they differ from the rule's (a context-free site is Low). */
     confidence: z.enum(["High", "Medium", "Low"]).optional(),
     severity: z.enum(["High", "Medium", "Low", "Info"]).optional(),
+    /** Raised to this confidence and severity when the value is followed, in its function, into a cookie, a session or a secret-named field. */
+    /**
+     * Only when the object passed as `arg` was configured, in the same function, by `method(first, value)`:
+     * `parser.setFeature(feature_external_ges, True)` before `parseString(doc, parser)`.
+     */
+    configured: z
+      .object({
+        arg: z.union([z.number(), z.string(), z.tuple([z.number(), z.string()])]),
+        method: z.string(),
+        /** Regex on the first argument's name or string value. */
+        first: z.string(),
+        value: constValue,
+      })
+      .optional(),
+    "secret-use": z.object({ confidence: z.enum(["High", "Medium", "Low"]), severity: z.enum(["High", "Medium", "Low", "Info"]) }).optional(),
   })
   .refine((m) => m.call || m.assign || m.name || m.dict || m["route-return"] || m.string, {
     message: "a matcher needs one of call, assign, name, dict, route-return, string",
