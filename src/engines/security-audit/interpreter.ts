@@ -364,7 +364,7 @@ export class Interpreter {
       case "attr": {
         const obj = this.eval(t.object, frame);
         const path = `${obj.path ?? "?"}.${t.name}`;
-        this.offer({ kind: "assign", path, name: t.name, value, loc }, frame);
+        this.offer({ kind: "assign", path, name: t.name, value, loc, literal: frame.literal }, frame);
         this.updateLvalue(t.object, frame, (o) => withField(o, t.name, value));
         return;
       }
@@ -373,7 +373,7 @@ export class Interpreter {
         const key = this.eval(t.index, frame);
         const k = constOf(key);
         const name = k === undefined || k === null ? undefined : String(k);
-        this.offer({ kind: "assign", path: `${obj.path ?? "?"}[]`, name, value, loc }, frame);
+        this.offer({ kind: "assign", path: `${obj.path ?? "?"}[]`, name, value, loc, literal: frame.literal }, frame);
         if (this.module.language !== "python" && t.object.k === "index") {
           // obj[a][b] = v with attacker-chosen keys reaches Object.prototype when a is "__proto__".
           const outerKey = this.eval(t.object.index, frame);

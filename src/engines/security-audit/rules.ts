@@ -36,6 +36,8 @@ const baseCondition = selector.extend({
   "not-matches": z.string().optional(),
   contains: z.array(constValue).optional(),
   lt: z.number().optional(),
+  /** A number (or an octal string like "777") with any of these bits set: file modes. */
+  bits: z.number().int().optional(),
   tainted: z.boolean().optional(),
   /** The value is not a compile-time constant. */
   dynamic: z.boolean().optional(),
