@@ -2,6 +2,7 @@
 // TypeScript over tree-sitter, with rules as data (rules/security/**).
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { readRegularFile } from "../../tools/safe-read.js";
 import { languageForPath, supportedExtensions } from "../../lang/languages.js";
 import { compareFindings, type Finding } from "../../protocol/finding.js";
 import { loadConfig } from "../../runtime/config.js";
@@ -12,6 +13,7 @@ import { AnalysisCache, cacheKey, StatIndex } from "./cache.js";
 import type { Job } from "./pool.js";
 import { defaultRulesDir, loadRuleSet, type RuleSet, rulesHash } from "./rules.js";
 import { applyPolicy, type FindingPolicy, parseConfidence, parseSeverities, parseTestMode } from "./policy.js";
+import { contentHash } from "./modules.js";
 import { countsBy, recommendationsFor, summarize } from "./summary.js";
 
 /** Files bigger than this are almost always generated or data; they are listed as skipped. */
@@ -67,6 +69,8 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
     extensions: supportedExtensions(),
     exclude: [...config.exclude, ...extraExclude],
     onMissing: (p) => errors.push({ file: p, message: `scope entry ${p} does not exist in the workspace; check the path` }),
+    onSkipped: (p, reason) => errors.push({ file: p, message: reason }),
+    signal: ctx.signal,
   });
   // Type declarations carry no code to audit.
   const files = listed.filter((f) => !/\.d\.[cm]?ts$/.test(f));
@@ -98,7 +102,15 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
       done++;
       continue;
     }
-    const text = await readFile(abs, "utf8");
+    let text: string;
+    try {
+      // O_NONBLOCK and a regular-file check: a FIFO or device in scope is one file's error, not a hung audit.
+      text = (await readRegularFile(abs, { label: file, maxBytes: MAX_FILE_BYTES })).toString("utf8");
+    } catch (error) {
+      errors.push({ file, message: `skipped: ${(error as Error).message.split("\n")[0]}` });
+      done++;
+      continue;
+    }
     const key = cacheKey(text, file, hash, disabled);
     statIndex?.keep(file, info.size, info.mtimeMs, key);
     const hit = cache?.get(key);
@@ -111,6 +123,23 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
     keys.set(file, key);
     jobs.push({ file, text, language });
   }
+  // A cached result stands only while the project modules it read are unchanged: a changed module re-analyses its importers.
+  const depHashes = new Map<string, string | undefined>();
+  const currentHash = async (dep: string): Promise<string | undefined> => {
+    if (!depHashes.has(dep)) depHashes.set(dep, await readFile(path.join(ctx.root, dep), "utf8").then(contentHash, () => undefined));
+    return depHashes.get(dep);
+  };
+  for (const [file, hit] of results) {
+    let stale = false;
+    for (const [dep, hash] of Object.entries(hit.deps ?? {})) if ((await currentHash(dep)) !== hash) stale = true;
+    if (!stale) continue;
+    results.delete(file);
+    cached--;
+    done--;
+    const text = await readFile(path.join(ctx.root, file), "utf8");
+    keys.set(file, cacheKey(text, file, hash, disabled));
+    jobs.push({ file, text, language: languageForPath(file)! });
+  }
   ctx.progress(done, files.length, "analysing");
 
   let aborted: string | undefined;
@@ -122,6 +151,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
       await analyzeAll(jobs, {
         ruleSet,
         disabled,
+        root: ctx.root,
         signal: ctx.signal,
         onDone(job, analysis) {
           results.set(job.file, analysis);
@@ -139,11 +169,18 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
 
   const findings: Finding[] = [];
   const analysed: string[] = [];
+  // A flow into a shared module is found from each file that calls it: one finding per place.
+  const seen = new Set<string>();
   for (const file of files) {
     const r = results.get(file);
     if (!r) continue;
     analysed.push(file);
-    findings.push(...applyPolicy(r.findings, policy));
+    for (const f of applyPolicy(r.findings, policy)) {
+      const where = `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}`;
+      if (seen.has(where)) continue;
+      seen.add(where);
+      findings.push(f);
+    }
     errors.push(...r.errors);
   }
   findings.sort(compareFindings);
