@@ -11,7 +11,7 @@
 //              the stack shims retired, __version__ deprecated through
 //              __getattr__, get_env removed, get_root_path moved and re-exported,
 //              one keyword-only change, a one-condition bug fix);
-//   history:   this repository's last 10 commits, each reviewed on its own
+//   history:   this repository's last 10 non-merge commits, each reviewed on its own
 //              (--base C^ --head C) in a temporary clone.
 // Reports wall time, changed lines per second, findings per 1,000 changed
 // lines, findings by rule, and that the pasted clones were all found;
@@ -247,7 +247,7 @@ try {
 const clone = mkdtempSync(path.join(tmpdir(), "bgr-bench-history-"));
 try {
   git(REPO_ROOT, "clone", "-q", "--no-checkout", REPO_ROOT, clone);
-  const commits = git(clone, "rev-list", "--first-parent", "--max-count=10", "HEAD").trim().split("\n");
+  const commits = git(clone, "rev-list", "--no-merges", "--max-count=10", "HEAD").trim().split("\n");
   let findings = 0;
   let changed = 0;
   let ms = 0;
