@@ -89,7 +89,7 @@ export function withRequestOptions(cmd: Command): Command {
     .option("--base <ref>", "git ref to compare against (review, diff coverage)")
     .option("--head <ref>", "git ref to review instead of the working tree (review)")
     .option("--report <file>", "coverage report file, repeatable", collect)
-    .option("--allow-exec", "let the engine run the project's own tooling (tests under coverage)")
+    .option("--allow-exec", "let the engine run the project's own tooling (tests under coverage, linters in a review)")
     .option("--no-cache", "skip the analysis cache");
 }
 
