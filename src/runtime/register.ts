@@ -9,7 +9,7 @@ import { InputError, partialReportPath, RUNS_DIR, runLogPath } from "../protocol
 import { parseReport } from "../protocol/report-parse.js";
 import { resolveInside } from "../tools/sandbox.js";
 import { processStartTime } from "./process.js";
-import { resolveRequest, type ResolvedRequest, type RunRequest } from "./request.js";
+import { fieldName, resolveRequest, type ResolvedRequest, type RunRequest } from "./request.js";
 import { writeSessionEntry } from "./session-store.js";
 import { ensureDir, removeRunRecord, reserveRunRecord, type RunRecord } from "./store.js";
 
@@ -37,7 +37,7 @@ export function newRecord(resolved: ResolvedRequest, pid: number | null, detache
  */
 export async function registerRun(root: string, request: RunRequest, pid: number | null, detached: boolean): Promise<RunRecord> {
   const resolved = await resolveRequest(root, request);
-  await refuseForeignReport(root, resolved);
+  await refuseForeignReport(root, resolved, fieldName("output", request.surface));
   // A named agent must exist before anything is reserved; the built-in always does.
   if (resolved.agent !== BUILTIN_AGENT_NAME) await resolveAgent(root, resolved.agent);
   await ensureDir(root, RUNS_DIR);
@@ -64,13 +64,13 @@ export async function registerRun(root: string, request: RunRequest, pid: number
  * session entry point at it): a new run asking for the same location would
  * silently replace it, so it is refused before anything is reserved.
  */
-async function refuseForeignReport(root: string, resolved: ResolvedRequest): Promise<void> {
+async function refuseForeignReport(root: string, resolved: ResolvedRequest, outputField: string): Promise<void> {
   for (const rel of [resolved.report, partialReportPath(resolved.report)]) {
     const text = await readFile(resolveInside(root, rel), "utf8").catch(() => undefined);
     if (text === undefined) continue;
     const owner = parseReport(text).meta?.background_agent_id;
     if (typeof owner === "string" && owner !== "" && owner !== resolved.id) {
-      throw new InputError(`report path ${rel} already holds the report of run ${owner}: pass another --output (or "Write report to:"), or leave it out to derive one from the id`);
+      throw new InputError(`report path ${rel} already holds the report of run ${owner}: pass another ${outputField} (or "Write report to:"), or leave it out to derive one from the id`);
     }
   }
 }
