@@ -7,6 +7,7 @@ import { PROVIDERS } from "../engines/llm/provider-names.js";
 import { BUILTIN_AGENT_NAME } from "../protocol/agent.js";
 import { defaultReportPath, idFromReportPath, InputError, makeRunId, slugify, validateRunId } from "../protocol/ids.js";
 import { inferKind, parsePrompt } from "../protocol/prompt.js";
+import { loadConfig } from "./config.js";
 import { resolveInside, SandboxError, toWorkspacePath } from "../tools/sandbox.js";
 
 export const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
@@ -116,6 +117,8 @@ function firstDefined<T>(...values: Array<T | undefined>): T | undefined {
 
 export async function resolveRequest(root: string, request: RunRequest): Promise<ResolvedRequest> {
   const surface = request.surface ?? "cli";
+  // A broken config is bad input now, before a run exists, not a failed run later.
+  await loadConfig(root);
   const name = (field: keyof typeof FIELD_NAMES) => fieldName(field, surface);
   const parsed = parsePrompt(request.prompt ?? "");
   const task = firstDefined(request.task?.trim(), parsed.task);
