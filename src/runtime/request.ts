@@ -6,7 +6,7 @@ import { isTaskKind, TASK_KINDS, type EngineOptions, type TaskKind } from "../en
 import { PROVIDERS } from "../engines/llm/provider-names.js";
 import { BUILTIN_AGENT_NAME } from "../protocol/agent.js";
 import { defaultReportPath, idFromReportPath, InputError, makeRunId, slugify, validateRunId } from "../protocol/ids.js";
-import { inferKind, parsePrompt } from "../protocol/prompt.js";
+import { inferKind, parsePrompt, pathsNamedIn } from "../protocol/prompt.js";
 import { loadConfig } from "./config.js";
 import { resolveInside, SandboxError, toWorkspacePath } from "../tools/sandbox.js";
 
@@ -158,7 +158,8 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
 
   const scope: string[] = [];
   const missing: string[] = [];
-  for (const entry of [...(request.files ?? parsed.files), ...(request.scope ?? parsed.scope)]) {
+  const listed = [...(request.files ?? parsed.files), ...(request.scope ?? parsed.scope)];
+  for (const entry of listed.length > 0 ? listed : await scopeFromTask(root, task)) {
     const rel = inside(root, entry, `path ${JSON.stringify(entry)} in Files/scope`);
     const normalized = rel === "" ? "." : rel;
     if (scope.includes(normalized) || missing.includes(normalized)) continue;
@@ -217,6 +218,25 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
     ...(request.triage !== undefined ? { triage: request.triage } : {}),
     options: { ...(request.options ?? {}) },
   };
+}
+
+/**
+ * Without a `Files:` list, the paths the task line names are the scope
+ * ("Security audit of web/src/auth"): those that exist, and those shaped like
+ * paths, which are then reported missing rather than widened to everything.
+ */
+async function scopeFromTask(root: string, task: string): Promise<string[]> {
+  const scope: string[] = [];
+  for (const named of pathsNamedIn(task)) {
+    let absolute: string;
+    try {
+      absolute = resolveInside(root, named.path);
+    } catch {
+      continue;
+    }
+    if (named.pathShaped || (await kindOf(absolute)) !== undefined) scope.push(named.path);
+  }
+  return scope;
 }
 
 /** `--report` files must exist when the run is asked for, not fail it later. */
