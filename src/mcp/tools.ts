@@ -23,6 +23,7 @@ import {
   type RunRequest,
 } from "../runtime/api.js";
 import { resolveInside } from "../tools/sandbox.js";
+import { agentNoteFor } from "../protocol/agent.js";
 
 /** MCP clients commonly time a tool call out at 60 s; waiting a little less keeps the answer deliverable. */
 export const DEFAULT_WAIT_SECONDS = 50;
@@ -74,7 +75,8 @@ export async function spawnBackgroundAgent(root: string, input: SpawnInput) {
   const report = out ?? output;
   const request: RunRequest = { ...rest, ...(report ? { output: report } : {}), options, surface: "mcp" };
   const spawned = await spawnRun(request, { cwd: root });
-  return { ...spawned, next: `call wait_background_agent with id ${spawned.id}, then read_report` };
+  const note = agentNoteFor(request);
+  return { ...spawned, ...(note ? { note } : {}), next: `call wait_background_agent with id ${spawned.id}, then read_report` };
 }
 
 export const getShape = { id: runId };
@@ -143,7 +145,7 @@ const reportView = z.looseObject({
 });
 
 export const outputSchemas = {
-  spawn: z.looseObject({ id: z.string(), report: z.string(), session: nullableString, pid: z.number(), log: z.string(), next: z.string() }),
+  spawn: z.looseObject({ id: z.string(), report: z.string(), session: nullableString, pid: z.number(), log: z.string(), note: z.string().optional(), next: z.string() }),
   run: runView,
   runs: z.looseObject({ runs: z.array(runView) }),
   wait: z.looseObject({ status: z.enum(["completed", "failed", "timeout"]), runs: z.array(runView), next: z.string().optional() }),

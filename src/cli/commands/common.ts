@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import type { RunRequest } from "../../runtime/request.js";
+export { agentNoteFor } from "../../protocol/agent.js";
 
 /** Bad input: exit 2 (SPEC). Matched by name so no heavy module must be imported to recognise it. */
 const USAGE_ERRORS = new Set([
@@ -164,3 +165,4 @@ export async function requestFrom(args: string[], opts: Record<string, unknown>,
     options,
   };
 }
+
