@@ -216,7 +216,7 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
     timeoutMs,
     ...(request.maxTurns !== undefined ? { maxTurns: request.maxTurns } : {}),
     ...(request.triage !== undefined ? { triage: request.triage } : {}),
-    options: { ...(request.options ?? {}) },
+    options: { ...(request.options ?? {}), surface },
   };
 }
 

@@ -113,6 +113,15 @@ describe("bgr mcp as MCP clients expect", () => {
     assert.doesNotMatch(turns.text, /--report/);
     const url = await bgr.call("spawn_background_agent", { task: "Summarize", kind: "llm", baseUrl: "ftp://x" });
     assert.match(url.text, /^baseUrl "ftp:\/\/x": give an http\(s\) URL/);
+
+    // A run's blockers name MCP fields too: no coverage report here, and the fix is a field, not --run-tests.
+    const coverage = await bgr.call("spawn_background_agent", { task: "Coverage analysis", kind: "coverage-analysis" });
+    assert.equal(coverage.isError, false, coverage.text);
+    const waited = await bgr.call("wait_background_agent", { ids: coverage.structured!.id, timeoutSeconds: 170 });
+    assert.equal(waited.structured?.status, "failed");
+    const partial = await bgr.call("read_report", { report: coverage.structured!.id as string });
+    assert.match(partial.text, /pass reports: \[F\], or allow bgr to run them \(allowExec: true\)/);
+    assert.doesNotMatch(partial.text, /--run-tests|--report/);
   });
 });
 

@@ -39,6 +39,10 @@ function unmappedErrors(unmapped: Array<{ path: string; report: string }>): Arra
   }));
 }
 
+// The names the caller can set: MCP fields, run/spawn flags, or `bgr coverage` flags.
+const reportInput = (ctx: EngineContext) => (ctx.options.surface === "mcp" ? "reports: [F]" : "--report F");
+const execInput = (ctx: EngineContext) => (ctx.options.surface === "mcp" ? "allowExec: true" : ctx.options.surface === "cli" ? "--allow-exec" : "--run-tests");
+
 function blocked(summary: string, blockers: string[], extra: Partial<EngineResult> = {}): EngineResult {
   return { summary, findings: [], filesAnalyzed: [], errors: [], recommendations: [], blockers, ...extra };
 }
@@ -66,7 +70,7 @@ async function run(ctx: EngineContext): Promise<EngineResult> {
     const mayExec = ctx.options.allowExec === true || EXEC_REQUEST.test(`${ctx.task}\n${ctx.instructions}`);
     if (!mayExec) {
       return blocked("No coverage report was found, and the task did not ask to run the tests.", [
-        "no coverage report found (looked for coverage/lcov.info, coverage/coverage-final.json, coverage.json, coverage.xml, .coverage, jacoco.xml, clover.xml, cover.out…): run the tests with coverage first, pass --report F, or allow bgr to run them (--run-tests)",
+        `no coverage report found (looked for coverage/lcov.info, coverage/coverage-final.json, coverage.json, coverage.xml, .coverage, jacoco.xml, clover.xml, cover.out…): run the tests with coverage first, pass ${reportInput(ctx)}, or allow bgr to run them (${execInput(ctx)})`,
       ]);
     }
     try {
