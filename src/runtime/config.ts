@@ -14,12 +14,14 @@ import { didYouMean } from "../protocol/did-you-mean.js";
 export interface BgrConfig {
   exclude: string[];
   rules: { disable: string[] };
-  audit?: { exclude?: string[] };
+  audit?: { exclude?: string[]; tests?: string; "min-confidence"?: string; severity?: string };
   coverage?: { thresholds?: Partial<Record<"lines" | "statements" | "branches" | "functions" | "perFile", number>> };
   review?: Record<string, number | boolean>;
   model?: string;
   provider?: string;
   baseUrl?: string;
+  /** Let engines run the project's own tooling (tests under coverage) without --allow-exec. */
+  allowExec?: boolean;
   /** Workspace-relative path of the file read, absent when none exists. */
   source?: string;
   /** `file:line` of every value the file sets, by dotted key ("coverage.thresholds.lines"). */
@@ -50,6 +52,13 @@ const percent: Check = (v) =>
 const positiveInt: Check = (v) =>
   typeof v === "number" && Number.isInteger(v) && v > 0 ? undefined : `expected a positive whole number, got ${JSON.stringify(v)}`;
 const bool: Check = (v) => (typeof v === "boolean" ? undefined : `expected true or false, got ${JSON.stringify(v)}`);
+const oneOf = (...words: string[]): Check => (v) =>
+  typeof v === "string" && words.some((w) => w.toLowerCase() === v.trim().toLowerCase()) ? undefined : `use one of ${words.join(", ")}, got ${JSON.stringify(v)}`;
+/** "High", "high,medium" or "Medium+": the audit's own parser gives the details, this catches the obvious. */
+const severityFilter: Check = (v) =>
+  typeof v === "string" && v.split(",").every((part) => /^\s*(high|medium|low|info)\+?\s*$/i.test(part))
+    ? undefined
+    : `use High, Medium, Low or Info, a comma list, or e.g. Medium+; got ${JSON.stringify(v)}`;
 const nonEmptyString: Check = (v) => (typeof v === "string" && v.trim() !== "" ? undefined : `expected a string, got ${JSON.stringify(v)}`);
 const provider: Check = (v) => (v === "anthropic" || v === "openai" ? undefined : `use anthropic or openai (openai covers any OpenAI-compatible server), got ${JSON.stringify(v)}`);
 const httpUrl: Check = (v) => {
@@ -64,7 +73,7 @@ const httpUrl: Check = (v) => {
 /** The reviewer's thresholds and their defaults (engines/code-review/context.ts applies them). */
 export const REVIEW_DEFAULTS: Record<string, number | boolean> = {
   maxCognitive: 15, maxCyclomatic: 10, complexityRaise: 5, maxFunctionLines: 60, maxFileLines: 500, maxNesting: 4,
-  maxParams: 5, minCloneTokens: 50, minCloneLines: 5, maxUntestedExportFindings: 10, linters: true, security: true,
+  maxParams: 5, minCloneTokens: 50, minCloneLines: 5, maxUntestedExportFindings: 3, linters: true, security: true,
 };
 
 type Schema = { [key: string]: Check | Schema };
@@ -72,12 +81,13 @@ type Schema = { [key: string]: Check | Schema };
 const SCHEMA: Schema = {
   exclude: isStringList,
   rules: { disable: (v) => (isStringList(v) ? "expected a rule id or CWE-N, or a list of them" : undefined) },
-  audit: { exclude: isStringList },
+  audit: { exclude: isStringList, tests: oneOf("include", "demote", "skip"), "min-confidence": oneOf("High", "Medium", "Low"), severity: severityFilter },
   coverage: { thresholds: { lines: percent, statements: percent, branches: percent, functions: percent, perFile: percent } },
   review: Object.fromEntries(Object.entries(REVIEW_DEFAULTS).map(([key, value]) => [key, typeof value === "boolean" ? bool : positiveInt])),
   model: nonEmptyString,
   provider,
   baseUrl: httpUrl,
+  allowExec: bool,
 };
 
 /** Ids of the reviewer's own checks; a test keeps this list in step with the engine. */
@@ -184,10 +194,11 @@ export function parseConfig(text: string, source: string): BgrConfig {
   validate(doc, lines, source, origins);
   const raw = (doc.toJS() ?? {}) as Record<string, any>;
   const config: BgrConfig = { exclude: asList(raw.exclude), rules: { disable: asList(raw.rules?.disable) }, source, origins };
-  if (raw.audit) config.audit = { ...(raw.audit.exclude !== undefined ? { exclude: asList(raw.audit.exclude) } : {}) };
+  if (raw.audit) config.audit = { ...raw.audit, ...(raw.audit.exclude !== undefined ? { exclude: asList(raw.audit.exclude) } : {}) };
   if (raw.coverage) config.coverage = { ...(raw.coverage.thresholds ? { thresholds: raw.coverage.thresholds } : {}) };
   if (raw.review) config.review = raw.review;
   for (const key of ["model", "provider", "baseUrl"] as const) if (typeof raw[key] === "string") config[key] = raw[key];
+  if (typeof raw.allowExec === "boolean") config.allowExec = raw.allowExec;
   return config;
 }
 
@@ -233,6 +244,10 @@ export function effectiveConfig(config: BgrConfig, env: NodeJS.ProcessEnv = proc
     { key: "exclude", value: config.exclude, from: origin("exclude") },
     { key: "rules.disable", value: config.rules.disable, from: origin("rules.disable") },
     { key: "audit.exclude", value: config.audit?.exclude ?? [], from: origin("audit.exclude") },
+    { key: "audit.tests", value: config.audit?.tests ?? "demote", from: origin("audit.tests") },
+    { key: "audit.min-confidence", value: config.audit?.["min-confidence"] ?? "(all)", from: origin("audit.min-confidence") },
+    { key: "audit.severity", value: config.audit?.severity ?? "(all)", from: origin("audit.severity") },
+    { key: "allowExec", value: config.allowExec ?? false, from: origin("allowExec") },
   ];
   const thresholds = config.coverage?.thresholds;
   if (thresholds && Object.keys(thresholds).length > 0) {

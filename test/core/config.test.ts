@@ -37,7 +37,7 @@ test("config: broken syntax and wrong types name the file and the key", () => {
 test("config: unknown keys are refused with the line and the nearest known key", () => {
   assert.throws(() => parseConfig("exclde: [tests/]\n", ".agents/config.yaml"), /^ConfigError: \.agents\/config\.yaml:1: exclde: unknown key: did you mean exclude\?$/);
   assert.throws(() => parseConfig("exclude: [a]\naudit:\n  exclud: [tests/]\n", ".agents/config.yaml"), /^ConfigError: \.agents\/config\.yaml:3: audit\.exclud: unknown key: did you mean exclude\?$/);
-  assert.throws(() => parseConfig("zzz: 1\n", "bgr.config.yaml"), /bgr\.config\.yaml:1: zzz: unknown key: known keys are exclude, rules, audit, coverage, review, model, provider, baseUrl$/);
+  assert.throws(() => parseConfig("zzz: 1\n", "bgr.config.yaml"), /bgr\.config\.yaml:1: zzz: unknown key: known keys are exclude, rules, audit, coverage, review, model, provider, baseUrl, allowExec$/);
   assert.throws(() => parseConfig('{\n  "exclude": [],\n  "revew": {}\n}\n', "bgr.config.json"), /^ConfigError: bgr\.config\.json:3: revew: unknown key: did you mean review\?$/);
 });
 
@@ -54,6 +54,10 @@ test("config: ranges and types are checked where they are written", () => {
   assert.throws(() => parseConfig("review:\n  maxNesting: 0\n", ".agents/config.yaml"), /:2: review\.maxNesting: expected a positive whole number, got 0/);
   assert.throws(() => parseConfig("provider: claude\n", ".agents/config.yaml"), /:1: provider: use anthropic or openai/);
   assert.throws(() => parseConfig("baseUrl: localhost:11434\n", ".agents/config.yaml"), /:1: baseUrl: expected an http\(s\) URL/);
+  assert.throws(() => parseConfig("audit:\n  tests: sometimes\n", ".agents/config.yaml"), /:2: audit\.tests: use one of include, demote, skip/);
+  assert.throws(() => parseConfig("audit:\n  severity: Critical\n", ".agents/config.yaml"), /:2: audit\.severity: use High, Medium, Low or Info/);
+  const audit = parseConfig("allowExec: true\naudit:\n  tests: skip\n  min-confidence: high\n  severity: Medium+\n", ".agents/config.yaml");
+  assert.deepEqual([audit.allowExec, audit.audit?.tests, audit.audit?.["min-confidence"], audit.audit?.severity], [true, "skip", "high", "Medium+"]);
 });
 
 test("config: effective settings say where each value came from", () => {

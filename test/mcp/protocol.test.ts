@@ -120,8 +120,8 @@ describe("bgr mcp as MCP clients expect", () => {
     const waited = await bgr.call("wait_background_agent", { ids: coverage.structured!.id, timeoutSeconds: 170 });
     assert.equal(waited.structured?.status, "failed");
     const partial = await bgr.call("read_report", { report: coverage.structured!.id as string });
-    assert.match(partial.text, /pass reports: \[F\], or allow bgr to run them \(allowExec: true\)/);
-    assert.doesNotMatch(partial.text, /--run-tests|--report/);
+    assert.match(partial.text, /pass reports: \[F\], or let bgr run the project's test command under coverage with allowExec: true/);
+    assert.doesNotMatch(partial.text, /--allow-exec|--report/);
   });
 });
 
