@@ -40,6 +40,10 @@ function unmappedErrors(unmapped: Array<{ path: string; report: string }>): Arra
   }));
 }
 
+// The names the caller can set: MCP fields, or the flags of bgr run/spawn/coverage.
+const reportInput = (ctx: EngineContext) => (ctx.options.surface === "mcp" ? "reports: [F]" : "--report F");
+const execInput = (ctx: EngineContext) => (ctx.options.surface === "mcp" ? "allowExec: true" : "--allow-exec");
+
 function blocked(summary: string, blockers: string[], extra: Partial<EngineResult> = {}): EngineResult {
   return { summary, findings: [], filesAnalyzed: [], errors: [], recommendations: [], blockers, ...extra };
 }
@@ -68,8 +72,8 @@ async function run(ctx: EngineContext): Promise<EngineResult> {
     // Running the tests runs the project's code: only with the permission, never because the task text says so.
     const mayExec = ctx.options.allowExec === true || (config as { allowExec?: unknown }).allowExec === true;
     if (!mayExec) {
-      return blocked("No coverage report was found, and bgr may not run the project's tests (no --allow-exec).", [
-        `no coverage report found (looked for coverage/lcov.info, coverage/coverage-final.json, coverage.json, coverage.xml, .coverage, jacoco.xml, clover.xml, cover.out…): run the tests with coverage first, pass --report F, or let bgr run the project's test command under coverage with ${ALLOW_EXEC_HINT}`,
+      return blocked("No coverage report was found, and bgr may not run the project's tests (no allowExec).", [
+        `no coverage report found (looked for coverage/lcov.info, coverage/coverage-final.json, coverage.json, coverage.xml, .coverage, jacoco.xml, clover.xml, cover.out…): run the tests with coverage first, pass ${reportInput(ctx)}, or let bgr run the project's test command under coverage with ${execInput(ctx)} (or allowExec: true in .agents/config.yaml)`,
       ]);
     }
     try {
