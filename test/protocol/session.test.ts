@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { upsertSessionEntry, findSessionEntry, readSessionEntries, SessionFormatError } from "../../src/protocol/session.js";
+import { upsertSessionEntry, findSessionEntry, readSessionEntries, SessionFormatError, upsertSessionEntryBytes } from "../../src/protocol/session.js";
 
 const SESSION = `---
 # Session opened by the PM agent.
@@ -115,4 +115,16 @@ test("a CRLF session file keeps CRLF line endings throughout, and its other byte
   assert.ok(done.endsWith("    result_location: \".agents/reports/x.md\"\r\n---\r\nbody\r\n"));
   // No front matter yet: the added block follows the body's CRLF.
   assert.doesNotMatch(upsertSessionEntry("notes\r\nmore\r\n", entry, "s.md"), /[^\r]\n/);
+});
+
+test("the byte-level upsert copies every byte after the front matter, and refuses a front matter that is not UTF-8", () => {
+  const entry = { id: "bg-20260123-143000-x", agent: "background-runner", task: "T", status: "running" as const };
+  const body = Buffer.from([0x0a, 0x23, 0x20, 0xff, 0xfe, 0xc3, 0x28, 0x00, 0x0a]);
+  const bytes = Buffer.concat([Buffer.from("\uFEFF---\r\ntitle: x\r\n---\r\n"), body]);
+  const out = upsertSessionEntryBytes(bytes, entry);
+  assert.ok(out.subarray(out.length - body.length).equals(body));
+  assert.ok(out.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])));
+  assert.match(out.toString("utf8"), /\r\nbackground_agents:\r\n {2}- id: "bg-20260123-143000-x"\r\n/);
+  const broken = Buffer.concat([Buffer.from("---\ntitle: \""), Buffer.from([0xc3, 0x28]), Buffer.from("\"\n---\n")]);
+  assert.throws(() => upsertSessionEntryBytes(broken, entry), (e: Error) => e.name === "SessionFormatError" && /not UTF-8/.test(e.message));
 });
