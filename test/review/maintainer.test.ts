@@ -41,6 +41,17 @@ const block = `export function normalise(records) {
 }
 `;
 
+describe("one finding per cause", () => {
+  it("folds a too complex function's length into its complexity finding", async () => {
+    const r = branchChange({ "bgr.config.yaml": "review:\n  maxFunctionLines: 10\n", "src/a.js": "export const a = 1;\n" }, { "src/a.js": `export const a = 1;\n${branchy("calc", 5)}` });
+    const result = await r.review();
+    assert.deepEqual(findingsOf(result, "review/long-function"), []);
+    const [finding] = findingsOf(result, "review/complex-function");
+    assert.deepEqual(finding?.properties?.alsoReported, ["review/long-function"]);
+    assert.match(finding!.message, /limit 10\. Also: `calc` spans 19 lines; the limit is 10\.$/);
+  });
+});
+
 describe("duplicates the change did not create", () => {
   it("does not report a copy that existed before when the change edits one line of it", async () => {
     const r = branchChange(
