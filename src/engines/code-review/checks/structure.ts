@@ -33,10 +33,12 @@ function complexityFinding(ctx: ReviewContext, file: ReviewFile, unit: FunctionU
     // Cyclomatic complexity alone over-counts flat code (a switch of simple cases); it reads easily.
     severity = unit.cognitive > maxCognitive ? "Medium" : "Low";
   } else {
-    const crossed = (unit.cognitive > maxCognitive && before.cognitive <= maxCognitive) || (unit.cyclomatic > maxCyclomatic && before.cyclomatic <= maxCyclomatic);
-    const bigRaise = unit.cognitive - before.cognitive >= complexityRaise;
-    if (!crossed && !bigRaise) return undefined;
-    severity = bigRaise && over ? "Medium" : "Low";
+    const crossed = (unit.cognitive > maxCognitive && before.cognitive <= maxCognitive) || (unit.cyclomatic > maxCyclomatic && before.cognitive <= maxCognitive && before.cyclomatic <= maxCyclomatic);
+    const raise = unit.cognitive - before.cognitive;
+    if (!crossed && raise < complexityRaise) return undefined;
+    // Medium when the change pushes it over with a real raise, or adds a whole function's worth to one already over.
+    const wasOver = before.cognitive > maxCognitive;
+    severity = over && raise >= complexityRaise && (!wasOver || raise >= maxCognitive) ? "Medium" : "Low";
   }
 
   const measures = [
