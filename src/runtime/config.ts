@@ -6,6 +6,7 @@ import path from "node:path";
 import { parse as parseYaml, YAMLError } from "yaml";
 import { z } from "zod";
 import { yamlErrorAt } from "../protocol/front-matter-error.js";
+import { readIgnoreFiles } from "./ignore-files.js";
 
 const stringList = (what: string) =>
   z.union([z.string().transform((s) => [s]), z.array(z.string())], { error: `expected ${what}, or a list of them` });
@@ -31,6 +32,8 @@ export type BgrConfig = z.infer<typeof configSchema> & {
   rules: { disable: string[] };
   /** Workspace-relative path of the file read, absent when none exists. */
   source?: string;
+  /** Ignore files whose lines lead `exclude` (.semgrepignore, .bandit, pyproject.toml, .bgrignore). */
+  ignoreFiles?: string[];
 };
 
 export const CONFIG_FILES = [
@@ -86,7 +89,10 @@ export function loadConfig(root: string): Promise<BgrConfig> {
   const key = path.resolve(root);
   let pending = cache.get(key);
   if (!pending) {
-    pending = readConfig(key);
+    // Ignore files of other tools (and .bgrignore) come ahead of the config's own exclude: see ignore-files.ts.
+    pending = Promise.all([readConfig(key), readIgnoreFiles(key)]).then(([config, ignores]) =>
+      ignores.length ? { ...config, exclude: [...ignores.flatMap((s) => s.patterns), ...config.exclude], ignoreFiles: ignores.map((s) => s.file) } : config,
+    );
     cache.set(key, pending);
     pending.catch(() => cache.delete(key));
   }
