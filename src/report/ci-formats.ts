@@ -133,7 +133,7 @@ export function renderCheckstyle(input: CiFormatInput): string {
 export function renderJunit(input: CiFormatInput): string {
   const { result } = input;
   const files = byFile(sorted(result));
-  for (const file of result.filesAnalyzed) if (!files.has(file)) files.set(file, []);
+  for (const file of [...result.filesAnalyzed, ...result.errors.flatMap((e) => e.file ?? [])]) if (!files.has(file)) files.set(file, []);
   const suites: string[] = [];
   let tests = 0;
   let failures = 0;
