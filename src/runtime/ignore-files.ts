@@ -65,8 +65,11 @@ async function semgrepIgnore(root: string, rel: string, seen = new Set<string>()
  * "./x" anchors at the root, everything else matches at any depth.
  */
 export function banditToGitignore(entry: string, root: string): string | undefined {
-  let value = entry.trim().replace(/\\/g, "/");
+  const trimmed = entry.trim();
+  let value = trimmed.replace(/\\/g, "/");
   if (!value) return undefined;
+  // "\\static" is a Windows user's root-relative folder, not a path from this machine's root.
+  if (trimmed.startsWith("\\")) return value.length > 1 ? value : undefined;
   if (path.isAbsolute(value)) {
     const rel = path.relative(root, value);
     if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
