@@ -10,6 +10,7 @@ import { loadEngine } from "../engines/registry.js";
 import type { EngineOptions, EngineResult, TaskKind } from "../engines/types.js";
 import { CACHE_DIR } from "../protocol/ids.js";
 import { parseSeverity, SEVERITIES, severityRank, type Severity } from "../protocol/finding.js";
+import { renderHtmlReport } from "../report/html.js";
 import { renderJsonReport } from "../report/json.js";
 import { renderMarkdownReport, severityLine } from "../report/markdown.js";
 import { renderSarif } from "../report/sarif.js";
@@ -19,6 +20,8 @@ import { applyBaseline, baselineFromFile, baselineSource, checkoutMergeBase, typ
 import { githubTarget, postGithubReview } from "./github-review.js";
 import { parseDuration } from "../runtime/request.js";
 import { resolveInside } from "../tools/sandbox.js";
+import { gateCacheDir } from "../tools/write-gate.js";
+import { setLongTimeout, type LongTimer } from "../runtime/timing.js";
 import { CliUsageError as UsageError, reportError, rootOf, withCommonOptions } from "./commands/common.js";
 import { createProgress } from "./progress.js";
 
@@ -38,7 +41,7 @@ export interface EngineCommandSpec {
   toOptions?(opts: Record<string, unknown>, args: string[]): { scope: string[]; options: EngineOptions };
 }
 
-export const FORMATS = ["md", "sarif", "json", "github", "rdjson", "checkstyle", "junit"] as const;
+export const FORMATS = ["md", "sarif", "json", "html", "github", "rdjson", "checkstyle", "junit"] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 
 function parseFailOn(value: string): Severity | "none" {
@@ -54,6 +57,8 @@ export function renderResult(format: OutputFormat, kind: TaskKind, title: string
       return renderJsonReport({ kind, title, result });
     case "sarif":
       return renderSarif({ kind, result, root });
+    case "html":
+      return renderHtmlReport({ kind, title, result, root });
     case "github":
       return renderGithubAnnotations({ kind, title, result });
     case "rdjson":
@@ -140,12 +145,14 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
     const controller = new AbortController();
     const onSignal = () => controller.abort(new Error("interrupted"));
     process.once("SIGINT", onSignal);
-    let timer: NodeJS.Timeout | undefined;
+    let timer: LongTimer | undefined;
     if (opts.timeout !== undefined) {
       // The same durations as `bgr run --timeout`, so one habit works everywhere.
       const ms = parseDuration(String(opts.timeout));
-      timer = setTimeout(() => controller.abort(new Error(`timed out after ${String(opts.timeout)} (--timeout)`)), ms);
+      timer = setLongTimeout(() => controller.abort(new Error(`timed out after ${String(opts.timeout)} (--timeout)`)), ms);
     }
+    // A linked .agents/cache that leads out of the workspace is refused, not written through.
+    const cacheDir = options.noCache ? path.join(root, CACHE_DIR, spec.kind) : gateCacheDir(root, spec.kind);
     const analyse = (at: string, label?: string): Promise<EngineResult> =>
       engine.run({
         root: at,
@@ -157,7 +164,7 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
         log: (message) => progress.log(label ? `${label}: ${message}` : message),
         progress: (done, total, step) => progress.update(done, total, label ? `${label}: ${step ?? ""}` : step),
         // The workspace's cache serves the baseline too: its entries are keyed by path and content.
-        cacheDir: path.join(root, CACHE_DIR, spec.kind),
+        cacheDir,
       });
     let result: EngineResult;
     let baseline: Baseline | undefined;
@@ -182,7 +189,7 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
       }
     } finally {
       process.off("SIGINT", onSignal);
-      if (timer) clearTimeout(timer);
+      timer?.clear();
       progress.done();
     }
     // A run that analysed nothing because of its input (no git repository, an

@@ -152,7 +152,8 @@ describe("risky changes", () => {
     const changedSig = findingsOf(result, "review/exported-signature-changed");
     assert.equal(changedSig.length, 1, "internal functions are not API");
     assert.equal(changedSig[0]!.line, 1);
-    assert.match(changedSig[0]!.message, /\(id: string\).*\(id: string, opts: Options\)/);
+    assert.equal(changedSig[0]!.message, "Calls written for the old signature can fail: `fetchUser` (adds required argument `opts`).");
+    assert.deepEqual(changedSig[0]!.properties?.functions, [{ name: "fetchUser", line: 1, before: "(id: string)", after: "(id: string, opts: Options)", reasons: ["adds required argument `opts`"] }]);
     assert.equal(findingsOf(result, "review/export-removed")[0]?.line, 0);
   });
 

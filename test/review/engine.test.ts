@@ -86,7 +86,7 @@ describe("verdict and machine data", () => {
     assert.match(noRepo.blockers?.[0] ?? "", /not inside a git work tree/);
   });
 
-  it("reviews the prompt's Files in full when they have no change, or outside git", async () => {
+  it("reviews the prompt's Files in full when they have no change, but never outside git", async () => {
     const r = repo();
     r.write("src/clean.js", "export function f() {\n  debugger;\n}\n").write("src/other.js", "debugger;\n").commit("base");
     r.write("README.md", "later\n").commit("the last commit does not touch src/");
@@ -94,10 +94,10 @@ describe("verdict and machine data", () => {
     assert.deepEqual(clean.findings.map((f) => `${f.ruleId}@${f.file}:${f.line}`), ["review/leftover-debug@src/clean.js:2"]);
     assert.match(clean.summary, /in full because the given files have no change to review/);
     r.remove(".git");
+    // "Review the latest commit" with no repository: whole files would pass for a review of a change.
     const noGit = await r.review({}, ["src"]);
-    assert.equal(noGit.blockers, undefined);
-    assert.deepEqual(noGit.filesAnalyzed, ["src/clean.js", "src/other.js"]);
-    assert.match(noGit.summary, /because the workspace is not inside a git work tree/);
+    assert.deepEqual(noGit.filesAnalyzed, []);
+    assert.match(noGit.blockers?.[0] ?? "", /is not inside a git work tree, so there is no change to review: run the review in a git repository/);
   });
 
   it("reviews a detached HEAD against the default branch", async () => {

@@ -93,3 +93,22 @@ export function repo(defaultBranch?: string): TestRepo {
 export function notesOf(result: EngineResult): string {
   return result.sections?.find((section) => section.heading === "Review Notes")?.body ?? "";
 }
+
+/** A repository with `base` committed on main and `change` committed on a feature branch (null deletes a file). */
+export function branchChange(base: Record<string, string>, change: Record<string, string | null>): TestRepo {
+  const r = repo();
+  for (const [file, text] of Object.entries(base)) r.write(file, text);
+  r.commit("base");
+  r.git("checkout", "-q", "-b", "feature");
+  for (const [file, text] of Object.entries(change)) {
+    if (text === null) r.remove(file);
+    else r.write(file, text);
+  }
+  r.commit("feature");
+  return r;
+}
+
+/** The body of a report section by heading ("" when absent). */
+export function sectionOf(result: EngineResult, heading: string): string {
+  return result.sections?.find((section) => section.heading === heading)?.body ?? "";
+}

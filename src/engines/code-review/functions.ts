@@ -8,6 +8,7 @@
 // `items.map(x => …)` inside a method raises that method's score, the way a
 // reader experiences it.
 import type { Language, SyntaxNode, Tree } from "../../lang/parsers.js";
+import { type Param, parametersOf } from "./signatures.js";
 
 export interface FunctionUnit {
   /** Qualified by enclosing classes and functions: "Parser.parse", "outer.inner". */
@@ -27,6 +28,10 @@ export interface FunctionUnit {
   signature: string;
   /** Line of the signature (where the parameter list starts). */
   signatureLine: number;
+  /** What a caller passes, for telling a breaking signature change from a compatible one. */
+  parameters: Param[];
+  /** Defined inside another function: a helper of that function, never importable. */
+  inFunction: boolean;
 }
 
 const JS_FUNCTIONS = new Set([
@@ -247,9 +252,10 @@ export function extractFunctions(tree: Tree, language: Language): FunctionUnit[]
   const found: Array<{ node: SyntaxNode; unit: Omit<FunctionUnit, keyof Measures> }> = [];
   const seen = new Map<string, number>();
 
-  const collect = (node: SyntaxNode, enclosing: string[], inClass: boolean): void => {
+  const collect = (node: SyntaxNode, enclosing: string[], inClass: boolean, inFunction: boolean): void => {
     let nextEnclosing = enclosing;
     let nextInClass = inClass;
+    let nextInFunction = inFunction;
     if (CLASS_NODES.has(node.type)) {
       nextEnclosing = [...enclosing, node.childForFieldName("name")?.text ?? "<class>"];
       nextInClass = true;
@@ -271,15 +277,18 @@ export function extractFunctions(tree: Tree, language: Language): FunctionUnit[]
             exported: isExported(node, name, language, enclosing),
             signature: signatureOf(node),
             signatureLine: paramsNode.startPosition.row + 1,
+            parameters: parametersOf(node, language, inClass),
+            inFunction,
           },
         });
         nextEnclosing = [...enclosing, name];
         nextInClass = false;
       }
+      nextInFunction = true;
     }
-    for (const child of node.namedChildren) collect(child, nextEnclosing, nextInClass);
+    for (const child of node.namedChildren) collect(child, nextEnclosing, nextInClass, nextInFunction);
   };
-  collect(tree.rootNode, [], false);
+  collect(tree.rootNode, [], false, false);
 
   const unitIds = new Set(found.map((entry) => entry.node.id));
   const isUnit = (node: SyntaxNode) => unitIds.has(node.id);

@@ -6,7 +6,7 @@ import path from "node:path";
 import type { FileAnalysis } from "./analyze-file.js";
 
 /** Bumped whenever the interpreter or finding format changes meaning. */
-export const ENGINE_VERSION = "1";
+export const ENGINE_VERSION = "2";
 
 export function cacheKey(text: string, file: string, rulesHash: string, disabled: readonly string[]): string {
   return createHash("sha256")

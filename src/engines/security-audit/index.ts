@@ -2,6 +2,7 @@
 // TypeScript over tree-sitter, with rules as data (rules/security/**).
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { readRegularFile } from "../../tools/safe-read.js";
 import { languageForPath, supportedExtensions } from "../../lang/languages.js";
 import { compareFindings, type Finding } from "../../protocol/finding.js";
 import { loadConfig } from "../../runtime/config.js";
@@ -11,6 +12,7 @@ import type { FileAnalysis } from "./analyze-file.js";
 import { AnalysisCache, cacheKey, StatIndex } from "./cache.js";
 import type { Job } from "./pool.js";
 import { defaultRulesDir, loadRuleSet, type RuleSet, rulesHash } from "./rules.js";
+import { contentHash } from "./modules.js";
 import { countsBy, recommendationsFor, summarize } from "./summary.js";
 
 /** Files bigger than this are almost always generated or data; they are listed as skipped. */
@@ -52,6 +54,8 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
     extensions: supportedExtensions(),
     exclude: [...config.exclude, ...extraExclude],
     onMissing: (p) => errors.push({ file: p, message: `scope entry ${p} does not exist in the workspace; check the path` }),
+    onSkipped: (p, reason) => errors.push({ file: p, message: reason }),
+    signal: ctx.signal,
   });
   // Type declarations carry no code to audit.
   const files = listed.filter((f) => !/\.d\.[cm]?ts$/.test(f));
@@ -83,7 +87,15 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
       done++;
       continue;
     }
-    const text = await readFile(abs, "utf8");
+    let text: string;
+    try {
+      // O_NONBLOCK and a regular-file check: a FIFO or device in scope is one file's error, not a hung audit.
+      text = (await readRegularFile(abs, { label: file, maxBytes: MAX_FILE_BYTES })).toString("utf8");
+    } catch (error) {
+      errors.push({ file, message: `skipped: ${(error as Error).message.split("\n")[0]}` });
+      done++;
+      continue;
+    }
     const key = cacheKey(text, file, hash, disabled);
     statIndex?.keep(file, info.size, info.mtimeMs, key);
     const hit = cache?.get(key);
@@ -96,6 +108,23 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
     keys.set(file, key);
     jobs.push({ file, text, language });
   }
+  // A cached result stands only while the project modules it read are unchanged: a changed module re-analyses its importers.
+  const depHashes = new Map<string, string | undefined>();
+  const currentHash = async (dep: string): Promise<string | undefined> => {
+    if (!depHashes.has(dep)) depHashes.set(dep, await readFile(path.join(ctx.root, dep), "utf8").then(contentHash, () => undefined));
+    return depHashes.get(dep);
+  };
+  for (const [file, hit] of results) {
+    let stale = false;
+    for (const [dep, hash] of Object.entries(hit.deps ?? {})) if ((await currentHash(dep)) !== hash) stale = true;
+    if (!stale) continue;
+    results.delete(file);
+    cached--;
+    done--;
+    const text = await readFile(path.join(ctx.root, file), "utf8");
+    keys.set(file, cacheKey(text, file, hash, disabled));
+    jobs.push({ file, text, language: languageForPath(file)! });
+  }
   ctx.progress(done, files.length, "analysing");
 
   let aborted: string | undefined;
@@ -107,6 +136,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
       await analyzeAll(jobs, {
         ruleSet,
         disabled,
+        root: ctx.root,
         signal: ctx.signal,
         onDone(job, analysis) {
           results.set(job.file, analysis);
@@ -124,11 +154,18 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
 
   const findings: Finding[] = [];
   const analysed: string[] = [];
+  // A flow into a shared module is found from each file that calls it: one finding per place.
+  const seen = new Set<string>();
   for (const file of files) {
     const r = results.get(file);
     if (!r) continue;
     analysed.push(file);
-    findings.push(...r.findings);
+    for (const f of r.findings) {
+      const where = `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}`;
+      if (seen.has(where)) continue;
+      seen.add(where);
+      findings.push(f);
+    }
     errors.push(...r.errors);
   }
   findings.sort(compareFindings);

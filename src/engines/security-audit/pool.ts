@@ -16,6 +16,8 @@ export interface Job {
 export interface PoolOptions {
   ruleSet: RuleSet;
   disabled: string[];
+  /** The project folder, for following imports into the project's own modules. */
+  root?: string;
   signal: AbortSignal;
   /** Called as each file completes (any order). */
   onDone(job: Job, analysis: FileAnalysis): void;
@@ -56,7 +58,7 @@ export async function analyzeAll(jobs: Job[], options: PoolOptions): Promise<voi
     };
     for (let i = 0; i < workers; i++) {
       const worker = new Worker(new URL("./worker.js", import.meta.url), {
-        workerData: { ruleSet: options.ruleSet, disabled: options.disabled },
+        workerData: { ruleSet: options.ruleSet, disabled: options.disabled, root: options.root },
       });
       pool.push(worker);
       worker.on("message", (reply: WorkerReply) => {
@@ -84,7 +86,7 @@ async function analyzeInThread(jobs: Job[], options: PoolOptions): Promise<void>
     if (options.signal.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error("aborted");
     let analysis: FileAnalysis;
     try {
-      analysis = await analyzeFile(job.file, job.text, job.language, options.ruleSet, disabled);
+      analysis = await analyzeFile(job.file, job.text, job.language, options.ruleSet, disabled, options.root);
     } catch (error) {
       analysis = failed(job, (error as Error).message);
     }

@@ -19,13 +19,13 @@ export interface WorkerReply {
 }
 
 // The rules arrive already validated: re-reading YAML in every thread would cost more than small audits take.
-const { ruleSet, disabled } = workerData as { ruleSet: RuleSet; disabled: string[] };
+const { ruleSet, disabled, root } = workerData as { ruleSet: RuleSet; disabled: string[]; root?: string };
 const disabledSet = new Set(disabled);
 
 parentPort!.on("message", async (job: WorkerJob) => {
   let reply: WorkerReply;
   try {
-    reply = { id: job.id, analysis: await analyzeFile(job.file, job.text, job.language, ruleSet, disabledSet) };
+    reply = { id: job.id, analysis: await analyzeFile(job.file, job.text, job.language, ruleSet, disabledSet, root) };
   } catch (error) {
     reply = { id: job.id, error: (error as Error).message };
   }
