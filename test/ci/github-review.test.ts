@@ -84,7 +84,7 @@ test("--post github posts one review: comments on diff lines, the rest in its bo
     const event = path.join(r.root, "..", `event-${path.basename(r.root)}.json`);
     await writeFile(event, JSON.stringify({ action: "synchronize", pull_request: { number: 7 } }));
     const env = { GITHUB_TOKEN: "ghs_test", GITHUB_REPOSITORY: "octo/app", GITHUB_API_URL: github.apiUrl, GITHUB_EVENT_PATH: event };
-    const first = await bgr(["review", "--base", "main", "--no-exec", "--post", "github", "--format", "github"], { cwd: r.root, env });
+    const first = await bgr(["review", "--base", "main", "--post", "github", "--format", "github"], { cwd: r.root, env });
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /^::error file=app\.py,line=7/m, "the chosen format still goes to stdout");
     assert.match(first.stderr, /posted a review with 3 line comments and 2 findings in its body \(0 posted before\) → https:\/\/github\.example\/octo\/app\/pull\/7#pullrequestreview-1/);
@@ -102,13 +102,13 @@ test("--post github posts one review: comments on diff lines, the rest in its bo
     assert.match(injection.body, /<!-- bgr:fp=[0-9a-f]{32} -->$/);
     assert.match(post.body.body, /Findings outside this pull request's diff lines:\n\n- \*\*Low\*\* `tool\.py:3`[\s\S]*`tool\.py:4`/);
 
-    const again = await bgr(["review", "--base", "main", "--no-exec", "--post", "github"], { cwd: r.root, env });
+    const again = await bgr(["review", "--base", "main", "--post", "github"], { cwd: r.root, env });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /nothing new to post \(5 findings posted before\)/);
     assert.equal(github.requests.filter((q) => q.method === "POST").length, 1);
 
     // --pr wins over the event file.
-    const flagged = await bgr(["review", "--base", "main", "--no-exec", "--post", "github", "--pr", "8"], { cwd: r.root, env });
+    const flagged = await bgr(["review", "--base", "main", "--post", "github", "--pr", "8"], { cwd: r.root, env });
     assert.equal(flagged.code, 1);
     assert.match(flagged.stderr, /^bgr: GitHub API GET \/repos\/octo\/app\/pulls\/8: 404 Not Found\n$/);
   } finally {
@@ -121,7 +121,7 @@ test("--post github: a refused token is exit 1 with the permission it needs; mis
   const github = await fakeGithub([{ filename: "app.py", patch: patchOf(r, "app.py") }], { failPost: 403 });
   try {
     const env = { GITHUB_TOKEN: "t", GITHUB_REPOSITORY: "octo/app", GITHUB_API_URL: github.apiUrl, GITHUB_EVENT_PATH: "" };
-    const refused = await bgr(["review", "--base", "main", "--no-exec", "--post", "github", "--pr", "7"], { cwd: r.root, env });
+    const refused = await bgr(["review", "--base", "main", "--post", "github", "--pr", "7"], { cwd: r.root, env });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^bgr: GitHub API POST \/repos\/octo\/app\/pulls\/7\/reviews: 403 Resource not accessible by integration: the token needs pull-requests: write\n$/);
   } finally {

@@ -133,5 +133,5 @@ test("the CI formats from the CLI, for audit and coverage", async () => {
   }
   const unknown = await bgr(["audit", "--format", "gitlab"], { cwd: root });
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /gitlab.*Allowed choices are md, sarif, json, github, rdjson, checkstyle, junit/);
+  assert.match(unknown.stderr, /gitlab.*Allowed choices are md, sarif, json, html, github, rdjson, checkstyle, junit/);
 });
