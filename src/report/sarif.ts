@@ -13,8 +13,8 @@ import { ruleHelp } from "./rule-help.js";
 export interface SarifInput {
   kind: TaskKind;
   result: EngineResult;
-  /** Absolute workspace root; only used to know what %SRCROOT% stands for, never written out. */
-  root: string;
+  /** Absolute workspace root. Deliberately not written: %SRCROOT% is wherever the reader checked the code out. */
+  root?: string;
 }
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
