@@ -9,7 +9,7 @@ import writeFileAtomic from "write-file-atomic";
 import { loadEngine } from "../engines/registry.js";
 import type { EngineOptions, EngineResult, TaskKind } from "../engines/types.js";
 import { CACHE_DIR } from "../protocol/ids.js";
-import { parseSeverity, SEVERITIES, severityRank, type Severity } from "../protocol/finding.js";
+import { SEVERITIES, severityRank, type Severity } from "../protocol/finding.js";
 import { renderHtmlReport } from "../report/html.js";
 import { renderJsonReport } from "../report/json.js";
 import { renderMarkdownReport, severityLine } from "../report/markdown.js";
@@ -44,9 +44,10 @@ export interface EngineCommandSpec {
 export const FORMATS = ["md", "sarif", "json", "html", "github", "rdjson", "checkstyle", "junit"] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 
+/** Only bgr's own four severities (any case): a foreign word such as Critical is refused, not quietly mapped to High. */
 function parseFailOn(value: string): Severity | "none" {
   if (value.toLowerCase() === "none") return "none";
-  const severity = parseSeverity(value);
+  const severity = SEVERITIES.find((s) => s.toLowerCase() === value.trim().toLowerCase());
   if (!severity) throw new UsageError(`--fail-on ${value}: unknown severity: use one of ${SEVERITIES.join(", ")} or none`);
   return severity;
 }

@@ -56,6 +56,7 @@ function ruleFor(finding: Finding, kind: TaskKind) {
     ...(isSecurity ? ["security"] : []),
     kind,
     ...(help.cwe !== undefined ? [`external/cwe/cwe-${help.cwe}`] : []),
+    ...alsoCwe(finding).map((cwe) => `external/cwe/cwe-${cwe}`),
     ...(help.owasp ? [`external/owasp/${help.owasp}`] : []),
   ];
   return {
@@ -73,6 +74,12 @@ function ruleFor(finding: Finding, kind: TaskKind) {
       ...(help.confidence ? { precision: PRECISION[help.confidence] } : {}),
     },
   };
+}
+
+/** Secondary CWEs a finding is also an instance of (security audit: `properties.alsoCwe`). */
+function alsoCwe(finding: Finding): number[] {
+  const list = finding.properties?.alsoCwe;
+  return Array.isArray(list) ? list.filter((c): c is number => typeof c === "number") : [];
 }
 
 function region(line: number, endLine: number, column?: number, endColumn?: number, snippet?: string) {
@@ -139,6 +146,8 @@ export function buildSarif(input: SarifInput): Record<string, unknown> {
       ...(f.cwe !== undefined ? { cwe: f.cwe } : {}),
       ...(f.owasp ? { owasp: f.owasp } : {}),
       ...(f.confidence ? { confidence: f.confidence } : {}),
+      // Test, example and fixture code: reported, but a reader filters it apart.
+      ...(f.properties?.testCode === true ? { tags: ["test-code"] } : {}),
     },
   }));
   return {

@@ -5,7 +5,7 @@ import { appendFileSync } from "node:fs";
 import path from "node:path";
 import { loadEngine } from "../engines/registry.js";
 import { TASK_KINDS, type EngineContext, type EngineResult } from "../engines/types.js";
-import { resolveAgent } from "../protocol/agent.js";
+import { agentUseNote, resolveAgent } from "../protocol/agent.js";
 import { gateCacheDir } from "../tools/write-gate.js";
 import { loadConfig } from "./config.js";
 import { processStartTime } from "./process.js";
@@ -231,6 +231,8 @@ async function runEngine(root: string, record: RunRecord, signal: AbortSignal, l
     cacheDir,
   };
   log(`engine ${engine.kind}: ${engine.description}; scope: ${request.scope.length ? request.scope.join(", ") : "(whole workspace)"}`);
+  const agentNote = agentUseNote(record.kind, agent.name, Boolean(ctx.options.triage));
+  if (agentNote) log(agentNote);
   const result = await engine.run(ctx);
   if (!ctx.options.triage || engine.kind === "llm") return result;
   // --triage: a model confirms or dismisses the engine's findings; nothing is dropped.

@@ -11,7 +11,7 @@ import { parseReport } from "../protocol/report-parse.js";
 import { readRegularText } from "../tools/safe-read.js";
 import { gateCacheDir, gateReport, gateSidecar } from "../tools/write-gate.js";
 import { processStartTime } from "./process.js";
-import { resolveRequest, type ResolvedRequest, type RunRequest } from "./request.js";
+import { fieldName, resolveRequest, type ResolvedRequest, type RunRequest } from "./request.js";
 import { writeSessionEntry } from "./session-store.js";
 import { ensureDir, isWriteDenied, removeRunRecord, reserveRunRecord, WorkspaceWriteError, type RunRecord } from "./store.js";
 
@@ -40,7 +40,7 @@ export function newRecord(resolved: ResolvedRequest, pid: number | null, detache
 export async function registerRun(root: string, request: RunRequest, pid: number | null, detached: boolean): Promise<RunRecord> {
   const resolved = await resolveRequest(root, request);
   await checkWritePlaces(root, resolved.report, resolved.kind);
-  await refuseForeignReport(root, resolved);
+  await refuseForeignReport(root, resolved, fieldName("output", request.surface));
   // A named agent must exist before anything is reserved; the built-in always does.
   if (resolved.agent !== BUILTIN_AGENT_NAME) await resolveAgent(root, resolved.agent);
   await ensureDir(root, RUNS_DIR);
@@ -48,6 +48,10 @@ export async function registerRun(root: string, request: RunRequest, pid: number
   if (pid !== null) {
     const pidStart = await processStartTime(pid);
     if (pidStart) fresh.pidStart = pidStart;
+  } else {
+    // Until the runner exists, the record's life is its registrar's: under load, registering can take minutes.
+    const start = await processStartTime(process.pid);
+    fresh.registrar = { pid: process.pid, ...(start ? { start } : {}) };
   }
   const record = await reserveRunRecord(root, fresh, resolved.idExplicit);
   if (record.report !== resolved.report) {
@@ -100,16 +104,16 @@ async function checkWritePlaces(root: string, report: string, kind: string): Pro
  * document: a new run asking for the same location would silently replace
  * it, so it is refused before anything is reserved.
  */
-async function refuseForeignReport(root: string, resolved: ResolvedRequest): Promise<void> {
+async function refuseForeignReport(root: string, resolved: ResolvedRequest, outputField: string): Promise<void> {
   for (const rel of [resolved.report, partialReportPath(resolved.report)]) {
     const text = await readRegularText(gateReport(root, rel).real, { label: rel }).catch(() => undefined);
     if (text === undefined) continue;
     const owner = parseReport(text).meta?.background_agent_id;
     if (typeof owner !== "string" || owner === "") {
-      throw new InputError(`report path ${rel} already holds a file that bgr did not write: bgr will not replace it; pass another --output, or leave it out to derive one from the id`);
+      throw new InputError(`report path ${rel} already holds a file that bgr did not write: bgr will not replace it; pass another ${outputField}, or leave it out to derive one from the id`);
     }
     if (owner !== resolved.id) {
-      throw new InputError(`report path ${rel} already holds the report of run ${owner}: pass another --output (or "Write report to:"), or leave it out to derive one from the id`);
+      throw new InputError(`report path ${rel} already holds the report of run ${owner}: pass another ${outputField} (or "Write report to:"), or leave it out to derive one from the id`);
     }
   }
 }

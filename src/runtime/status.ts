@@ -65,9 +65,11 @@ export async function settleIfDead(root: string, record: RunRecord): Promise<Run
   const staleMs = envMs("BGR_HEARTBEAT_STALE_MS", 90_000);
   const heartbeatAge = now - Date.parse(record.heartbeat);
   if (record.pid === null) {
-    // spawn reserves the record a moment before the runner exists.
-    if (heartbeatAge > staleMs) return settleAsDead(root, record, "the runner process never started");
-    return record;
+    // spawn reserves the record before the runner exists, and may wait its turn for the session lock a long while.
+    if (heartbeatAge <= staleMs) return record;
+    const registrar = record.registrar ? await runnerLiveness(record.registrar.pid, record.registrar.start) : "dead";
+    if (registrar === "alive") return record;
+    return settleAsDead(root, record, "the runner process never started");
   }
   const liveness = await runnerLiveness(record.pid, record.pidStart);
   if (liveness === "dead") {

@@ -30,6 +30,8 @@ export interface RunRecord {
   pid: number | null;
   /** The runner's start time from /proc (Linux), to tell it from a later process that reuses its pid. */
   pidStart?: string;
+  /** The process that reserved the record (`bgr spawn`), alive while it waits its turn to register the session entry. */
+  registrar?: { pid: number; start?: string };
   started: string;
   /** Refreshed by the runner every few seconds; a stale one means the runner is gone. */
   heartbeat: string;

@@ -59,7 +59,15 @@ export function resolveInside(root: string, userPath: string): string {
   const rebased = isInside(realRoot, lexical)
     ? lexical
     : path.join(realRoot, path.relative(path.resolve(root), path.resolve(root, userPath)));
-  const real = realpathAllowingMissing(rebased);
+  let real: string;
+  try {
+    real = realpathAllowingMissing(rebased);
+  } catch (error) {
+    if (error instanceof SandboxError && /symbolic link loop/.test(error.message)) {
+      throw new SandboxError(`path ${JSON.stringify(userPath)} is a symbolic link loop (a link that leads back to itself): remove the link or name its target`);
+    }
+    throw error;
+  }
   if (!isInside(realRoot, real)) {
     throw new SandboxError(
       `path ${JSON.stringify(userPath)} leads outside the workspace through a symbolic link (to ${real}): refused`,

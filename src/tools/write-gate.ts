@@ -154,6 +154,9 @@ export function sidecarWritable(root: string, rel: string): boolean {
   }
 }
 
+/** Refused for what is (or is not) at the path, which an editor saving in place or another bgr's swap shows for an instant. */
+class NotASessionError extends WriteRefusedError {}
+
 const SESSION_HEAD = /^(?:\uFEFF)?---[ \t]*\r?\n/;
 
 /** Whether these bytes start like a session (first line `---`). */
@@ -185,7 +188,8 @@ export function gateSession(root: string, rel: string, opts: { create?: boolean;
   }
   if (!target.existing) {
     if (!opts.create) {
-      throw new WriteRefusedError(`session file ${JSON.stringify(rel)} does not exist: pass the orchestrator's session file, or add --create-session to start one under ${SESSIONS_DIR}/`);
+      // Also what another bgr's swap shows for an instant, hence the retryable kind.
+      throw new NotASessionError(`session file ${JSON.stringify(rel)} does not exist: pass the orchestrator's session file, or add --create-session to start one under ${SESSIONS_DIR}/`);
     }
     if (!under(target.realRel, SESSIONS_DIR) || !under(target.rel, SESSIONS_DIR)) {
       throw new WriteRefusedError(`--create-session: bgr creates session files only under ${SESSIONS_DIR}/, not at ${JSON.stringify(rel)}`);
@@ -198,22 +202,54 @@ export function gateSession(root: string, rel: string, opts: { create?: boolean;
   try {
     head = readRegularFileSync(target.real, { label: rel });
   } catch (error) {
-    throw new WriteRefusedError(`session file ${JSON.stringify(rel)} cannot be read: ${(error as Error).message.split("\n")[0]}`);
+    const Refusal = (error as NodeJS.ErrnoException).code === "ENOENT" ? NotASessionError : WriteRefusedError;
+    throw new Refusal(`session file ${JSON.stringify(rel)} cannot be read: ${(error as Error).message.split("\n")[0]}`);
   }
-  if (head.length === 0) throw new WriteRefusedError(`session file ${JSON.stringify(rel)} is empty, so it is not a session (its first line must be ---): write its front matter first`);
-  if (!looksLikeSession(head)) throw new WriteRefusedError(`session file ${JSON.stringify(rel)} does not start with a --- front matter line, so it is not a session: bgr will not add one to it`);
+  if (head.length === 0) throw new NotASessionError(`session file ${JSON.stringify(rel)} is empty, so it is not a session (its first line must be ---): write its front matter first`);
+  if (!looksLikeSession(head)) throw new NotASessionError(`session file ${JSON.stringify(rel)} does not start with a --- front matter line, so it is not a session: bgr will not add one to it`);
   return { ...target, create: false };
+}
+
+
+/** REWRITE_WINDOW_MS: how long a session caught empty or headless is given to become whole again before it is refused. */
+const REWRITE_WINDOW_MS = 500;
+
+/** gateSession, but a file caught mid-save by an editor gets a moment to be whole before it is refused. */
+export async function gateSessionSettled(root: string, rel: string, opts: { create?: boolean } = {}): Promise<GatedPath & { create: boolean }> {
+  const deadline = Date.now() + REWRITE_WINDOW_MS;
+  for (;;) {
+    try {
+      return gateSession(root, rel, opts);
+    } catch (error) {
+      if (!(error instanceof NotASessionError) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
 }
 
 /** bgr's own folders (.agents/runs, .agents/cache): their real path must stay inside the workspace. */
 export function gateOwnDir(root: string, relDir: string): string {
-  const target = realWriteTarget(root, relDir, "folder");
-  const label = relDir.split("/").slice(0, 2).join("/");
-  if (target.realRel !== relDir) {
-    throw new WriteRefusedError(`${label} is a symbolic link (to ${target.real}): bgr keeps its runs and cache only in a real folder inside the workspace; remove the link`);
+  const base = realRoot(root);
+  const lexical = path.join(base, relDir);
+  let real: string;
+  try {
+    real = realpathAllowingMissing(lexical);
+  } catch (error) {
+    if (error instanceof SandboxError) throw new WriteRefusedError(`${relDir}: ${error.message}`);
+    throw error;
   }
-  if (target.existing && !target.existing.isDirectory()) throw new WriteRefusedError(`${relDir} exists and is not a folder: move it away so bgr can use it`);
-  return target.real;
+  if (real !== lexical) {
+    const where = isInside(base, real) ? `to ${toPosix(path.relative(base, real))}` : `out of the workspace, to ${real}`;
+    throw new WriteRefusedError(`${relDir} leads through a symbolic link ${where}: bgr keeps its runs and cache only in real folders inside the workspace; remove the link`);
+  }
+  let existing: Stats | undefined;
+  try {
+    existing = statSync(real);
+  } catch {
+    existing = undefined;
+  }
+  if (existing && !existing.isDirectory()) throw new WriteRefusedError(`${relDir} exists and is not a folder: move it away so bgr can use it`);
+  return real;
 }
 
 export function gateRunsDir(root: string): string {

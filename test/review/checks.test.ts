@@ -2,21 +2,9 @@
 // nothing is reported on lines the change did not add.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { findingsOf, repo, rules, TestRepo } from "./helpers.js";
+import { branchChange, findingsOf, repo, rules } from "./helpers.js";
 
-/** A repo with `base` committed on main and `change` committed on a feature branch. */
-function changed(base: Record<string, string>, change: Record<string, string | null>): TestRepo {
-  const r = repo();
-  for (const [file, text] of Object.entries(base)) r.write(file, text);
-  r.commit("base");
-  r.git("checkout", "-q", "-b", "feature");
-  for (const [file, text] of Object.entries(change)) {
-    if (text === null) r.remove(file);
-    else r.write(file, text);
-  }
-  r.commit("feature");
-  return r;
-}
+const changed = branchChange;
 
 const complexBody = `  if (a) {
     for (const x of b) {

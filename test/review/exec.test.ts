@@ -2,22 +2,12 @@
 // --allow-exec: not its node_modules ESLint, not a flake8 plugin its config
 // loads. Each "linter" here is a program that leaves a marker file when run.
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { before, describe, it } from "node:test";
-import { notesOf, repo, type TestRepo } from "./helpers.js";
+import { bgr, notesOf, repo, type TestRepo } from "./helpers.js";
 
-const mainRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-
-function bgr(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(mainRoot, "dist/src/cli/main.js"), ...args], { cwd }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** A JS project whose "ESLint" in node_modules records that it ran and prints an empty result. */
 function eslintTrap(): TestRepo {

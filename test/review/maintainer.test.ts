@@ -59,6 +59,28 @@ describe("duplicates the change did not create", () => {
   });
 });
 
+describe("findings that are not about the shipped code", () => {
+  it("takes a TODO only from a comment, not from a string that spells one", async () => {
+    const r = branchChange({ "src/a.js": "export const a = 1;\n" }, { "src/a.js": 'export const a = 1;\nexport const report = "# TODO: report";\n// TODO: split this module\n' });
+    assert.deepEqual(findingsOf(await r.review(), "review/todo-added").map((f) => f.line), [3]);
+  });
+
+  it("rates a new flat switch that only cyclomatic complexity finds complex Low", async () => {
+    const cases = Array.from({ length: 12 }, (_, index) => `    case ${index}: return "v${index}";`).join("\n");
+    const r = branchChange({ "src/a.js": "export const a = 1;\n" }, { "src/a.js": `export const a = 1;\nexport function label(code) {\n  switch (code) {\n${cases}\n    default: return "";\n  }\n}\n` });
+    assert.deepEqual(findingsOf(await r.review(), "review/complex-function").map((f) => f.severity), ["Low"]);
+  });
+
+  it("keeps a security finding in a test fixture, marked, without blocking the merge", async () => {
+    const vulnerable = 'import sqlite3\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.route("/u")\ndef user():\n    name = request.args.get("name")\n    return str(sqlite3.connect("db").execute(f"SELECT * FROM t WHERE a = \'{name}\'").fetchall())\n';
+    const r = branchChange({ "README.md": "x\n" }, { "test/fixtures/app.py": vulnerable, "src/app.py": vulnerable });
+    const result = await r.review();
+    const sql = result.findings.filter((f) => f.cwe === 89).map((f) => [f.file, f.severity]);
+    assert.deepEqual(sql, [["src/app.py", "High"], ["test/fixtures/app.py", "Info"]]);
+    assert.match(result.findings.find((f) => f.file === "test/fixtures/app.py" && f.cwe === 89)!.title, /\(in a test fixture\)$/);
+  });
+});
+
 describe("message templates", () => {
   it("spell ranges, counts and lists cleanly", () => {
     assert.equal(lineSpan(7), "line 7");

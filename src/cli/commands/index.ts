@@ -17,6 +17,7 @@ const modules: Array<() => Promise<{ register: Register }>> = [
   () => import("./ack.js"),
   () => import("./check.js"),
   () => import("./agents.js"),
+  () => import("./config.js"),
   () => import("./review.js"),
   () => import("./coverage.js"),
   () => import("./audit.js"),

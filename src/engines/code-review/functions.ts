@@ -116,10 +116,12 @@ function countParameters(node: SyntaxNode, language: Language, isMethod: boolean
   return params.length;
 }
 
-function signatureOf(node: SyntaxNode): string {
+function signatureOf(node: SyntaxNode, language: Language): string {
   const params = node.childForFieldName("parameters")?.text ?? node.childForFieldName("parameter")?.text ?? "()";
   const returns = node.childForFieldName("return_type")?.text ?? "";
-  return `${params}${returns ? ` ${returns}` : ""}`.replace(/\s+/g, " ").replace(/,\s*([)\]])/g, "$1");
+  // Python's return annotation node leaves out the arrow; TypeScript's keeps its colon.
+  const suffix = !returns ? "" : language === "python" ? ` -> ${returns}` : returns.startsWith(":") ? returns : `: ${returns}`;
+  return `${params}${suffix}`.replace(/\s+/g, " ").replace(/,\s*([)\]])/g, "$1");
 }
 
 const LOGICAL_JS = new Set(["&&", "||", "??"]);
@@ -275,7 +277,7 @@ export function extractFunctions(tree: Tree, language: Language): FunctionUnit[]
             endLine: node.endPosition.row + 1,
             params: countParameters(node, language, inClass),
             exported: isExported(node, name, language, enclosing),
-            signature: signatureOf(node),
+            signature: signatureOf(node, language),
             signatureLine: paramsNode.startPosition.row + 1,
             parameters: parametersOf(node, language, inClass),
             inFunction,

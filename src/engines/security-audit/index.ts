@@ -12,6 +12,7 @@ import type { FileAnalysis } from "./analyze-file.js";
 import { AnalysisCache, cacheKey, StatIndex } from "./cache.js";
 import type { Job } from "./pool.js";
 import { defaultRulesDir, loadRuleSet, type RuleSet, rulesHash } from "./rules.js";
+import { applyPolicy, type FindingPolicy, parseConfidence, parseSeverities, parseTestMode } from "./policy.js";
 import { contentHash } from "./modules.js";
 import { countsBy, recommendationsFor, summarize } from "./summary.js";
 
@@ -38,6 +39,19 @@ function warnUnknownDisabled(ruleSet: RuleSet, disabled: string[], ctx: EngineCo
   }
 }
 
+/** Project config (`audit.tests`, `audit.min-confidence`, `audit.severity`) overridden by the run's options. */
+function findingPolicy(audit: Record<string, unknown> | undefined, options: EngineContext["options"]): FindingPolicy {
+  const tests = parseTestMode(options.tests ?? audit?.tests, options.tests !== undefined ? "--tests" : "config audit.tests");
+  const minConfidence = options.minConfidence ?? audit?.["min-confidence"];
+  const severity = options.severity ?? audit?.severity;
+  const source = (flag: string, key: string, fromOption: boolean) => (fromOption ? flag : `config audit.${key}`);
+  return {
+    tests,
+    minConfidence: minConfidence === undefined ? undefined : parseConfidence(String(minConfidence), source("--min-confidence", "min-confidence", options.minConfidence !== undefined)),
+    severities: severity === undefined ? undefined : parseSeverities(String(severity), source("--severity", "severity", options.severity !== undefined)),
+  };
+}
+
 export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   const config = await loadConfig(ctx.root);
   const audit = config.audit as Record<string, unknown> | undefined;
@@ -48,6 +62,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   const hash = rulesHash(rulesDir);
   const disabled = [...config.rules.disable];
   const errors: EngineError[] = [];
+  const policy = findingPolicy(audit, ctx.options);
 
   const listed = await listFiles(ctx.root, {
     scope: ctx.scope,
@@ -160,7 +175,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
     const r = results.get(file);
     if (!r) continue;
     analysed.push(file);
-    for (const f of r.findings) {
+    for (const f of applyPolicy(r.findings, policy)) {
       const where = `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}`;
       if (seen.has(where)) continue;
       seen.add(where);

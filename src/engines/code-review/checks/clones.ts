@@ -65,6 +65,43 @@ function overlapCopy(clone: IClone, changed: Map<string, ReviewFile>): Copy | un
   return best?.copy;
 }
 
+/** Lines shorter than this once whitespace is gone (`}`, `return;`) say nothing about a copy. */
+const MIN_KEY_LENGTH = 12;
+/** A file sharing fewer distinct such lines with the added code cannot hold a clone of minCloneLines lines worth reporting. */
+const MIN_SHARED_LINES = 2;
+
+function lineKey(line: string): string {
+  return line.replace(/\s+/g, "");
+}
+
+function addedLineKeys(files: ReviewFile[]): Set<string> {
+  const keys = new Set<string>();
+  for (const file of files) {
+    for (const text of file.change.patch.addedText.values()) {
+      const key = lineKey(text);
+      if (key.length >= MIN_KEY_LENGTH) keys.add(key);
+    }
+  }
+  return keys;
+}
+
+/**
+ * Tokenizing every unchanged file is most of a review's time on a large
+ * repository; a file that shares no two distinctive lines with the added
+ * code holds no block the change copied, so jscpd never sees it.
+ */
+function mayHoldCopy(text: string, added: Set<string>): boolean {
+  const shared = new Set<string>();
+  for (const line of text.split("\n")) {
+    const key = lineKey(line);
+    if (key.length >= MIN_KEY_LENGTH && added.has(key)) {
+      shared.add(key);
+      if (shared.size >= MIN_SHARED_LINES) return true;
+    }
+  }
+  return false;
+}
+
 export async function cloneFindings(ctx: ReviewContext): Promise<Finding[]> {
   const changed = new Map(
     ctx.files
@@ -91,8 +128,10 @@ export async function cloneFindings(ctx: ReviewContext): Promise<Finding[]> {
   };
   const detector = new Detector(new Tokenizer(), new MemoryStore(), [], options);
   let budget = MAX_CORPUS_BYTES;
+  const added = addedLineKeys([...changed.values()]);
   for (const [file, text] of corpus) {
     if (ctx.signal.aborted) break;
+    if (!mayHoldCopy(text, added)) continue;
     if (text.length > MAX_FILE_BYTES || text.length > budget) continue;
     budget -= text.length;
     await detector.detect(file, text, formatOf(file)!);

@@ -70,7 +70,26 @@ async function securityFindings(site: AnalysisRoot, engineContext: EngineContext
     notes.push(`Security engine: ${failed.length} file(s) not fully analysed (first: ${first.file ? `${first.file}: ` : ""}${first.message.slice(0, 200)}).`);
   }
   for (const blocker of result.blockers ?? []) notes.push(`Security engine stopped early: ${blocker}`);
-  return result.findings;
+  return result.findings.map((finding) => inTestCode(finding, files));
+}
+
+const FIXTURE_PATH = /(?:^|\/)(?:fixtures?|testdata|test-data)\//;
+
+/**
+ * Tests and their fixtures hold vulnerable code on purpose (a fixture for a
+ * scanner, a test of an injection guard); what they do does not ship. Such a
+ * finding stays in the report, marked, but does not block the merge.
+ */
+function inTestCode(finding: Finding, files: ReviewFile[]): Finding {
+  const file = files.find((candidate) => candidate.path === finding.file);
+  if (!file?.isTest) return finding;
+  const fixture = FIXTURE_PATH.test(finding.file);
+  return {
+    ...finding,
+    severity: fixture ? "Info" : "Low",
+    title: `${finding.title} (in ${fixture ? "a test fixture" : "test code"})`,
+    message: `${finding.message} This is ${fixture ? "a test fixture" : "test code"}, which does not ship: worth a look if it runs against real systems, not a merge blocker.`,
+  };
 }
 
 const ESLINT_CONFIGS = [

@@ -18,7 +18,8 @@ function describeMeasure(label: string, after: number, before: number | undefine
 }
 
 /**
- * A new function over a limit is reported; an existing one only when the
+ * A new function over a limit is reported (Medium only when its cognitive
+ * complexity is over: that is what readers feel); an existing one only when the
  * change pushes it over a limit or raises its cognitive complexity by at
  * least complexityRaise. A function that was already over and got a little
  * worse (a bug fix adding one condition) is not the change's fault.
@@ -29,7 +30,8 @@ function complexityFinding(ctx: ReviewContext, file: ReviewFile, unit: FunctionU
   let severity: "Medium" | "Low";
   if (!before) {
     if (!over) return undefined;
-    severity = "Medium";
+    // Cyclomatic complexity alone over-counts flat code (a switch of simple cases); it reads easily.
+    severity = unit.cognitive > maxCognitive ? "Medium" : "Low";
   } else {
     const crossed = (unit.cognitive > maxCognitive && before.cognitive <= maxCognitive) || (unit.cyclomatic > maxCyclomatic && before.cyclomatic <= maxCyclomatic);
     const bigRaise = unit.cognitive - before.cognitive >= complexityRaise;
