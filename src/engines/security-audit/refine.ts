@@ -54,6 +54,11 @@ export function refine(it: Interpreter, state: State, test: Expr, branch: boolea
             clean(it, here, right.object, ["code"]);
             return here.state ?? state;
           }
+          // `"'" not in s`: s cannot close a quoted literal of an XPath expression.
+          if ((quote === "'" || quote === '"') && right.k !== "index") {
+            clean(it, here, right, ["xpath"]);
+            return here.state ?? state;
+          }
           // `"../" not in name`: appended after a fixed folder, the name cannot climb out of it.
           if (typeof quote === "string" && /^\.\.[/\\]?$/.test(quote)) {
             clean(it, here, right, ["~no-dotdot"]);
