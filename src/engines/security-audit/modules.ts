@@ -187,13 +187,20 @@ export function bindImport(it: Interpreter, b: ImportBinding, state: State): Val
   }
   const target = modules.resolve(b.module, from);
   if (!target && !(python && b.member !== undefined)) return plain;
+  let resolving = false;
   return {
     path: b.path,
     pending: () => {
-      if (python) return pythonMember(it, b, from) ?? plain;
-      const mod = target ? moduleValue(it, target) : undefined;
-      if (!mod) return plain;
-      return scriptMember(mod, b.member) ?? plain;
+      // Two modules importing a name from each other: the cycle ends at the library path.
+      if (resolving) return plain;
+      resolving = true;
+      try {
+        if (python) return pythonMember(it, b, from) ?? plain;
+        const mod = target ? moduleValue(it, target) : undefined;
+        return (mod && scriptMember(mod, b.member)) ?? plain;
+      } finally {
+        resolving = false;
+      }
     },
   };
 }
