@@ -17,6 +17,7 @@ const FAST_PATH: Record<string, Loader> = {
   ack: () => import("./commands/ack.js"),
   check: () => import("./commands/check.js"),
   agents: () => import("./commands/agents.js"),
+  config: () => import("./commands/config.js"),
 };
 
 async function main(argv: string[]): Promise<number> {

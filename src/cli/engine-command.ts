@@ -9,12 +9,15 @@ import writeFileAtomic from "write-file-atomic";
 import { loadEngine } from "../engines/registry.js";
 import type { EngineOptions, EngineResult, TaskKind } from "../engines/types.js";
 import { CACHE_DIR } from "../protocol/ids.js";
-import { parseSeverity, SEVERITIES, severityRank, type Severity } from "../protocol/finding.js";
+import { SEVERITIES, severityRank, type Severity } from "../protocol/finding.js";
+import { renderHtmlReport } from "../report/html.js";
 import { renderJsonReport } from "../report/json.js";
 import { renderMarkdownReport, severityLine } from "../report/markdown.js";
 import { renderSarif } from "../report/sarif.js";
 import { parseDuration } from "../runtime/request.js";
 import { resolveInside } from "../tools/sandbox.js";
+import { gateCacheDir } from "../tools/write-gate.js";
+import { setLongTimeout, type LongTimer } from "../runtime/timing.js";
 import { CliUsageError as UsageError, reportError, rootOf, withCommonOptions } from "./commands/common.js";
 import { createProgress } from "./progress.js";
 
@@ -34,12 +37,13 @@ export interface EngineCommandSpec {
   toOptions?(opts: Record<string, unknown>, args: string[]): { scope: string[]; options: EngineOptions };
 }
 
-export const FORMATS = ["md", "sarif", "json"] as const;
+export const FORMATS = ["md", "sarif", "json", "html"] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 
+/** Only bgr's own four severities (any case): a foreign word such as Critical is refused, not quietly mapped to High. */
 function parseFailOn(value: string): Severity | "none" {
   if (value.toLowerCase() === "none") return "none";
-  const severity = parseSeverity(value);
+  const severity = SEVERITIES.find((s) => s.toLowerCase() === value.trim().toLowerCase());
   if (!severity) throw new UsageError(`--fail-on ${value}: unknown severity: use one of ${SEVERITIES.join(", ")} or none`);
   return severity;
 }
@@ -47,6 +51,7 @@ function parseFailOn(value: string): Severity | "none" {
 export function renderResult(format: OutputFormat, kind: TaskKind, title: string, result: EngineResult, root: string): string {
   if (format === "json") return renderJsonReport({ kind, title, result });
   if (format === "sarif") return renderSarif({ kind, result, root });
+  if (format === "html") return renderHtmlReport({ kind, title, result, root });
   return renderMarkdownReport({ title, result, partial: Boolean(result.blockers?.length) });
 }
 
@@ -99,12 +104,14 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
     const controller = new AbortController();
     const onSignal = () => controller.abort(new Error("interrupted"));
     process.once("SIGINT", onSignal);
-    let timer: NodeJS.Timeout | undefined;
+    let timer: LongTimer | undefined;
     if (opts.timeout !== undefined) {
       // The same durations as `bgr run --timeout`, so one habit works everywhere.
       const ms = parseDuration(String(opts.timeout));
-      timer = setTimeout(() => controller.abort(new Error(`timed out after ${String(opts.timeout)} (--timeout)`)), ms);
+      timer = setLongTimeout(() => controller.abort(new Error(`timed out after ${String(opts.timeout)} (--timeout)`)), ms);
     }
+    // A linked .agents/cache that leads out of the workspace is refused, not written through.
+    const cacheDir = options.noCache ? path.join(root, CACHE_DIR, spec.kind) : gateCacheDir(root, spec.kind);
     let result: EngineResult;
     try {
       result = await engine.run({
@@ -116,11 +123,11 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
         signal: controller.signal,
         log: (message) => progress.log(message),
         progress: (done, total, label) => progress.update(done, total, label),
-        cacheDir: path.join(root, CACHE_DIR, spec.kind),
+        cacheDir,
       });
     } finally {
       process.off("SIGINT", onSignal);
-      if (timer) clearTimeout(timer);
+      timer?.clear();
       progress.done();
     }
     // A run that analysed nothing because of its input (no git repository, an

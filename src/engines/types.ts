@@ -19,6 +19,8 @@ export interface EngineOptions {
   allowExec?: boolean;
   /** skip the content-hash cache. */
   noCache?: boolean;
+  /** Who started the run, so a blocker names what that caller can set: run/spawn flags, MCP fields, or (absent) `bgr audit|coverage|review` flags. */
+  surface?: "cli" | "mcp";
   [key: string]: unknown;
 }
 

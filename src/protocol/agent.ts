@@ -8,8 +8,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
 import { frontMatterYamlError } from "./front-matter-error.js";
+import { inferKind, parsePrompt } from "./prompt.js";
 
+/** The tools bgr gives a model (src/tools; a test keeps the two in step), and an agent's default. */
 export const DEFAULT_TOOLS = ["Read", "Edit", "Glob", "Grep"] as const;
+const OFFERED_TOOLS: readonly string[] = DEFAULT_TOOLS;
 
 /** Folders searched for agent definitions, in priority order (SPEC "Files"). */
 export const AGENT_DIRS = [".agents/agents", ".claude/agents", ".cursor/agents"] as const;
@@ -25,6 +28,10 @@ export interface AgentDefinition {
   readonly: boolean;
   /** Allowed tool names, normalized ("read" → "Read"), minus disallowedTools; readonly removes Edit. */
   tools: string[];
+  /** The part of `tools` bgr actually offers a model run; the rest is named in `warnings`. */
+  offeredTools: string[];
+  /** What bgr will not honour in this file: tools it does not offer, keys it ignores, a model alias it may refuse. */
+  warnings: string[];
   disallowedTools: string[];
   maxTurns?: number;
   /** The markdown body: the agent's system prompt. */
@@ -56,6 +63,33 @@ const CANONICAL_TOOL_NAMES = new Map(
 );
 
 const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * The model names Claude Code and Cursor agent files use instead of ids.
+ * Anthropic serves them; an OpenAI-compatible server has no such models, so
+ * there an alias is refused rather than sent as an id it will not know.
+ */
+export const MODEL_ALIASES: Record<string, { anthropic: string; origin: "Claude Code" | "Cursor" }> = {
+  sonnet: { anthropic: "claude-sonnet-4-5", origin: "Claude Code" },
+  opus: { anthropic: "claude-opus-4-1", origin: "Claude Code" },
+  haiku: { anthropic: "claude-haiku-4-5", origin: "Claude Code" },
+  fast: { anthropic: "claude-haiku-4-5", origin: "Cursor" },
+};
+
+/** A model alias for the provider that will serve it: the id, or a one-line reason it cannot be used there. */
+export function modelForProvider(model: string, provider: string): { model: string } | { error: string } {
+  const alias = MODEL_ALIASES[model.toLowerCase()];
+  if (!alias) return { model };
+  if (provider === "anthropic") return { model: alias.anthropic };
+  return {
+    error: `model "${model}" is ${alias.origin}'s alias for an Anthropic model (${alias.anthropic}); provider ${provider} has no such model: give a model id the server serves (--model, BGR_MODEL or model: in the agent file), or use provider anthropic`,
+  };
+}
+
+/** Whether a model value names a Claude model once aliases are resolved (decides the provider when none is given). */
+export function isAnthropicModel(model: string): boolean {
+  return MODEL_ALIASES[model.toLowerCase()] !== undefined || /^claude/i.test(model);
+}
 
 /** Splits `---\n<yaml>\n---\n<body>`; a file without front matter has none. */
 export function splitFrontMatter(text: string): { frontMatter: string | undefined; body: string } {
@@ -161,9 +195,19 @@ export function parseAgentDefinition(text: string, source: string): AgentDefinit
   for (const [key, value] of Object.entries(raw)) {
     if (!KNOWN_KEYS.has(key)) extra[key] = value;
   }
+  const offeredTools = tools.filter((tool) => OFFERED_TOOLS.includes(tool));
+  const warnings: string[] = [];
+  const notOffered = tools.filter((tool) => !OFFERED_TOOLS.includes(tool));
+  if (notOffered.length > 0) {
+    warnings.push(`tools ${notOffered.join(", ")}: bgr does not offer ${notOffered.length === 1 ? "it" : "them"} (only ${OFFERED_TOOLS.join(", ")}); a run gets ${offeredTools.join(", ") || "no tools"}`);
+  }
+  const ignored = Object.keys(extra);
+  if (ignored.length > 0) warnings.push(`keys ${ignored.join(", ")}: bgr ignores ${ignored.length === 1 ? "it" : "them"} (kept in the file, no effect on runs)`);
+  const alias = MODEL_ALIASES[model.toLowerCase()];
+  if (alias) warnings.push(`model ${model}: ${alias.origin}'s alias, run as ${alias.anthropic} with provider anthropic; refused with provider openai (give a model id there)`);
 
   return {
-    name, description, model, background, readonly, tools, disallowedTools,
+    name, description, model, background, readonly, tools, offeredTools, warnings, disallowedTools,
     ...(maxTurns !== undefined ? { maxTurns } : {}),
     prompt: body.replace(/^\s*\n/, "").trimEnd(),
     source, extra,
@@ -247,11 +291,39 @@ export async function findAgents(root: string): Promise<AgentDefinition[]> {
 export async function resolveAgent(root: string, name: string = BUILTIN_AGENT_NAME): Promise<AgentDefinition> {
   const scan = await scanAgents(root);
   const found = scan.agents.find((agent) => agent.name === name);
-  if (found) return found;
   const broken = scan.invalid.find((error) => path.basename(error.source).replace(/\.md$/i, "") === name);
-  if (broken) throw broken;
+  // A broken file earlier in the search order is the one the user meant: its error, not a quiet fallback to a later one.
+  if (broken && (!found || searchRank(broken.source) < searchRank(found.source))) throw broken;
+  if (found) return found;
   throw new AgentDefinitionError(
     name,
     `no agent definition named "${name}" in ${AGENT_DIRS.join(", ")} or built in; known: ${scan.agents.map((a) => a.name).join(", ")}`,
   );
+}
+
+function searchRank(source: string): number {
+  const index = AGENT_DIRS.findIndex((dir) => source.startsWith(`${dir}/`));
+  return index === -1 ? AGENT_DIRS.length : index;
+}
+
+/**
+ * What a named agent does in a run of an engine kind, which runs bgr's own
+ * analysis, not a model: said on the command line and in the run log, so an
+ * agent's prompt is never silently unused. Undefined when nothing needs saying.
+ */
+export function agentUseNote(kind: string, agent: string, triage: boolean, surface: "cli" | "mcp" = "cli"): string | undefined {
+  if (kind === "llm" || agent === BUILTIN_AGENT_NAME) return undefined;
+  const [triageFlag, kindFlag] = surface === "mcp" ? ["triage: true", 'kind: "llm"'] : ["--triage", "--kind llm"];
+  if (triage) return `agent ${agent}: its prompt, tools and model review the ${kind} engine's findings (${triageFlag})`;
+  return `agent ${agent}: a ${kind} run is bgr's own engine, so the agent's prompt, tools and model are not used; add ${triageFlag} to let it review the findings, or ${kindFlag} to run it as a model task`;
+}
+
+/** agentUseNote for a request as a caller gave it (flags win over the prompt, as in resolution). */
+export function agentNoteFor(request: { prompt?: string; task?: string; kind?: string; agent?: string; triage?: boolean; surface?: "cli" | "mcp" }): string | undefined {
+  const parsed = parsePrompt(request.prompt ?? "");
+  const agent = request.agent ?? parsed.agent;
+  const task = request.task ?? parsed.task;
+  if (!agent || !task) return undefined;
+  const kind = (request.kind ?? parsed.kind)?.trim().toLowerCase() ?? inferKind(task, parsed.instructions);
+  return agentUseNote(kind, agent, request.triage === true, request.surface);
 }

@@ -178,3 +178,37 @@ export function inferKind(task: string, instructions = ""): TaskKind {
   }
   return "llm";
 }
+
+export interface NamedPath {
+  path: string;
+  /** Shaped like a path even if it does not exist (globs, nested dirs, file names with extensions): reported as missing then. */
+  pathShaped: boolean;
+}
+
+const FILE_EXTENSION = /\.(?:py|pyi|js|jsx|mjs|cjs|ts|tsx|mts|cts|json|ya?ml|toml|md|go|java|rb|php|cs|sh|html|css|sql|xml|cfg|ini|lock)$/i;
+
+/**
+ * Paths and globs the task line names ("Security audit of web/src/auth",
+ * "Review `src/api/*.ts`"): candidates for the scope when no `Files:` list
+ * gives one. A bare word ("auth") is a candidate only if the workspace has
+ * it, which the caller checks; words with a slash such as "and/or" are not
+ * path-shaped unless they nest, end in a file extension or hold a glob.
+ */
+export function pathsNamedIn(task: string): NamedPath[] {
+  const found: NamedPath[] = [];
+  const ticked = [...task.matchAll(/`([^`\s]+)`/g)].map((m) => m[1]!);
+  const words = task.replace(/`[^`]*`/g, " ").split(/\s+/);
+  for (const raw of [...ticked, ...words]) {
+    const word = raw.replace(/^[("'<[]+/, "").replace(/[)"'>\],;:!?]+$/, "").replace(/\.+$/, "");
+    if (word === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(word) || word.startsWith("-") || word.includes("..")) continue;
+    if (!/^[\w./*?{}[\]@+-]+$/.test(word) || !/[\w*]/.test(word)) continue;
+    const glob = /[*?[\]{}]/.test(word);
+    const slashes = (word.match(/\//g) ?? []).length;
+    const pathShaped = glob || slashes >= 2 || word.startsWith("./") || (slashes >= 1 && (word.endsWith("/") || FILE_EXTENSION.test(word)));
+    const candidate = pathShaped || slashes >= 1 || FILE_EXTENSION.test(word) || ticked.includes(raw) || /^[\w-]+$/.test(word);
+    if (!candidate) continue;
+    const path = word.replace(/^\.\//, "").replace(/(.)\/+$/, "$1");
+    if (!found.some((f) => f.path === path)) found.push({ path, pathShaped });
+  }
+  return found;
+}

@@ -6,8 +6,11 @@ import { isTaskKind, TASK_KINDS, type EngineOptions, type TaskKind } from "../en
 import { PROVIDERS } from "../engines/llm/provider-names.js";
 import { BUILTIN_AGENT_NAME } from "../protocol/agent.js";
 import { defaultReportPath, idFromReportPath, InputError, makeRunId, slugify, validateRunId } from "../protocol/ids.js";
-import { inferKind, parsePrompt } from "../protocol/prompt.js";
+import { inferKind, parsePrompt, pathsNamedIn } from "../protocol/prompt.js";
+import { loadConfig } from "./config.js";
 import { resolveInside, SandboxError, toWorkspacePath } from "../tools/sandbox.js";
+import { gateReport, gateSessionSettled } from "../tools/write-gate.js";
+import { checkPromptText } from "./prompt-guard.js";
 
 export const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
 
@@ -21,6 +24,8 @@ export interface RunRequest {
   scope?: string[];
   output?: string;
   session?: string;
+  /** Create the session file (under .agents/sessions/ only) when it does not exist. */
+  createSession?: boolean;
   id?: string;
   agent?: string;
   model?: string;
@@ -32,6 +37,27 @@ export interface RunRequest {
   triage?: boolean;
   /** Extra engine options (base, reports, allowExec…); must be JSON-serializable. */
   options?: EngineOptions;
+  /** Who asked: refusals name the flag (CLI) or the field (MCP) the caller can actually set. Default cli. */
+  surface?: Surface;
+}
+
+export type Surface = "cli" | "mcp";
+
+const FIELD_NAMES: Record<string, [cli: string, mcp: string]> = {
+  task: ["--task", "task"],
+  output: ["--out", "out"],
+  timeout: ["--timeout", "timeout"],
+  maxTurns: ["--max-turns", "maxTurns"],
+  provider: ["--provider", "provider"],
+  baseUrl: ["--base-url", "baseUrl"],
+  reports: ["--report", "reports"],
+  agent: ["--agent", "agent"],
+};
+
+/** The name a caller knows an input by: `--max-turns` on the command line, `maxTurns` over MCP. */
+export function fieldName(field: keyof typeof FIELD_NAMES, surface: Surface = "cli"): string {
+  const names = FIELD_NAMES[field]!;
+  return surface === "mcp" ? names[1] : names[0];
 }
 
 export interface ResolvedRequest {
@@ -48,6 +74,8 @@ export interface ResolvedRequest {
   report: string;
   reportExplicit: boolean;
   session: string | null;
+  /** The session file did not exist and bgr was asked to create it. */
+  createSession?: boolean;
   agent: string;
   model?: string;
   provider?: string;
@@ -94,10 +122,15 @@ function firstDefined<T>(...values: Array<T | undefined>): T | undefined {
 }
 
 export async function resolveRequest(root: string, request: RunRequest): Promise<ResolvedRequest> {
+  checkPromptText(request);
+  const surface = request.surface ?? "cli";
+  // A broken config is bad input now, before a run exists, not a failed run later.
+  await loadConfig(root);
+  const name = (field: keyof typeof FIELD_NAMES) => fieldName(field, surface);
   const parsed = parsePrompt(request.prompt ?? "");
   const task = firstDefined(request.task?.trim(), parsed.task);
   if (!task) {
-    throw new InputError('no task: the prompt\'s first line (or --task) must say what to do, e.g. "Run security audit on auth module."');
+    throw new InputError(`no task: the prompt's first line (or ${name("task")}) must say what to do, e.g. "Run security audit on auth module."`);
   }
   const instructions = parsed.instructions;
 
@@ -111,8 +144,7 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
   let report: string | undefined;
   if (outputText !== undefined) {
     report = inside(root, outputText, `report path ${JSON.stringify(outputText)}`);
-    if (!/\.md$/i.test(report)) throw new InputError(`report path ${JSON.stringify(outputText)} must end in .md (e.g. .agents/reports/20260123-143000-auth-security.md)`);
-    if (report === ".git" || report.startsWith(".git/")) throw new InputError(`report path ${JSON.stringify(outputText)} is inside .git/: write reports under .agents/reports/`);
+    gateReport(root, report);
   }
 
   const idText = firstDefined(request.id, parsed.id);
@@ -122,17 +154,16 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
 
   const sessionText = firstDefined(request.session, parsed.session);
   let session: string | null = null;
+  let createSession = false;
   if (sessionText !== undefined) {
     session = inside(root, sessionText, `session file ${JSON.stringify(sessionText)}`);
-    const found = await kindOf(resolveInside(root, session));
-    if (found !== "file") {
-      throw new InputError(`session file ${JSON.stringify(sessionText)} ${found === "dir" ? "is a directory" : "does not exist"}: pass the orchestrator's session file (e.g. .agents/sessions/20260123-140000-auth-feature.md)`);
-    }
+    createSession = (await gateSessionSettled(root, session, { create: request.createSession ?? false })).create;
   }
 
   const scope: string[] = [];
   const missing: string[] = [];
-  for (const entry of [...(request.files ?? parsed.files), ...(request.scope ?? parsed.scope)]) {
+  const listed = [...(request.files ?? parsed.files), ...(request.scope ?? parsed.scope)];
+  for (const entry of listed.length > 0 ? listed : await scopeFromTask(root, task)) {
     const rel = inside(root, entry, `path ${JSON.stringify(entry)} in Files/scope`);
     const normalized = rel === "" ? "." : rel;
     if (scope.includes(normalized) || missing.includes(normalized)) continue;
@@ -148,25 +179,25 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
   }
 
   const timeoutText = firstDefined<string | number>(request.timeout, parsed.timeout);
-  const timeoutMs = timeoutText === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(timeoutText);
+  const timeoutMs = timeoutText === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(timeoutText, name("timeout"));
 
   if (request.maxTurns !== undefined && (!Number.isInteger(request.maxTurns) || request.maxTurns < 1)) {
-    throw new InputError(`--max-turns ${String(request.maxTurns)}: give a positive whole number`);
+    throw new InputError(`${name("maxTurns")} ${String(request.maxTurns)}: give a positive whole number`);
   }
 
   // Flag values are checked here, before a run exists: a typo is bad input
   // (exit 2), not a failed run. Values from env or config are the engine's.
   if (request.provider !== undefined && !(PROVIDERS as readonly string[]).includes(request.provider.toLowerCase())) {
-    throw new InputError(`--provider ${JSON.stringify(request.provider)}: use ${PROVIDERS.join(" or ")} (openai covers any OpenAI-compatible server)`);
+    throw new InputError(`${name("provider")} ${JSON.stringify(request.provider)}: use ${PROVIDERS.join(" or ")} (openai covers any OpenAI-compatible server)`);
   }
   if (request.baseUrl !== undefined && !isHttpUrl(request.baseUrl)) {
-    throw new InputError(`--base-url ${JSON.stringify(request.baseUrl)}: give an http(s) URL such as http://127.0.0.1:11434/v1`);
+    throw new InputError(`${name("baseUrl")} ${JSON.stringify(request.baseUrl)}: give an http(s) URL such as http://127.0.0.1:11434/v1`);
   }
-  await checkCoverageReports(root, request.options?.reports);
+  await checkCoverageReports(root, request.options?.reports, name("reports"));
 
   const agent = firstDefined(request.agent, parsed.agent)?.trim() || BUILTIN_AGENT_NAME;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(agent)) {
-    throw new InputError(`agent name ${JSON.stringify(agent)}: use the name of a definition in .agents/agents, .claude/agents or .cursor/agents (see \`bgr agents\`)`);
+    throw new InputError(`${name("agent")} ${JSON.stringify(agent)}: use the name of a definition in .agents/agents, .claude/agents or .cursor/agents (see \`bgr agents\`)`);
   }
   const model = firstDefined(request.model, parsed.model);
 
@@ -182,6 +213,7 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
     report: report ?? defaultReportPath(id),
     reportExplicit: report !== undefined,
     session,
+    ...(createSession ? { createSession } : {}),
     agent,
     ...(model ? { model } : {}),
     ...(request.provider ? { provider: request.provider } : {}),
@@ -189,19 +221,38 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
     timeoutMs,
     ...(request.maxTurns !== undefined ? { maxTurns: request.maxTurns } : {}),
     ...(request.triage !== undefined ? { triage: request.triage } : {}),
-    options: { ...(request.options ?? {}) },
+    options: { ...(request.options ?? {}), surface },
   };
 }
 
+/**
+ * Without a `Files:` list, the paths the task line names are the scope
+ * ("Security audit of web/src/auth"): those that exist, and those shaped like
+ * paths, which are then reported missing rather than widened to everything.
+ */
+async function scopeFromTask(root: string, task: string): Promise<string[]> {
+  const scope: string[] = [];
+  for (const named of pathsNamedIn(task)) {
+    let absolute: string;
+    try {
+      absolute = resolveInside(root, named.path);
+    } catch {
+      continue;
+    }
+    if (named.pathShaped || (await kindOf(absolute)) !== undefined) scope.push(named.path);
+  }
+  return scope;
+}
+
 /** `--report` files must exist when the run is asked for, not fail it later. */
-async function checkCoverageReports(root: string, reports: unknown): Promise<void> {
+async function checkCoverageReports(root: string, reports: unknown, label: string): Promise<void> {
   if (reports === undefined) return;
   const list = Array.isArray(reports) ? reports : [reports];
   for (const entry of list) {
-    if (typeof entry !== "string" || entry === "") throw new InputError(`--report ${JSON.stringify(entry)}: give the path of a coverage report`);
-    const rel = inside(root, entry, `--report ${JSON.stringify(entry)}`);
+    if (typeof entry !== "string" || entry === "") throw new InputError(`${label} ${JSON.stringify(entry)}: give the path of a coverage report`);
+    const rel = inside(root, entry, `${label} ${JSON.stringify(entry)}`);
     if ((await kindOf(resolveInside(root, rel))) !== "file") {
-      throw new InputError(`--report ${JSON.stringify(entry)}: no such file: give the path of a coverage report (lcov.info, coverage-final.json, coverage.xml, …)`);
+      throw new InputError(`${label} ${JSON.stringify(entry)}: no such file: give the path of a coverage report (lcov.info, coverage-final.json, coverage.xml, …)`);
     }
   }
 }

@@ -9,7 +9,7 @@ const CLI_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 export interface BgrClient {
   client: Client;
   /** Calls a tool; returns its text and whether it is an MCP tool error. */
-  call(name: string, args: Record<string, unknown>): Promise<{ text: string; isError: boolean }>;
+  call(name: string, args: Record<string, unknown>): Promise<{ text: string; isError: boolean; structured?: Record<string, unknown> }>;
   json<T = any>(name: string, args: Record<string, unknown>): Promise<T>;
   close(): Promise<void>;
 }
@@ -28,7 +28,8 @@ export async function connectBgr(root: string, env: Record<string, string> = {})
   const call = async (name: string, args: Record<string, unknown>) => {
     const result = await client.callTool({ name, arguments: args }, undefined, { timeout: 180_000 });
     const content = result.content as Array<{ type: string; text?: string }>;
-    return { text: content.map((c) => c.text ?? "").join(""), isError: result.isError === true };
+    const structured = result.structuredContent as Record<string, unknown> | undefined;
+    return { text: content.map((c) => c.text ?? "").join(""), isError: result.isError === true, ...(structured ? { structured } : {}) };
   };
   return {
     client,

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parsePrompt, inferKind } from "../../src/protocol/prompt.js";
+import { parsePrompt, inferKind, pathsNamedIn } from "../../src/protocol/prompt.js";
 import { SEED_PROMPT } from "../cli/helpers.js";
 import { slugify, makeRunId, validateRunId, partialReportPath, idFromReportPath, defaultReportPath, sidecarPath } from "../../src/protocol/ids.js";
 
@@ -82,4 +82,15 @@ test("ids, slugs and derived paths", () => {
   assert.equal(sidecarPath(".agents/reports/a.md", "sarif"), ".agents/reports/a.sarif");
   assert.equal(idFromReportPath(".agents/reports/20260123-143000-auth-security.md"), "bg-20260123-143000-auth-security");
   assert.equal(idFromReportPath("notes.md"), undefined);
+});
+
+test("pathsNamedIn: path-shaped words of the task line, not prose with slashes or URLs", () => {
+  const shaped = (task: string) => pathsNamedIn(task).filter((p) => p.pathShaped).map((p) => p.path);
+  assert.deepEqual(shaped("Security audit of web/src/auth"), ["web/src/auth"]);
+  assert.deepEqual(shaped("Review `src/api/*.ts` for errors and/or leaks"), ["src/api/*.ts"]);
+  assert.deepEqual(shaped("Audit lib/util.js and ./scripts (see https://example.com/a/b/c)."), ["lib/util.js", "scripts"]);
+  assert.deepEqual(shaped("Check input/output handling in src/"), ["src"]);
+  assert.deepEqual(shaped("Run security audit on auth module."), []);
+  // Bare words are candidates only; the request keeps those the workspace has.
+  assert.ok(pathsNamedIn("Security audit of auth").some((p) => p.path === "auth" && !p.pathShaped));
 });

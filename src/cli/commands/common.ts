@@ -4,12 +4,14 @@
 import { statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import type { RunRequest } from "../../runtime/request.js";
+export { agentNoteFor } from "../../protocol/agent.js";
 
 /** Bad input: exit 2 (SPEC). Matched by name so no heavy module must be imported to recognise it. */
 const USAGE_ERRORS = new Set([
   "InputError", "UsageError", "SandboxError", "SessionFormatError", "AgentDefinitionError", "ConfigError", "WorkspaceWriteError",
+  "WriteRefusedError",
 ]);
 
 export class CliUsageError extends Error {
@@ -69,13 +71,16 @@ const collect = (value: string, previous: string[] = []): string[] => [
 export function withRequestOptions(cmd: Command): Command {
   return cmd
     .argument("[prompt...]", "the task prompt (the seed's Example Task format), or - to read it from stdin")
-    .option("-p, --prompt-file <file>", "read the prompt from a file (- for stdin)")
+    .option("-p, --prompt-file <file>", "read the prompt from a file (- for stdin); relative to the directory you run bgr in, not --cwd")
     .option("--task <text>", "what to do (overrides the prompt's first line)")
     .option("--kind <kind>", "security-audit, coverage-analysis, code-review or llm (default: inferred from the task)")
-    .option("--files <paths>", "files to analyse, comma-separated or repeated", collect)
-    .option("--scope <paths>", "directories to analyse, comma-separated or repeated", collect)
-    .option("-o, --output <report.md>", "report location (default: .agents/reports/<id without bg->.md)")
-    .option("--session <file>", "the orchestrator's session file to update")
+    .option("--files <paths>", "files or globs to analyse, workspace-relative, comma-separated or repeated", collect)
+    .option("--scope <paths>", "directories to analyse, workspace-relative, comma-separated or repeated", collect)
+    .option("-o, --out <report.md>", "report location under .agents/reports/, workspace-relative (default: .agents/reports/<id without bg->.md); --output is an alias")
+    // The seed's prompt field is "Write report to"; orchestrators written against SPEC pass --output.
+    .addOption(new Option("--output <report.md>").hideHelp())
+    .option("--session <file>", "the orchestrator's session file to update, workspace-relative")
+    .option("--create-session", "create the --session file (under .agents/sessions/ only) when it does not exist")
     .option("--id <id>", "run id, bg-YYYYMMDD-HHMMSS-<slug> (default: derived)")
     .option("--agent <name>", "agent definition to run as (default: background-runner)")
     .option("--model <id>", "model for llm runs (overrides the agent's and the session's)")
@@ -87,11 +92,11 @@ export function withRequestOptions(cmd: Command): Command {
     .option("--base <ref>", "git ref to compare against (review, diff coverage)")
     .option("--head <ref>", "git ref to review instead of the working tree (review)")
     .option("--report <file>", "coverage report file, repeatable", collect)
-    .option("--allow-exec", "let the engine run the project's own tooling (tests under coverage)")
+    .option("--allow-exec", "let the engine run the project's own tooling (tests under coverage, linters in a review)")
     .option("--no-cache", "skip the analysis cache");
 }
 
-/** The file an argument names, from the current directory or the workspace root; undefined when it names none. */
+/** The file an argument names, from the current directory, else the workspace root; undefined when it names none. */
 function promptFileNamed(arg: string, root: string): string | undefined {
   if (arg.includes("\n")) return undefined;
   for (const candidate of [path.resolve(arg), path.resolve(root, arg)]) {
@@ -124,9 +129,13 @@ export async function requestFrom(args: string[], opts: Record<string, unknown>,
     prompt = await readStdin();
   } else if (promptFile !== undefined) {
     try {
-      prompt = await readFile(path.resolve(root, promptFile), "utf8");
+      // Like every other command-line tool: a path typed in a shell is relative to that shell's directory.
+      prompt = await readFile(path.resolve(promptFile), "utf8");
     } catch (error) {
-      throw new CliUsageError(`--prompt-file ${promptFile}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+      const reason = (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? `no such file in ${process.cwd()} (the path is relative to the directory you run bgr in, not --cwd)`
+        : (error as Error).message;
+      throw new CliUsageError(`--prompt-file ${promptFile}: ${reason}`);
     }
   } else if (args.length === 1 && promptFileNamed(args[0]!, root)) {
     // `bgr run task.md`: one argument naming an existing file is the prompt file.
@@ -136,6 +145,10 @@ export async function requestFrom(args: string[], opts: Record<string, unknown>,
   } else if (opts.task === undefined && !process.stdin.isTTY) {
     prompt = await readStdin();
   }
+  if (opts.out !== undefined && opts.output !== undefined && opts.out !== opts.output) {
+    throw new CliUsageError(`--out ${String(opts.out)} and --output ${String(opts.output)} disagree: --output is an alias of --out, give one`);
+  }
+  if (opts.out !== undefined) opts.output = opts.out;
   if (opts.maxTurns !== undefined && !Number.isInteger(opts.maxTurns)) {
     throw new CliUsageError(`--max-turns: give a positive whole number`);
   }
@@ -148,9 +161,10 @@ export async function requestFrom(args: string[], opts: Record<string, unknown>,
   const pick = (key: string) => (opts[key] === undefined ? {} : { [key]: opts[key] });
   return {
     ...(prompt !== undefined ? { prompt } : {}),
-    ...pick("task"), ...pick("kind"), ...pick("files"), ...pick("scope"), ...pick("output"), ...pick("session"),
+    ...pick("task"), ...pick("kind"), ...pick("files"), ...pick("scope"), ...pick("output"), ...pick("session"), ...pick("createSession"),
     ...pick("id"), ...pick("agent"), ...pick("model"), ...pick("provider"), ...pick("baseUrl"), ...pick("timeout"),
     ...pick("maxTurns"), ...pick("triage"),
     options,
   };
 }
+

@@ -17,10 +17,12 @@ const modules: Array<() => Promise<{ register: Register }>> = [
   () => import("./ack.js"),
   () => import("./check.js"),
   () => import("./agents.js"),
+  () => import("./config.js"),
   () => import("./review.js"),
   () => import("./coverage.js"),
   () => import("./audit.js"),
   () => import("./mcp.js"),
+  () => import("./ui.js"),
 ];
 
 export async function registerCommands(program: Command): Promise<void> {

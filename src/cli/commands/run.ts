@@ -1,7 +1,7 @@
 // `bgr run`: one task in the foreground — what `spawn` starts in the background.
 import { Option, type Command } from "commander";
 import { executeRun } from "../../runtime/execute.js";
-import { action, printJson, requestFrom, rootOf, withCommonOptions, withRequestOptions } from "./common.js";
+import { action, agentNoteFor, printJson, requestFrom, rootOf, withCommonOptions, withRequestOptions } from "./common.js";
 
 export function register(program: Command): void {
   const cmd = program
@@ -16,6 +16,8 @@ export function register(program: Command): void {
       const request = recordId ? { options: {} } : await requestFrom(args, opts, root);
       const echo = !recordId && !opts.json && process.stderr.isTTY ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
       const outcome = await executeRun(request, { cwd: root, ...(recordId ? { recordId } : {}), ...(echo ? { echo } : {}) });
+      const note = recordId ? undefined : agentNoteFor(request);
+      if (note) process.stderr.write(`bgr: note: ${note}\n`);
       if (opts.json) printJson(outcome);
       else if (!recordId) {
         process.stdout.write(`${outcome.status}: ${outcome.id}\nreport: ${outcome.report}\n${outcome.error ? `error: ${outcome.error}\n` : ""}`);

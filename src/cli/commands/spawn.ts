@@ -1,7 +1,7 @@
 // `bgr spawn`: register the run and start it detached; print where to look.
 import type { Command } from "commander";
 import { spawnRun } from "../../runtime/spawn.js";
-import { action, printJson, requestFrom, rootOf, withCommonOptions, withRequestOptions } from "./common.js";
+import { action, agentNoteFor, printJson, requestFrom, rootOf, withCommonOptions, withRequestOptions } from "./common.js";
 
 export function register(program: Command): void {
   const cmd = program
@@ -10,7 +10,10 @@ export function register(program: Command): void {
   withCommonOptions(withRequestOptions(cmd)).action(
     action(async (args: string[], opts: Record<string, unknown>) => {
       const root = rootOf(opts);
-      const spawned = await spawnRun(await requestFrom(args, opts, root), { cwd: root });
+      const request = await requestFrom(args, opts, root);
+      const spawned = await spawnRun(request, { cwd: root });
+      const note = agentNoteFor(request);
+      if (note) process.stderr.write(`bgr: note: ${note}\n`);
       if (opts.json) {
         printJson(spawned);
       } else {

@@ -1,7 +1,8 @@
 // `bgr wait ID…`: block until the runs end. Exit 0 all completed, 1 any failed, 124 timeout.
 import type { Command } from "commander";
+import { parseDuration } from "../../runtime/request.js";
 import { waitRuns } from "../../runtime/status.js";
-import { action, CliUsageError, printJson, rootOf, withCommonOptions } from "./common.js";
+import { action, printJson, rootOf, withCommonOptions } from "./common.js";
 
 export function register(program: Command): void {
   withCommonOptions(
@@ -9,13 +10,13 @@ export function register(program: Command): void {
       .command("wait")
       .description("block until the runs end (exit 0 all completed, 1 any failed, 124 timeout)")
       .argument("<ids...>", "run ids")
-      .option("--timeout <seconds>", "give up after this many seconds"),
+      .option("--timeout <duration>", "give up after this long: 90 (seconds), 90s, 30m, 1h; 0 checks once"),
   ).action(
     action(async (ids: string[], opts: Record<string, unknown>) => {
       let timeoutSec: number | undefined;
       if (opts.timeout !== undefined) {
-        timeoutSec = Number(opts.timeout);
-        if (!Number.isFinite(timeoutSec) || timeoutSec < 0) throw new CliUsageError(`--timeout ${String(opts.timeout)}: give a number of seconds, 0 or more`);
+        // The same durations as every other --timeout; 0 is a poll: answer now.
+        timeoutSec = /^\s*0+(?:\.0*)?\s*(?:ms|s|m|h)?\s*$/i.test(String(opts.timeout)) ? 0 : parseDuration(String(opts.timeout)) / 1000;
       }
       const result = await waitRuns(rootOf(opts), ids, timeoutSec === undefined ? {} : { timeoutSec });
       if (opts.json) printJson(result);

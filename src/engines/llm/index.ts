@@ -261,6 +261,6 @@ export async function triageEngineResult(ctx: EngineContext, base: EngineResult)
 
 export const llmEngine: Engine = {
   kind: "llm",
-  description: "A model with the agent's tools (Read, Edit, Glob, Grep; sandboxed) does the task and hands in a structured report.",
+  description: "A model with the tools the agent definition allows, of Read, Edit, Glob and Grep (sandboxed; the log names those offered), does the task and hands in a structured report.",
   run: runLlm,
 };

@@ -1,7 +1,7 @@
 // Which model, which provider, which endpoint, which key: resolved once per
 // run, in the documented order, and when something is missing the answer is
 // a blocker that names exactly what to set (the seed's way to fail).
-import type { AgentDefinition } from "../../protocol/agent.js";
+import { isAnthropicModel, modelForProvider, type AgentDefinition } from "../../protocol/agent.js";
 import type { BgrConfig } from "../../runtime/config.js";
 import type { EngineOptions } from "../types.js";
 import { ANTHROPIC_DEFAULT_BASE_URL } from "./anthropic.js";
@@ -23,11 +23,6 @@ export interface ModelSettings {
 export type SettingsResolution = { ok: true; settings: ModelSettings } | { ok: false; blocker: string };
 
 /** Claude Code agent files say `model: sonnet`; these are the API aliases those names mean. */
-const MODEL_ALIASES: Record<string, string> = {
-  sonnet: "claude-sonnet-4-5",
-  opus: "claude-opus-4-1",
-  haiku: "claude-haiku-4-5",
-};
 
 const HOW_TO_SET_MODEL =
   "set one of: --model <id> on bgr run/spawn (model in the MCP spawn tool), the BGR_MODEL environment variable, `model:` in the session file's front matter, " +
@@ -48,13 +43,14 @@ function pickModel(agent: AgentDefinition | undefined, options: EngineOptions, e
     [text(config.model), config.source ?? "config"],
   ];
   for (const [value, source] of candidates) {
-    if (value !== undefined && value !== "inherit") return { model: MODEL_ALIASES[value] ?? value, source };
+    // Aliases (sonnet, fast…) stay as written until the provider is known: modelForProvider maps or refuses them.
+    if (value !== undefined && value !== "inherit") return { model: value, source };
   }
   return undefined;
 }
 
 function inferProvider(model: string): ProviderName {
-  return /^claude/i.test(model) ? "anthropic" : "openai";
+  return isAnthropicModel(model) ? "anthropic" : "openai";
 }
 
 export function resolveModelSettings(input: {
@@ -84,6 +80,10 @@ export function resolveModelSettings(input: {
   } else {
     provider = inferProvider(picked.model);
   }
+
+  const forProvider = modelForProvider(picked.model, provider);
+  if ("error" in forProvider) return { ok: false, blocker: `${forProvider.error} (model from ${picked.source}).` };
+  picked.model = forProvider.model;
 
   const defaultBaseUrl = provider === "anthropic" ? ANTHROPIC_DEFAULT_BASE_URL : OPENAI_DEFAULT_BASE_URL;
   const baseUrl = text(options.baseUrl) ?? text(env.BGR_BASE_URL) ?? text(config.baseUrl) ?? defaultBaseUrl;

@@ -7,6 +7,7 @@ import type { EngineError } from "../types.js";
 import { displayPath, Interpreter, type RawFinding } from "./interpreter.js";
 import type { RuleSet, RuleSpec } from "./rules.js";
 import { scanSecrets } from "./secrets.js";
+import { dropUnconfigured, raiseSecretUses } from "./local-flow.js";
 import { projectModules } from "./modules.js";
 import { isSuppressed } from "./suppress.js";
 
@@ -32,9 +33,15 @@ export function analyzeSource(file: string, text: string, language: Language, ru
   const rules = rulesFor(ruleSet, lang, disabled);
   const interpreter = new Interpreter(module, file, rules, ruleSet.taint[lang], root === undefined ? undefined : projectModules(root));
   const raw = interpreter.run();
+  // Local def-use refinements look at this file's own IR, so only at this file's findings.
+  const own = raw.filter((r) => r.file === file);
+  raiseSecretUses(module, own);
+  const kept = new Set(dropUnconfigured(module, own));
+  const dropped = new Set(own.filter((r) => !kept.has(r)));
   const linesOf = new Map<string, string[]>([[file, text.split(/\r?\n/)]]);
   for (const [dep, loaded] of interpreter.dependencies) linesOf.set(dep, loaded.text.split(/\r?\n/));
   const findings = raw
+    .filter((r) => !dropped.has(r))
     .map((r) => toFinding(r, r.file, linesOf.get(r.file) ?? []))
     .filter((f) => !isSuppressed(linesOf.get(f.file) ?? [], f.line, f.ruleId, f.cwe));
   const analysis: FileAnalysis = { findings, errors };
@@ -78,12 +85,12 @@ function rulesFor(ruleSet: RuleSet, lang: "python" | "javascript", disabled: Rea
 }
 
 function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {
-  const { rule, loc, taint } = raw;
+  const { rule, loc, taint, matcher } = raw;
   const snippetLines = lines.slice(loc.line - 1, Math.min(loc.endLine, loc.line + 2));
   const finding: Finding = {
     ruleId: rule.id,
     title: rule.title,
-    severity: rule.severity,
+    severity: matcher?.severity ?? rule.severity,
     file,
     line: loc.line,
     endLine: loc.endLine,
@@ -91,11 +98,12 @@ function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {
     endColumn: loc.endColumn,
     message: rule.message,
     recommendation: rule.remediation,
-    confidence: rule.confidence,
+    confidence: matcher?.confidence ?? rule.confidence,
     cwe: rule.cwe,
     owasp: rule.owasp,
     snippet: snippetLines.map((l) => l.trim()).join("\n").slice(0, 400),
   };
+  if (rule["also-cwe"]?.length) finding.properties = { alsoCwe: rule["also-cwe"] };
   if (taint) {
     const sink = raw.sinkPath ? displayPath(raw.sinkPath) : "the sink";
     finding.trace = [...taint.steps, { file, line: loc.line, note: `sink: ${sink}` }];

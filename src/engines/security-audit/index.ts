@@ -2,6 +2,7 @@
 // TypeScript over tree-sitter, with rules as data (rules/security/**).
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { readRegularFile } from "../../tools/safe-read.js";
 import { languageForPath, supportedExtensions } from "../../lang/languages.js";
 import { compareFindings, type Finding } from "../../protocol/finding.js";
 import { loadConfig } from "../../runtime/config.js";
@@ -12,6 +13,7 @@ import { AnalysisCache, cacheKey, StatIndex } from "./cache.js";
 import type { Job } from "./pool.js";
 import { defaultRulesDir, loadRuleSet, type RuleSet, rulesHash } from "./rules.js";
 import { contentHash, forgetProjectModules } from "./modules.js";
+import { applyPolicy, type FindingPolicy, parseConfidence, parseSeverities, parseTestMode } from "./policy.js";
 import { countsBy, recommendationsFor, summarize } from "./summary.js";
 
 /** Files bigger than this are almost always generated or data; they are listed as skipped. */
@@ -37,6 +39,19 @@ function warnUnknownDisabled(ruleSet: RuleSet, disabled: string[], ctx: EngineCo
   }
 }
 
+/** Project config (`audit.tests`, `audit.min-confidence`, `audit.severity`) overridden by the run's options. */
+function findingPolicy(audit: Record<string, unknown> | undefined, options: EngineContext["options"]): FindingPolicy {
+  const tests = parseTestMode(options.tests ?? audit?.tests, options.tests !== undefined ? "--tests" : "config audit.tests");
+  const minConfidence = options.minConfidence ?? audit?.["min-confidence"];
+  const severity = options.severity ?? audit?.severity;
+  const source = (flag: string, key: string, fromOption: boolean) => (fromOption ? flag : `config audit.${key}`);
+  return {
+    tests,
+    minConfidence: minConfidence === undefined ? undefined : parseConfidence(String(minConfidence), source("--min-confidence", "min-confidence", options.minConfidence !== undefined)),
+    severities: severity === undefined ? undefined : parseSeverities(String(severity), source("--severity", "severity", options.severity !== undefined)),
+  };
+}
+
 export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   const config = await loadConfig(ctx.root);
   const audit = config.audit as Record<string, unknown> | undefined;
@@ -47,12 +62,15 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   const hash = rulesHash(rulesDir);
   const disabled = [...config.rules.disable];
   const errors: EngineError[] = [];
+  const policy = findingPolicy(audit, ctx.options);
 
   const listed = await listFiles(ctx.root, {
     scope: ctx.scope,
     extensions: supportedExtensions(),
     exclude: [...config.exclude, ...extraExclude],
     onMissing: (p) => errors.push({ file: p, message: `scope entry ${p} does not exist in the workspace; check the path` }),
+    onSkipped: (p, reason) => errors.push({ file: p, message: reason }),
+    signal: ctx.signal,
   });
   // Type declarations carry no code to audit.
   const files = listed.filter((f) => !/\.d\.[cm]?ts$/.test(f));
@@ -85,7 +103,15 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
       done++;
       continue;
     }
-    const text = await readFile(abs, "utf8");
+    let text: string;
+    try {
+      // O_NONBLOCK and a regular-file check: a FIFO or device in scope is one file's error, not a hung audit.
+      text = (await readRegularFile(abs, { label: file, maxBytes: MAX_FILE_BYTES })).toString("utf8");
+    } catch (error) {
+      errors.push({ file, message: `skipped: ${(error as Error).message.split("\n")[0]}` });
+      done++;
+      continue;
+    }
     const key = cacheKey(text, file, hash, disabled);
     statIndex?.keep(file, info.size, info.mtimeMs, key);
     const hit = cache?.get(key);
@@ -150,7 +176,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
     const r = results.get(file);
     if (!r) continue;
     analysed.push(file);
-    for (const f of r.findings) {
+    for (const f of applyPolicy(r.findings, policy)) {
       const where = `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}`;
       if (seen.has(where)) continue;
       seen.add(where);

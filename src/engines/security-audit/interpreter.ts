@@ -27,6 +27,8 @@ export interface RawFinding {
   loc: Loc;
   taint?: Taint;
   sinkPath?: string;
+  /** The matcher that matched, for its own confidence and severity. */
+  matcher?: Matcher;
 }
 
 export interface Frame {
@@ -54,6 +56,10 @@ interface CompiledMatcher {
 }
 
 const MAX_LOOP_ROUNDS = 3;
+
+function confidenceRank(c: string): number {
+  return c === "High" ? 3 : c === "Medium" ? 2 : 1;
+}
 
 const SCALAR_SOURCE = /^\$request\.(query|params|cookies|headers)\.[^.[(]+$/;
 
@@ -159,22 +165,24 @@ export class Interpreter {
     const ctx: MatchContext = { file: this.currentFile, contextNames: frame.contextNames };
     for (const { rule, matcher } of list) {
       if (!matches(matcher, site, ctx)) continue;
-      if (rule.mode === "pattern") this.report(rule, site.loc);
+      if (rule.mode === "pattern") this.report(rule, site.loc, undefined, undefined, matcher);
       else {
         const t = sinkTaint(matcher, site, rule.class!);
-        if (t) this.report(rule, site.loc, t, site.kind === "call" || site.kind === "assign" ? site.path : undefined);
+        if (t) this.report(rule, site.loc, t, site.kind === "call" || site.kind === "assign" ? site.path : undefined, matcher);
       }
     }
   }
 
-  report(rule: RuleSpec, loc: Loc, taint?: Taint, sinkPath?: string): void {
+  report(rule: RuleSpec, loc: Loc, taint?: Taint, sinkPath?: string, matcher?: Matcher): void {
     // Another module's own code is reported by that module's analysis; only flows from this file count here.
     if (this.quiet > 0 || (this.currentFile !== this.file && !taint)) return;
     const file = this.currentFile;
     const key = `${file}:${rule.id}:${loc.line}:${loc.column}`;
     const existing = this.findings.get(key);
-    if (existing && (!taint || (existing.taint && existing.taint.steps.length <= taint.steps.length))) return;
-    this.findings.set(key, { rule, file, loc, taint, sinkPath });
+    // Two matchers of one pattern rule at one site: the surer one speaks.
+    const surer = existing && !taint && !existing.taint && confidenceRank(matcher?.confidence ?? rule.confidence) > confidenceRank(existing.matcher?.confidence ?? rule.confidence);
+    if (existing && !surer && (!taint || (existing.taint && existing.taint.steps.length <= taint.steps.length))) return;
+    this.findings.set(key, { rule, file, loc, taint, sinkPath, matcher });
   }
 
   sourceLabel(path: string | undefined): string | undefined {
@@ -409,7 +417,7 @@ export class Interpreter {
       case "attr": {
         const obj = this.eval(t.object, frame);
         const path = `${obj.path ?? "?"}.${t.name}`;
-        this.offer({ kind: "assign", path, name: t.name, value, loc }, frame);
+        this.offer({ kind: "assign", path, name: t.name, value, loc, literal: frame.literal }, frame);
         this.updateLvalue(t.object, frame, (o) => withField(o, t.name, value));
         return;
       }
@@ -418,7 +426,7 @@ export class Interpreter {
         const key = this.eval(t.index, frame);
         const k = constOf(key);
         const name = k === undefined || k === null ? undefined : String(k);
-        this.offer({ kind: "assign", path: `${obj.path ?? "?"}[]`, name, value, loc }, frame);
+        this.offer({ kind: "assign", path: `${obj.path ?? "?"}[]`, name, value, loc, literal: frame.literal }, frame);
         // The key is written too: `store[key] = v` with an attacker-chosen key (session entries).
         if (key.t) this.offer({ kind: "assign", path: `${obj.path ?? "?"}[key]`, name, value: key, loc }, frame);
         if (this.module.language !== "python" && t.object.k === "index") {
