@@ -109,7 +109,7 @@ export function refine(it: Interpreter, state: State, test: Expr, branch: boolea
           site ??= { kind: "call", path, args: test.args.map((a) => ({ value: it.eval(a.value, here), name: a.name, spread: a.spread })), loc: test.loc };
           if (!guard.where.every((c) => checkCondition(site!, c, { file: it.file, contextNames: [] }))) continue;
         }
-        const checked = guard.checks === "receiver" ? receiverExpr : test.args.filter((a) => !a.name)[guard.checks]?.value;
+        const checked = guard.checks === "receiver" ? receiverExpr : test.args.filter((a) => !a.name)[guard.checks]?.value ?? (guard.keyword ? test.args.find((a) => a.name === guard.keyword)?.value : undefined);
         if (!checked) continue;
         // An allow-list lookup only proves something when the list itself is not attacker data.
         if (guard.checks !== "receiver" && receiverExpr && deepTaint(it.eval(receiverExpr, here))) continue;

@@ -165,6 +165,8 @@ const guardSpec = z.object({
   call: stringList,
   /** Which operand is validated: the receiver or an argument position. */
   checks: z.union([z.literal("receiver"), z.number()]),
+  /** The keyword the checked argument may be passed by instead (`is_safe(url=x)`). */
+  keyword: z.string().optional(),
   clears: stringList,
   /** Only values that went through a normalizer (marker class) are cleared. */
   requires: z.string().optional(),
