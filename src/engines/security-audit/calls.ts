@@ -82,6 +82,18 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     const t = clearTaint(inputs, sanitizer.clears);
     return t ? { t, path: `${path}()`, origin: originOf(e) } : { path: `${path}()` };
   }
+  const propagator = indexesFor(cfg).propagators.lookup(path)[0];
+  if (propagator) {
+    const from = propagator.from === "receiver" ? (receiver ? deepTaint(receiver) : undefined)
+      : propagator.from === "args" ? args.reduce<Taint | undefined>((t, a) => joinTaint(t, deepTaint(a.value)), undefined)
+      : deepTaint(args.filter((a) => !a.name)[propagator.from]?.value);
+    if (propagator.to === "receiver") {
+      // buffer.write(data): the buffer holds the data from now on.
+      if (from && e.callee.k === "attr") it.updateLvalue(e.callee.object, frame, (o) => withRest(o, { t: from }));
+      return { path: `${path}()` };
+    }
+    return from ? { t: from, path: `${path}()`, text: true } : { path: `${path}()` };
+  }
   if (e.callee.k === "attr" && receiver) {
     const handled = containerCall(it, e, receiver, args, frame);
     if (handled) return handled;

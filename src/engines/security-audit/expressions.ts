@@ -208,6 +208,8 @@ export function binaryOp(it: Interpreter, op: string, l: Value, r: Value, _loc: 
   else if (op === "%" && typeof lc === "string") t = fixedPrefix(t, mkConst(lc.split("%")[0]!));
   const out: Value = {};
   if (t) out.t = t;
+  // Path / name is a Path: its methods stay recognisable as file operations.
+  if (op === "/" && l.path !== undefined && /^pathlib\.(Pure)?(Posix|Windows)?Path\(\)$/.test(l.path)) out.path = l.path;
   if (l.html || r.html) out.html = true;
   if ((op === "+" && (typeof lc === "string" || typeof rc === "string" || l.text || r.text)) || (op === "%" && (typeof lc === "string" || l.text))) out.text = true;
   return out;

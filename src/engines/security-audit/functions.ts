@@ -89,7 +89,9 @@ export function invokeLocal(
   self?: Value,
   fresh = false,
 ): { ret: Value; self?: Value } {
-  if (it.inlineStack.includes(fn) || frame.depth >= MAX_INLINE_DEPTH || it.budget <= 0) {
+  // Another module's top level runs only for the values it defines: calls there go one level deep.
+  const depthLimit = it.quiet > 0 ? 1 : MAX_INLINE_DEPTH;
+  if (it.inlineStack.includes(fn) || frame.depth >= depthLimit || it.budget <= 0) {
     let t: Taint | undefined;
     for (const a of args) t = joinTaint(t, deepTaint(a.value));
     return { ret: t ? { t } : {}, self };

@@ -12,8 +12,8 @@ import type { FileAnalysis } from "./analyze-file.js";
 import { AnalysisCache, cacheKey, StatIndex } from "./cache.js";
 import type { Job } from "./pool.js";
 import { defaultRulesDir, loadRuleSet, type RuleSet, rulesHash } from "./rules.js";
+import { contentHash, forgetProjectModules } from "./modules.js";
 import { applyPolicy, type FindingPolicy, parseConfidence, parseSeverities, parseTestMode } from "./policy.js";
-import { contentHash } from "./modules.js";
 import { countsBy, recommendationsFor, summarize } from "./summary.js";
 
 /** Files bigger than this are almost always generated or data; they are listed as skipped. */
@@ -75,6 +75,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   // Type declarations carry no code to audit.
   const files = listed.filter((f) => !/\.d\.[cm]?ts$/.test(f));
 
+  forgetProjectModules(ctx.root);
   const cache = ctx.options.noCache ? undefined : new AnalysisCache(ctx.cacheDir);
   const statIndex = ctx.options.noCache ? undefined : new StatIndex(ctx.cacheDir, hash, disabled);
   const results = new Map<string, FileAnalysis>();

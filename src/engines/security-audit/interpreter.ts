@@ -264,7 +264,7 @@ export class Interpreter {
         // The else branch may have the original state: nothing else reads it any more.
         frame.state = narrows ? refine(this, before, s.test, false, frame) : before;
         this.execBlock(s.else, frame);
-        frame.state = joinStates(afterThen, frame.state);
+        frame.state = this.joinBranches(afterThen, frame.state, frame);
         return;
       }
       case "loop":
@@ -284,7 +284,7 @@ export class Interpreter {
             armFrame.state = refine(this, armFrame.state!, { k: "binary", op: "in", left: s.subject, right: choices, loc: s.loc }, true, armFrame);
           }
           this.execBlock(arm, armFrame);
-          out = joinStates(out, joinStates(armFrame.state, armFrame.carry ?? null));
+          out = this.joinBranches(out, this.joinBranches(armFrame.state, armFrame.carry ?? null, frame), frame);
           frame.ret = armFrame.ret ? joinValues(frame.ret, armFrame.ret) : frame.ret;
         }
         frame.state = out;
@@ -300,7 +300,7 @@ export class Interpreter {
           if (h.name) hs.set(h.name, CLEAN);
           frame.state = hs;
           this.execBlock(h.body, frame);
-          out = joinStates(out, frame.state);
+          out = this.joinBranches(out, frame.state, frame);
         }
         frame.state = out;
         if (s.finally.length) {
@@ -381,6 +381,25 @@ export class Interpreter {
       else cls.fields.set(k, v);
     }
     frame.state!.set(s.name, { cls, path: s.name });
+  }
+
+  /**
+   * The state after two branches. A variable only one branch assigned keeps,
+   * on the other side, what it held before: for a variable of an enclosing
+   * function (a callback's `if (!ok) url = "/"`) that is the captured value,
+   * which must join in instead of being overwritten.
+   */
+  joinBranches(a: State | null, b: State | null, frame: Frame): State | null {
+    if (a && b) {
+      for (const [x, y] of [[a, b], [b, a]] as const) {
+        for (const k of x.keys()) {
+          if (y.has(k)) continue;
+          const outer = frame.scope?.get(k) ?? (frame.globals ?? this.moduleScope).get(k);
+          if (outer && y !== (frame.globals ?? this.moduleScope)) y.set(k, outer);
+        }
+      }
+    }
+    return joinStates(a, b);
   }
 
   // ---- assignment -----------------------------------------------------------

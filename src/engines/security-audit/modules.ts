@@ -14,7 +14,7 @@ import type { Frame, Interpreter, State } from "./interpreter.js";
 import { type Value } from "./values.js";
 
 /** A file's modules beyond this many are left as plain library paths: the analysis of one file stays bounded. */
-const MAX_MODULES_PER_FILE = 48;
+const MAX_MODULES_PER_FILE = 12;
 
 export interface LoadedModule {
   module: ModuleIR;
@@ -22,53 +22,53 @@ export interface LoadedModule {
   hash: string;
 }
 
-interface Entry extends LoadedModule {
-  size: number;
-  mtimeMs: number;
-}
-
-/** The project's files as modules, lowered once per process and re-read when they change on disk. */
+/** The project's files as modules, each lowered once per audit (see forgetProjectModules). */
 export class ProjectModules {
-  private readonly lowered = new Map<string, Entry>();
+  private readonly lowered = new Map<string, LoadedModule | null>();
   private readonly resolved = new Map<string, string | null>();
+  private readonly kinds = new Map<string, "file" | "dir" | null>();
 
   constructor(readonly root: string) {}
 
   load(rel: string): LoadedModule | undefined {
-    const abs = path.join(this.root, rel);
-    let info;
-    try {
-      info = statSync(abs);
-    } catch {
-      return undefined;
-    }
-    if (!info.isFile() || info.size > 1024 * 1024) return undefined;
     const known = this.lowered.get(rel);
-    if (known && known.size === info.size && known.mtimeMs === info.mtimeMs) return known;
+    if (known !== undefined) return known ?? undefined;
     const language = languageForPath(rel);
-    if (!language) return undefined;
-    const text = readFileSync(abs, "utf8");
-    const { module } = lowerSource(language, text);
-    tagFunctions(module.body, rel);
-    const entry: Entry = { module, text, hash: contentHash(text), size: info.size, mtimeMs: info.mtimeMs };
+    let entry: LoadedModule | null = null;
+    if (language && this.kind(rel) === "file") {
+      try {
+        const text = readFileSync(path.join(this.root, rel), "utf8");
+        if (text.length <= 1024 * 1024) {
+          const { module } = lowerSource(language, text);
+          tagFunctions(module.body, rel);
+          entry = { module, text, hash: contentHash(text) };
+        }
+      } catch {
+        entry = null;
+      }
+    }
     this.lowered.set(rel, entry);
-    return entry;
+    return entry ?? undefined;
+  }
+
+  /** One stat per path and audit: resolution asks about the same folders for every file. */
+  private kind(rel: string): "file" | "dir" | null {
+    let k = this.kinds.get(rel);
+    if (k === undefined) {
+      // Most names asked about are library modules, not files here: no exception per miss.
+      const info = statSync(path.join(this.root, rel), { throwIfNoEntry: false });
+      k = info?.isFile() ? "file" : info?.isDirectory() ? "dir" : null;
+      this.kinds.set(rel, k);
+    }
+    return k;
   }
 
   private isFile(rel: string): boolean {
-    try {
-      return statSync(path.join(this.root, rel)).isFile();
-    } catch {
-      return false;
-    }
+    return this.kind(rel) === "file";
   }
 
   private isDir(rel: string): boolean {
-    try {
-      return statSync(path.join(this.root, rel)).isDirectory();
-    } catch {
-      return false;
-    }
+    return this.kind(rel) === "dir";
   }
 
   /**
@@ -76,7 +76,8 @@ export class ProjectModules {
    * a module name stands for from `from`, or undefined for a library module.
    */
   resolve(specifier: string, from: string): string | undefined {
-    const key = `${from}\0${specifier}`;
+    // Files of one folder resolve a name alike.
+    const key = `${path.posix.dirname(from)}\0${from.endsWith(".py") ? "py" : "js"}\0${specifier}`;
     const known = this.resolved.get(key);
     if (known !== undefined) return known ?? undefined;
     const found = from.endsWith(".py") ? this.resolvePython(specifier, from) : this.resolveScript(specifier, from);
@@ -155,7 +156,12 @@ function tagFunctions(stmts: Stmt[], file: string): void {
 
 const projects = new Map<string, ProjectModules>();
 
-/** One module table per project root and process: workers and tests share lowering across files. */
+/** An audit starts from the files as they are now: what earlier audits in this process read is dropped. */
+export function forgetProjectModules(root: string): void {
+  projects.delete(root);
+}
+
+/** One module table per project root: the files of an audit share lowering and resolution. */
 export function projectModules(root: string): ProjectModules | undefined {
   if (!existsSync(root)) return undefined;
   let p = projects.get(root);
@@ -181,13 +187,20 @@ export function bindImport(it: Interpreter, b: ImportBinding, state: State): Val
   }
   const target = modules.resolve(b.module, from);
   if (!target && !(python && b.member !== undefined)) return plain;
+  let resolving = false;
   return {
     path: b.path,
     pending: () => {
-      if (python) return pythonMember(it, b, from) ?? plain;
-      const mod = target ? moduleValue(it, target) : undefined;
-      if (!mod) return plain;
-      return scriptMember(mod, b.member) ?? plain;
+      // Two modules importing a name from each other: the cycle ends at the library path.
+      if (resolving) return plain;
+      resolving = true;
+      try {
+        if (python) return pythonMember(it, b, from) ?? plain;
+        const mod = target ? moduleValue(it, target) : undefined;
+        return (mod && scriptMember(mod, b.member)) ?? plain;
+      } finally {
+        resolving = false;
+      }
     },
   };
 }

@@ -54,6 +54,11 @@ export function refine(it: Interpreter, state: State, test: Expr, branch: boolea
             clean(it, here, right.object, ["code"]);
             return here.state ?? state;
           }
+          // `"'" not in s`: s cannot close a quoted literal of an XPath expression.
+          if ((quote === "'" || quote === '"') && right.k !== "index") {
+            clean(it, here, right, ["xpath"]);
+            return here.state ?? state;
+          }
           // `"../" not in name`: appended after a fixed folder, the name cannot climb out of it.
           if (typeof quote === "string" && /^\.\.[/\\]?$/.test(quote)) {
             clean(it, here, right, ["~no-dotdot"]);
@@ -104,7 +109,7 @@ export function refine(it: Interpreter, state: State, test: Expr, branch: boolea
           site ??= { kind: "call", path, args: test.args.map((a) => ({ value: it.eval(a.value, here), name: a.name, spread: a.spread })), loc: test.loc };
           if (!guard.where.every((c) => checkCondition(site!, c, { file: it.file, contextNames: [] }))) continue;
         }
-        const checked = guard.checks === "receiver" ? receiverExpr : test.args.filter((a) => !a.name)[guard.checks]?.value;
+        const checked = guard.checks === "receiver" ? receiverExpr : test.args.filter((a) => !a.name)[guard.checks]?.value ?? (guard.keyword ? test.args.find((a) => a.name === guard.keyword)?.value : undefined);
         if (!checked) continue;
         // An allow-list lookup only proves something when the list itself is not attacker data.
         if (guard.checks !== "receiver" && receiverExpr && deepTaint(it.eval(receiverExpr, here))) continue;

@@ -154,10 +154,21 @@ const sanitizerSpec = z.object({
   /** Only when these conditions hold at the call (e.g. the replaced text is a quote). */
   where: z.array(condition).default([]),
 });
+const propagatorSpec = z.object({
+  call: stringList,
+  /** Where the data comes from: the receiver, an argument position, or every argument. */
+  from: z.union([z.literal("receiver"), z.literal("args"), z.number()]),
+  /** Where it goes: into the receiver (it holds the data from now on) or the call's result. */
+  to: z.enum(["receiver", "return"]),
+});
+export type PropagatorSpec = z.infer<typeof propagatorSpec>;
+
 const guardSpec = z.object({
   call: stringList,
   /** Which operand is validated: the receiver or an argument position. */
   checks: z.union([z.literal("receiver"), z.number()]),
+  /** The keyword the checked argument may be passed by instead (`is_safe(url=x)`). */
+  keyword: z.string().optional(),
   clears: stringList,
   /** Only values that went through a normalizer (marker class) are cleared. */
   requires: z.string().optional(),
@@ -180,6 +191,8 @@ const taintConfigSchema = z.object({
   "view-files": z.string().optional(),
   /** Calls that return their first argument unchanged (Object.freeze). */
   passthrough: z.array(z.string()).default([]),
+  /** Calls that move data between their receiver, arguments and result (buffer.write, buffer.getvalue). */
+  propagators: z.array(propagatorSpec).default([]),
 });
 
 export type TaintConfig = z.infer<typeof taintConfigSchema>;
@@ -188,6 +201,7 @@ export type SanitizerSpec = TaintConfig["sanitizers"][number];
 interface ConfigIndexes {
   sanitizers: PathIndex<SanitizerSpec>;
   sources: PathIndex<string>;
+  propagators: PathIndex<PropagatorSpec>;
 }
 
 const configIndexes = new WeakMap<TaintConfig, ConfigIndexes>();
@@ -199,6 +213,7 @@ export function indexesFor(config: TaintConfig): ConfigIndexes {
     indexes = {
       sanitizers: new PathIndex(config.sanitizers.map((s) => ({ patterns: s.call, item: s }))),
       sources: new PathIndex(config.sources.map((s) => ({ patterns: s.path, item: s.label }))),
+      propagators: new PathIndex(config.propagators.map((p) => ({ patterns: p.call, item: p }))),
     };
     configIndexes.set(config, indexes);
   }
@@ -208,6 +223,8 @@ export function indexesFor(config: TaintConfig): ConfigIndexes {
 export interface RuleSet {
   rules: RuleSpec[];
   taint: Record<"python" | "javascript", TaintConfig>;
+  /** The library model catalog (rules/models/<language>/<package>.yaml), merged into rules and taint above; kept for its examples. */
+  models?: LibraryModel[];
   /** Stable hash of every rule file: part of the cache key. */
   hash: string;
 }
@@ -249,7 +266,8 @@ function hashOf(files: Array<{ rel: string; text: string }>): string {
 
 /** The rule set's identity for cache keys, without parsing or validating anything. */
 export function rulesHash(dir = defaultRulesDir()): string {
-  return hashOf(ruleFiles(dir));
+  const models = existsSync(modelsDirFor(dir)) ? ruleFiles(modelsDirFor(dir)).map((f) => ({ ...f, rel: `models/${f.rel}` })) : [];
+  return hashOf([...ruleFiles(dir), ...models]);
 }
 
 export function loadRuleSet(dir = defaultRulesDir()): RuleSet {
@@ -282,7 +300,81 @@ export function loadRuleSet(dir = defaultRulesDir()): RuleSet {
   for (const lang of ["python", "javascript"] as const) {
     if (!taint[lang]) throw new RuleError(dir, `no taint configuration (sources) for ${lang}`);
   }
-  return { rules, taint: taint as Record<"python" | "javascript", TaintConfig>, hash: hashOf(files) };
+  const modelFiles = existsSync(modelsDirFor(dir)) ? ruleFiles(modelsDirFor(dir)) : [];
+  const models = mergeModels(modelFiles, rules, taint as Record<"python" | "javascript", TaintConfig>);
+  return { rules, taint: taint as Record<"python" | "javascript", TaintConfig>, models, hash: hashOf([...files, ...modelFiles.map((f) => ({ ...f, rel: `models/${f.rel}` }))]) };
+}
+
+// ---- the library model catalog ----------------------------------------------------
+
+/** rules/models sits next to rules/security. */
+function modelsDirFor(rulesDir: string): string {
+  return path.join(path.dirname(rulesDir), "models");
+}
+
+const modelExample = z.object({ code: z.string(), file: z.string().optional() }).or(z.string().transform((code) => ({ code, file: undefined })));
+
+const librarySchema = z.object({
+  language: z.enum(["python", "javascript"]),
+  package: z.string(),
+  /** Where the behaviour modelled here is documented. */
+  docs: z.string(),
+  models: z.array(
+    z.object({
+      name: z.string(),
+      sources: z.array(sourceSpec).default([]),
+      /** Sink matchers added to the named taint rule. */
+      sinks: z.array(z.object({ rule: z.string() }).and(matcher)).default([]),
+      sanitizers: z.array(sanitizerSpec).default([]),
+      guards: z.array(guardSpec).default([]),
+      propagators: z.array(propagatorSpec).default([]),
+      /** The rule the examples are about: positive ones raise it, negative ones do not. */
+      examples: z.object({ rule: z.string(), positive: z.array(modelExample).min(1), negative: z.array(modelExample).min(1) }),
+    }),
+  ).min(1),
+});
+
+export interface LibraryModel {
+  file: string;
+  language: "python" | "javascript";
+  package: string;
+  name: string;
+  rule: string;
+  positive: Array<{ code: string; file?: string }>;
+  negative: Array<{ code: string; file?: string }>;
+}
+
+function mergeModels(files: Array<{ rel: string; text: string }>, rules: RuleSpec[], taint: Record<"python" | "javascript", TaintConfig>): LibraryModel[] {
+  const out: LibraryModel[] = [];
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  for (const { rel, text } of files) {
+    const where = `models/${rel}`;
+    let data: unknown;
+    try {
+      data = parseYaml(text);
+    } catch (error) {
+      throw new RuleError(where, `invalid YAML: ${(error as Error).message.split("\n")[0]}`);
+    }
+    const parsed = librarySchema.safeParse(data);
+    if (!parsed.success) throw new RuleError(where, formatZodError(parsed.error));
+    const lib = parsed.data;
+    const config = taint[lib.language];
+    for (const model of lib.models) {
+      for (const { rule: id, ...sink } of model.sinks) {
+        const rule = byId.get(id);
+        if (!rule || rule.mode !== "taint") throw new RuleError(where, `model "${model.name}": sink names ${id}, which is not a taint rule`);
+        if (!rule.languages.includes(lib.language)) throw new RuleError(where, `model "${model.name}": rule ${id} is not a ${lib.language} rule`);
+        rule.sinks = [...(rule.sinks ?? []), sink as Matcher];
+      }
+      if (!byId.has(model.examples.rule)) throw new RuleError(where, `model "${model.name}": examples name ${model.examples.rule}, which is no rule`);
+      config.sources.push(...model.sources);
+      config.sanitizers.push(...model.sanitizers);
+      config.guards.push(...model.guards);
+      config.propagators.push(...model.propagators);
+      out.push({ file: where, language: lib.language, package: lib.package, name: model.name, rule: model.examples.rule, positive: model.examples.positive, negative: model.examples.negative });
+    }
+  }
+  return out;
 }
 
 const patternCache = new Map<string, RegExp>();

@@ -1,0 +1,221 @@
+// Whole-program taint on real temporary projects: a route in one file calls
+// a DAO, a sanitizer or a factory in another (Python imports, __init__
+// re-exports, relative imports; JS require/module.exports, ESM, re-exports,
+// classes and factories), callbacks and promise chains carry data in and out,
+// and the cache re-analyses a file when a module it read changes.
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import { runAudit } from "../../src/engines/security-audit/index.js";
+import type { EngineContext, EngineResult } from "../../src/engines/types.js";
+
+const temps: string[] = [];
+after(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), "bgr-xfile-"));
+  temps.push(root);
+  for (const [rel, text] of Object.entries(files)) write(root, rel, text);
+  return root;
+}
+
+function write(root: string, rel: string, text: string): void {
+  mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  writeFileSync(path.join(root, rel), text);
+}
+
+async function audit(root: string, noCache = true): Promise<EngineResult> {
+  const ctx: EngineContext = {
+    root,
+    scope: [],
+    task: "Security audit",
+    instructions: "",
+    options: { noCache },
+    signal: new AbortController().signal,
+    log: () => {},
+    progress: () => {},
+    cacheDir: path.join(root, ".agents", "cache", "security-audit"),
+  };
+  return runAudit(ctx);
+}
+
+function hits(result: EngineResult, ruleId: string): string[] {
+  return result.findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.file}:${f.line}`).sort();
+}
+
+const DAO_PY = [
+  "import sqlite3",
+  "",
+  "def connect():",
+  "    return sqlite3.connect('app.db')",
+  "",
+  "def find_user(name):",
+  "    cur = connect().cursor()",
+  "    cur.execute(\"SELECT * FROM users WHERE name = '\" + name + \"'\")",
+  "    return cur.fetchall()",
+  "",
+  "def quote(value):",
+  "    return value.replace(\"'\", \"''\")",
+  "",
+  "class Users:",
+  "    def __init__(self, db):",
+  "        self.db = db",
+  "    def by_email(self, email):",
+  "        return self.db.execute(\"SELECT * FROM users WHERE email = '%s'\" % email).fetchall()",
+  "",
+].join("\n");
+
+describe("cross-file taint: Python", () => {
+  test("route -> DAO in another module, through an __init__ re-export, a relative import and a class", async () => {
+    const root = project({
+      "shop/__init__.py": "",
+      "shop/db/__init__.py": "from .dao import find_user, Users\n",
+      "shop/db/dao.py": DAO_PY,
+      "shop/views.py": [
+        "from flask import Flask, request",
+        "from shop.db import find_user, Users",
+        "from .db import dao",
+        "app = Flask(__name__)",
+        "",
+        "@app.route('/user')",
+        "def user():",
+        "    return str(find_user(request.args['name']))",
+        "",
+        "@app.route('/email')",
+        "def email():",
+        "    return str(Users(dao.connect()).by_email(request.args['email']))",
+        "",
+        "@app.route('/quoted')",
+        "def quoted():",
+        "    conn = dao.connect()",
+        "    return str(conn.execute(\"SELECT * FROM t WHERE n = '\" + dao.quote(request.args['n']) + \"'\").fetchall())",
+        "",
+      ].join("\n"),
+    });
+    const result = await audit(root);
+    // The sinks are in the DAO module; the quoted query is safe because the helper in dao.py doubles quotes.
+    assert.deepEqual(hits(result, "py.sql-injection"), ["shop/db/dao.py:18", "shop/db/dao.py:8"]);
+    const finding = result.findings.find((f) => f.ruleId === "py.sql-injection" && f.line === 8)!;
+    assert.equal(finding.trace?.[0]?.file, "shop/views.py", "the trace starts at the route in the other file");
+    assert.equal(finding.trace?.at(-1)?.file, "shop/db/dao.py");
+  });
+
+  test("import a.b binds the package; a module-level connection and a config value come from the other file", async () => {
+    const root = project({
+      "lib/__init__.py": "",
+      "lib/settings.py": "PREFIX = './reports/'\nimport sqlite3\nconn = sqlite3.connect('x.db')\n",
+      "app.py": [
+        "import lib.settings",
+        "from flask import Flask, request",
+        "app = Flask(__name__)",
+        "@app.route('/r')",
+        "def r():",
+        "    name = request.args['f']",
+        "    if '../' in name:",
+        "        return 'no'",
+        "    lib.settings.conn.execute('SELECT ' + name)",
+        "    return open(lib.settings.PREFIX + name).read()",
+        "",
+      ].join("\n"),
+    });
+    const result = await audit(root);
+    assert.deepEqual(hits(result, "py.sql-injection"), ["app.py:9"]);
+    assert.deepEqual(hits(result, "py.path-traversal"), [], "a name without ../ under the prefix defined in lib/settings.py stays in it");
+  });
+});
+
+describe("cross-file taint: JavaScript and TypeScript", () => {
+  test("require/module.exports, ESM default and named exports, re-exports, classes and factories", async () => {
+    const root = project({
+      "src/db/dao.js": [
+        "const mysql = require('mysql2');",
+        "const pool = mysql.createPool({});",
+        "function findUser(name) {",
+        "  return pool.query(\"SELECT * FROM users WHERE name = '\" + name + \"'\");",
+        "}",
+        "exports.findUser = findUser;",
+        "",
+      ].join("\n"),
+      "src/db/repo.ts": [
+        "import { Pool } from 'pg';",
+        "const pool = new Pool();",
+        "export class Repo {",
+        "  byId(id: string) { return pool.query(`SELECT * FROM t WHERE id = ${id}`); }",
+        "}",
+        "export function makeStore() {",
+        "  return { search(q: string) { return pool.query(\"SELECT * FROM t WHERE q = '\" + q + \"'\"); } };",
+        "}",
+        "export default new Repo();",
+        "",
+      ].join("\n"),
+      "src/db/index.ts": "export { makeStore } from './repo';\nexport * from './repo';\n",
+      "src/app.ts": [
+        "import express from 'express';",
+        "import { Repo } from './db/repo';",
+        "import { makeStore } from './db';",
+        "const dao = require('./db/dao');",
+        "const app = express();",
+        "app.get('/a', (req, res) => { dao.findUser(req.query.name); res.send('ok'); });",
+        "app.get('/b', async (req, res) => { await new Repo().byId(req.params.id); res.send('ok'); });",
+        "app.get('/c', (req, res) => { makeStore().search(req.body.q); res.send('ok'); });",
+        "",
+      ].join("\n"),
+    });
+    const result = await audit(root);
+    assert.deepEqual(hits(result, "js.sql-injection"), ["src/db/dao.js:4", "src/db/repo.ts:4", "src/db/repo.ts:7"]);
+  });
+
+  test("callbacks, promise chains and async/await carry request data; a branch reassignment joins with the other branch", async () => {
+    const root = project({
+      "routes.js": [
+        "const express = require('express');",
+        "const { check } = require('./auth');",
+        "const app = express();",
+        "app.get('/login', (req, res) => {",
+        "  let next = req.query.next;",
+        "  check(req.body.user).then((ok) => {",
+        "    if (!ok) next = '/';",
+        "    res.redirect(next);",
+        "  });",
+        "});",
+        "app.get('/chain', (req, res) => {",
+        "  check('x').then(() => req.query.to).then((to) => res.redirect(to));",
+        "});",
+        "app.get('/await', async (req, res) => {",
+        "  const to = await Promise.resolve(req.query.to);",
+        "  res.redirect(to);",
+        "});",
+        "app.get('/safe', (req, res) => {",
+        "  check('x').then(() => { res.redirect('/home'); });",
+        "});",
+        "",
+      ].join("\n"),
+      "auth.js": "module.exports.check = async (user) => user === 'admin';\n",
+    });
+    const result = await audit(root);
+    assert.deepEqual(hits(result, "js.open-redirect"), ["routes.js:12", "routes.js:16", "routes.js:8"]);
+  });
+});
+
+describe("cross-file cache", () => {
+  test("a changed module re-analyses the files that read it, and nothing else", async () => {
+    const root = project({
+      "helpers.py": "def clean(v):\n    return int(v)\n",
+      "views.py": "from flask import request\nimport os\nfrom helpers import clean\ndef v():\n    os.system('ping ' + str(clean(request.args['h'])))\n",
+      "other.py": "import os\nos.system('uptime')\n",
+    });
+    const first = await audit(root, false);
+    assert.deepEqual(hits(first, "py.command-injection"), []);
+    assert.equal(first.data?.cachedFiles, 0);
+    // helpers.py stops sanitizing: views.py, which imports it, must be analysed again.
+    write(root, "helpers.py", "def clean(v):\n    return v.strip()\n");
+    const second = await audit(root, false);
+    assert.deepEqual(hits(second, "py.command-injection"), ["views.py:5"]);
+    assert.equal(second.data?.cachedFiles, 1, "only other.py, which imports nothing of the project, comes from the cache");
+    const third = await audit(root, false);
+    assert.equal(third.data?.cachedFiles, 3);
+    assert.deepEqual(hits(third, "py.command-injection"), ["views.py:5"]);
+  });
+});

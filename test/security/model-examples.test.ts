@@ -1,0 +1,52 @@
+// The library model catalog (rules/models/<language>/<package>.yaml): every
+// model carries positive and negative examples; a positive example raises the
+// rule the model names, a negative one does not.
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { analyzeSource } from "../../src/engines/security-audit/analyze-file.js";
+import { loadRuleSet, RuleError } from "../../src/engines/security-audit/rules.js";
+
+const ruleSet = loadRuleSet();
+
+describe("library models", () => {
+  test("the catalog loads, covers both languages and is part of the rules' hash", () => {
+    const models = ruleSet.models ?? [];
+    assert.ok(models.length >= 12, `only ${models.length} models loaded`);
+    for (const lang of ["python", "javascript"] as const) assert.ok(models.some((m) => m.language === lang), `${lang}: no models`);
+    assert.ok(models.every((m) => /^models\/(python|javascript)\/[a-z0-9._-]+\.yaml$/.test(m.file)), "models live in rules/models/<language>/<package>.yaml");
+  });
+
+  for (const model of ruleSet.models ?? []) {
+    const file = model.language === "python" ? "example.py" : "example.js";
+    test(`${model.file} (${model.name}): positive examples raise ${model.rule}`, () => {
+      for (const example of model.positive) {
+        const { findings } = analyzeSource(example.file ?? file, example.code, model.language, ruleSet, new Set());
+        assert.ok(findings.some((f) => f.ruleId === model.rule), `missed:\n${example.code}\nfound: ${findings.map((f) => f.ruleId).join(", ") || "nothing"}`);
+      }
+    });
+    test(`${model.file} (${model.name}): negative examples do not raise ${model.rule}`, () => {
+      for (const example of model.negative) {
+        const { findings } = analyzeSource(example.file ?? file, example.code, model.language, ruleSet, new Set());
+        const own = findings.filter((f) => f.ruleId === model.rule);
+        assert.equal(own.length, 0, `fired on:\n${example.code}\nat lines ${own.map((f) => f.line).join(", ")}`);
+      }
+    });
+  }
+
+  test("a model naming a rule that does not exist is refused with its file named", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "bgr-models-"));
+    const rules = path.join(dir, "security");
+    const models = path.join(dir, "models", "python");
+    for (const d of [rules, models]) mkdirSync(d, { recursive: true });
+    writeFileSync(path.join(rules, "taint.yaml"), "language: python\nsources: []\n");
+    writeFileSync(path.join(rules, "taint-js.yaml"), "language: javascript\nsources: []\n");
+    writeFileSync(
+      path.join(models, "acme.yaml"),
+      "language: python\npackage: acme\ndocs: https://acme.example/docs\nmodels:\n  - name: q\n    sinks: [{ rule: py.nope, call: [acme.q] }]\n    examples: { rule: py.nope, positive: [x], negative: [y] }\n",
+    );
+    assert.throws(() => loadRuleSet(rules), (e: unknown) => e instanceof RuleError && /models\/python\/acme\.yaml/.test(e.message) && /py\.nope/.test(e.message));
+  });
+});
