@@ -10,7 +10,8 @@ import { binaryOp, evalExpr, evalQuietExpr, lookupName, memberOfValue } from "./
 import { analyseStandalone, invokeLocal } from "./functions.js";
 import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
 import { canRefine, refine } from "./refine.js";
-import { indexesFor, type Matcher, PathIndex, type RuleSpec, type TaintConfig } from "./rules.js";
+import { indexesFor, PathIndex } from "./rule-paths.js";
+import type { Matcher, RuleSpec, TaintConfig } from "./rules.js";
 import {
   addStep, anyElement, CLEAN, type ClassInfo, constOf, joinTaint, joinValues,
   member, sameValue, stepAt, type Taint, truthiness, type Value, withField, withRest,
