@@ -10,6 +10,7 @@ import { loadEngine } from "../engines/registry.js";
 import type { EngineOptions, EngineResult, TaskKind } from "../engines/types.js";
 import { CACHE_DIR } from "../protocol/ids.js";
 import { parseSeverity, SEVERITIES, severityRank, type Severity } from "../protocol/finding.js";
+import { renderHtmlReport } from "../report/html.js";
 import { renderJsonReport } from "../report/json.js";
 import { renderMarkdownReport, severityLine } from "../report/markdown.js";
 import { renderSarif } from "../report/sarif.js";
@@ -34,7 +35,7 @@ export interface EngineCommandSpec {
   toOptions?(opts: Record<string, unknown>, args: string[]): { scope: string[]; options: EngineOptions };
 }
 
-export const FORMATS = ["md", "sarif", "json"] as const;
+export const FORMATS = ["md", "sarif", "json", "html"] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 
 function parseFailOn(value: string): Severity | "none" {
@@ -47,6 +48,7 @@ function parseFailOn(value: string): Severity | "none" {
 export function renderResult(format: OutputFormat, kind: TaskKind, title: string, result: EngineResult, root: string): string {
   if (format === "json") return renderJsonReport({ kind, title, result });
   if (format === "sarif") return renderSarif({ kind, result, root });
+  if (format === "html") return renderHtmlReport({ kind, title, result, root });
   return renderMarkdownReport({ title, result, partial: Boolean(result.blockers?.length) });
 }
 

@@ -21,6 +21,7 @@ const modules: Array<() => Promise<{ register: Register }>> = [
   () => import("./coverage.js"),
   () => import("./audit.js"),
   () => import("./mcp.js"),
+  () => import("./ui.js"),
 ];
 
 export async function registerCommands(program: Command): Promise<void> {
