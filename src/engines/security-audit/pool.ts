@@ -28,6 +28,8 @@ const IN_THREAD_BYTES = 256 * 1024;
 const BATCH_FILES = 16;
 const BATCH_BYTES = 128 * 1024;
 const IN_FLIGHT_PER_WORKER = 2;
+/** Files at least this big are analysed one at a time across all threads. */
+const ONE_AT_A_TIME_BYTES = 512 * 1024;
 
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error("aborted");
@@ -64,12 +66,16 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
   jobs = [...jobs].sort((a, b) => b.size - a.size);
   const workerCount = Math.min(options.maxWorkers ?? availableParallelism(), jobs.length);
   if (workerCount <= 1 || totalBytes < IN_THREAD_BYTES) return analyzeInThread(jobs, options);
-  const queue = batches(jobs);
+  // A large file's syntax tree dwarfs everything else held while it is analysed: one at a time,
+  // so peak memory stays near one parse instead of one per thread; small files fill the other threads.
+  const large = jobs.filter((j) => j.size >= ONE_AT_A_TIME_BYTES).map((j) => [j]);
+  const small = batches(jobs.filter((j) => j.size < ONE_AT_A_TIME_BYTES));
   const script = workerScript();
   const workerData: WorkerData = { ruleSet: options.ruleSet, disabled: options.disabled, known: [...options.known] };
   await new Promise<void>((resolve, reject) => {
-    let next = 0;
     let finished = 0;
+    let largeInFlight: number | undefined;
+    const hungry: Worker[] = [];
     const pool: Worker[] = [];
     const inFlight = new Map<number, FileJob>();
     let settled = false;
@@ -84,9 +90,17 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
     const onAbort = (): void => stop(abortError(options.signal));
     options.signal.addEventListener("abort", onAbort, { once: true });
     let ids = 0;
+    const canTake = (): boolean => small.length > 0 || (large.length > 0 && largeInFlight === undefined);
     const feed = (worker: Worker): void => {
-      if (next >= queue.length) return;
-      const batch: WorkerBatch = { jobs: queue[next++]!.map((job) => ({ ...job, id: ids++ })) };
+      const isLarge = large.length > 0 && largeInFlight === undefined;
+      const next = isLarge ? large.shift() : small.shift();
+      if (!next) {
+        // Nothing it may take now; a large file finishing may free one.
+        if (large.length > 0) hungry.push(worker);
+        return;
+      }
+      const batch: WorkerBatch = { jobs: next.map((job) => ({ ...job, id: ids++ })) };
+      if (isLarge) largeInFlight = batch.jobs[0]!.id;
       for (const job of batch.jobs) inFlight.set(job.id, job);
       worker.postMessage(batch);
     };
@@ -101,9 +115,11 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
           const { id: _id, ...rest } = result;
           options.onDone(job, rest);
           finished++;
+          if (result.id === largeInFlight) largeInFlight = undefined;
         }
-        if (finished === jobs.length) stop();
-        else feed(worker);
+        if (finished === jobs.length) return stop();
+        feed(worker);
+        while (hungry.length > 0 && canTake()) feed(hungry.shift()!);
       });
       worker.on("error", (error) => stop(error));
       worker.on("exit", (code) => {
