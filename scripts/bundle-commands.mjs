@@ -1,8 +1,8 @@
 // Build step after tsc: bundle bgr's command families into dist/src/bundle/
-// with shared chunks (esbuild code splitting):
-//   spawn.mjs  `bgr spawn`, what an orchestrator waits on
-//   cli.mjs    every other command; each command's modules load as one chunk when it runs
-//   worker.mjs the audit's analysis thread
+// (esbuild; the non-spawn entries share chunks through code splitting):
+//   spawn.mjs  `bgr spawn`, what an orchestrator waits on (one file, no chunks)
+//   cli.mjs    every other command; each command's modules load as chunks when it runs
+//   worker.mjs the audit's analysis thread (chunks shared with cli.mjs)
 // so start-up reads a few files instead of resolving and linking hundreds.
 // The folder sits one level under dist/src like dist/src/cli, so paths the
 // modules compute from import.meta.url (../cli/main.js, the package root) stay right.
@@ -17,21 +17,13 @@ const dist = path.join(root, "dist/src");
 const outdir = path.join(dist, "bundle");
 rmSync(outdir, { recursive: true, force: true });
 
-await build({
-  entryPoints: {
-    spawn: path.join(dist, "cli/spawn-entry.js"),
-    cli: path.join(dist, "cli/cli.js"),
-    worker: path.join(dist, "engines/security-audit/worker.js"),
-  },
-  outdir,
-  outExtension: { ".js": ".mjs" },
-  chunkNames: "chunk-[hash]",
+const common = {
   bundle: true,
-  splitting: true,
   platform: "node",
   format: "esm",
   target: "node20",
   logLevel: "warning",
+  outExtension: { ".js": ".mjs" },
   // Native addons load through their own require at run time.
   external: ["tree-sitter", "tree-sitter-*", "sql.js"],
   // Modules that find siblings by path (the audit's worker) ask whether they run bundled.
@@ -50,4 +42,15 @@ await build({
       "const __dirname = __bgrFileURLToPath(new URL('.', import.meta.url));",
     ].join(" "),
   },
+};
+
+// spawn is one file: an orchestrator waits on it, and every extra chunk is another module to resolve and compile.
+await build({ ...common, entryPoints: { spawn: path.join(dist, "cli/spawn-entry.js") }, outdir });
+// The rest share chunks, so a command loads its own code and the shared code once.
+await build({
+  ...common,
+  entryPoints: { cli: path.join(dist, "cli/cli.js"), worker: path.join(dist, "engines/security-audit/worker.js") },
+  outdir,
+  splitting: true,
+  chunkNames: "chunk-[hash]",
 });

@@ -25,6 +25,22 @@ interface Vocabulary {
   fieldIds: Map<string, number>;
   /** Type ids whose unnamed tokens are kept (see KEEP_TOKENS_UNDER). */
   keepUnder: Uint8Array;
+  /** Unnamed token type ids the grammar ever puts in a field (operators); other tokens skip the field lookup. */
+  fieldable: Uint8Array;
+  /** Their names, from the grammar's node-types.json; undefined when it is not shipped (then every token is looked up). */
+  fieldableNames?: Set<string>;
+}
+
+interface NodeTypeInfo {
+  fields?: Record<string, { types?: Array<{ type: string; named: boolean }> }>;
+}
+
+function fieldableTokens(language: object): Set<string> | undefined {
+  const info = (language as { nodeTypeInfo?: NodeTypeInfo[] }).nodeTypeInfo;
+  if (!Array.isArray(info)) return undefined;
+  const names = new Set<string>();
+  for (const type of info) for (const field of Object.values(type.fields ?? {})) for (const t of field.types ?? []) if (!t.named) names.add(t.type);
+  return names;
 }
 
 const vocabularies = new WeakMap<object, Vocabulary>();
@@ -33,7 +49,15 @@ function vocabularyFor(tree: Tree): Vocabulary {
   const language = (tree as unknown as { language?: object }).language ?? tree;
   let vocabulary = vocabularies.get(language);
   if (!vocabulary) {
-    vocabulary = { typeNames: [], typeNamed: [], fieldNames: [], fieldIds: new Map(), keepUnder: new Uint8Array(0x10000) };
+    vocabulary = {
+      typeNames: [],
+      typeNamed: [],
+      fieldNames: [],
+      fieldIds: new Map(),
+      keepUnder: new Uint8Array(0x10000),
+      fieldable: new Uint8Array(0x10000),
+      fieldableNames: fieldableTokens(language),
+    };
     vocabularies.set(language, vocabulary);
   }
   return vocabulary;
@@ -234,7 +258,7 @@ const KEEP_TOKENS_UNDER = new Set(["comparison_operator", "not in", "is not", "r
 
 export function toLiteTree(tree: Tree, text: string): LiteNode {
   const vocabulary = vocabularyFor(tree);
-  const { typeNames, typeNamed, fieldNames, fieldIds, keepUnder } = vocabulary;
+  const { typeNames, typeNamed, fieldNames, fieldIds, keepUnder, fieldable, fieldableNames } = vocabulary;
   // Roughly one kept node per 6 characters of source; the table doubles when that is short.
   const table = new NodeTable(new SourceText(text), vocabulary, Math.max(64, text.length >> 2));
   const cursor = tree.walk();
@@ -243,6 +267,7 @@ export function toLiteTree(tree: Tree, text: string): LiteNode {
     typeNames[id] = name;
     typeNamed[id] = cursor.nodeIsNamed;
     if (KEEP_TOKENS_UNDER.has(name)) keepUnder[id] = 1;
+    if (typeNamed[id] || !fieldableNames || fieldableNames.has(name)) fieldable[id] = 1;
   };
   const learnField = (id: number): void => {
     const name = cursor.currentFieldName ?? undefined;
@@ -268,7 +293,8 @@ export function toLiteTree(tree: Tree, text: string): LiteNode {
     const parent = stack[stack.length - 1]!;
     const type = cursor.nodeTypeId;
     if (typeNames[type] === undefined) learnType(type);
-    const field = cursor.currentFieldId;
+    // One native call fewer for most punctuation: only named nodes and operator-like tokens can sit in a field.
+    const field = fieldable[type] ? cursor.currentFieldId : 0;
     if (field !== 0 && fieldNames[field] === undefined) learnField(field);
     const named = typeNamed[type]!;
     let descended = false;

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { ensureCacheDir } from "../cache-dir.js";
 
 export interface ProducedReport {
   /** The command line, as a user would type it. */
@@ -143,6 +144,8 @@ export async function produceCoverage(
   log: (message: string) => void,
 ): Promise<ProducedReport> {
   const outDir = path.join(cacheDir, "produced");
+  // The folder (and .agents/cache/.gitignore) only inside the workspace; a symlink out of it is refused.
+  if (!ensureCacheDir(cacheDir, root)) throw new ProduceError(`${path.relative(root, cacheDir)} resolves outside the workspace; remove that symlink`);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const plan = nodePlan(root, outDir) ?? (await pythonPlan(root, outDir));
