@@ -16,6 +16,8 @@ import { renderMarkdownReport, severityLine } from "../report/markdown.js";
 import { renderSarif } from "../report/sarif.js";
 import { parseDuration } from "../runtime/request.js";
 import { resolveInside } from "../tools/sandbox.js";
+import { gateCacheDir } from "../tools/write-gate.js";
+import { setLongTimeout, type LongTimer } from "../runtime/timing.js";
 import { CliUsageError as UsageError, reportError, rootOf, withCommonOptions } from "./commands/common.js";
 import { createProgress } from "./progress.js";
 
@@ -101,12 +103,14 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
     const controller = new AbortController();
     const onSignal = () => controller.abort(new Error("interrupted"));
     process.once("SIGINT", onSignal);
-    let timer: NodeJS.Timeout | undefined;
+    let timer: LongTimer | undefined;
     if (opts.timeout !== undefined) {
       // The same durations as `bgr run --timeout`, so one habit works everywhere.
       const ms = parseDuration(String(opts.timeout));
-      timer = setTimeout(() => controller.abort(new Error(`timed out after ${String(opts.timeout)} (--timeout)`)), ms);
+      timer = setLongTimeout(() => controller.abort(new Error(`timed out after ${String(opts.timeout)} (--timeout)`)), ms);
     }
+    // A linked .agents/cache that leads out of the workspace is refused, not written through.
+    const cacheDir = options.noCache ? path.join(root, CACHE_DIR, spec.kind) : gateCacheDir(root, spec.kind);
     let result: EngineResult;
     try {
       result = await engine.run({
@@ -118,11 +122,11 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
         signal: controller.signal,
         log: (message) => progress.log(message),
         progress: (done, total, label) => progress.update(done, total, label),
-        cacheDir: path.join(root, CACHE_DIR, spec.kind),
+        cacheDir,
       });
     } finally {
       process.off("SIGINT", onSignal);
-      if (timer) clearTimeout(timer);
+      timer?.clear();
       progress.done();
     }
     // A run that analysed nothing because of its input (no git repository, an

@@ -88,6 +88,8 @@ export interface FunctionIR {
   className?: string;
   /** Arrow / lambda with an expression body is lowered to a return statement. */
   isArrow?: boolean;
+  /** Set on functions of another project module loaded by an import: the file they are in. */
+  file?: string;
 }
 
 export interface ImportBinding {
@@ -95,6 +97,18 @@ export interface ImportBinding {
   local: string;
   /** Qualified path it stands for: "os", "subprocess.call", "child_process.exec". */
   path: string;
+  /**
+   * The module as written, for finding it among the project's own files:
+   * Python dotted names keep their leading dots (".dao", "..models"), JS keeps
+   * the specifier ("./dao", "../lib/db.js").
+   */
+  module?: string;
+  /** The name taken from the module (`from m import x`, `import { x }`, "default"); absent: the module itself. */
+  member?: string;
+  /** `import a.b.c` binds the top package `a`, with a.b and a.b.c loaded under it. */
+  top?: boolean;
+  /** `export * from "./m"`: every name of m becomes one of this module's. */
+  star?: boolean;
 }
 
 export type Stmt =

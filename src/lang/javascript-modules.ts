@@ -9,17 +9,23 @@ import type { LiteNode as SyntaxNode } from "./tree.js";
 export function requireImport(nameNode: SyntaxNode, value: SyntaxNode): ImportBinding[] | undefined {
   const path = requirePath(value);
   if (path === undefined) return undefined;
-  if (nameNode.type === "identifier") return [{ local: nameNode.text, path }];
+  const spec = requireSpecifier(value);
+  // `require("./m").y` takes y from the module; deeper chains stay paths only.
+  const rest = spec !== undefined && path.length > spec.length ? path.slice(spec.length + 1) : undefined;
+  const module = spec !== undefined && (rest === undefined || !rest.includes(".")) ? spec : undefined;
+  if (nameNode.type === "identifier") return [{ local: nameNode.text, path, module, member: rest }];
   if (nameNode.type === "object_pattern") {
     const out: ImportBinding[] = [];
     for (const p of namedChildren(nameNode)) {
-      if (p.type === "shorthand_property_identifier_pattern") out.push({ local: p.text, path: `${path}.${p.text}` });
+      const from = rest === undefined ? module : undefined;
+      if (p.type === "shorthand_property_identifier_pattern") out.push({ local: p.text, path: `${path}.${p.text}`, module: from, member: p.text });
       else if (p.type === "pair_pattern") {
         const v = p.childForFieldName("value");
-        if (v?.type === "identifier") out.push({ local: v.text, path: `${path}.${p.childForFieldName("key")!.text}` });
+        const key = p.childForFieldName("key")!.text;
+        if (v?.type === "identifier") out.push({ local: v.text, path: `${path}.${key}`, module: from, member: key });
       } else if (p.type === "object_assignment_pattern") {
         const l = p.childForFieldName("left");
-        if (l) out.push({ local: l.text, path: `${path}.${l.text}` });
+        if (l) out.push({ local: l.text, path: `${path}.${l.text}`, module: from, member: l.text });
       }
     }
     return out;
@@ -41,6 +47,15 @@ function requirePath(value: SyntaxNode): string | undefined {
   return moduleName(first);
 }
 
+/** The module string of `require("m")` / `import("m")`, under awaits and member reads. */
+function requireSpecifier(value: SyntaxNode): string | undefined {
+  if (value.type === "await_expression") return requireSpecifier(namedChildren(value)[0]!);
+  if (value.type === "member_expression") return requireSpecifier(value.childForFieldName("object")!);
+  if (value.type !== "call_expression") return undefined;
+  const first = namedChildren(value.childForFieldName("arguments")!)[0];
+  return first?.type === "string" ? moduleName(first) : undefined;
+}
+
 function moduleName(stringNode: SyntaxNode): string {
   // `node:child_process` and `child_process` are the same module.
   return stringContent(stringNode).replace(/^node:/, "");
@@ -53,14 +68,14 @@ export function importBindings(node: SyntaxNode): ImportBinding[] {
   const out: ImportBinding[] = [];
   const clause = namedChildren(node).find((c) => c.type === "import_clause");
   for (const part of clause ? namedChildren(clause) : []) {
-    if (part.type === "identifier") out.push({ local: part.text, path: module });
-    else if (part.type === "namespace_import") out.push({ local: namedChildren(part)[0]!.text, path: module });
+    if (part.type === "identifier") out.push({ local: part.text, path: module, module, member: "default" });
+    else if (part.type === "namespace_import") out.push({ local: namedChildren(part)[0]!.text, path: module, module });
     else if (part.type === "named_imports") {
       for (const spec of namedChildren(part)) {
         if (spec.type !== "import_specifier") continue;
         const name = spec.childForFieldName("name")!.text;
         const alias = spec.childForFieldName("alias")?.text ?? name;
-        out.push({ local: alias, path: name === "default" ? module : `${module}.${name}` });
+        out.push({ local: alias, path: name === "default" ? module : `${module}.${name}`, module, member: name });
       }
     }
   }
@@ -74,4 +89,20 @@ export function stringContent(node: SyntaxNode): string {
     else if (c.type === "escape_sequence") text += unescapeString(c.text);
   }
   return text;
+}
+
+/** `export { a, b as c } from "./m"` and `export * from "./m"`: names this module passes on. */
+export function reexportBindings(node: SyntaxNode): ImportBinding[] {
+  const source = node.childForFieldName("source");
+  if (!source) return [];
+  const module = moduleName(source);
+  const clause = namedChildren(node).find((c) => c.type === "export_clause");
+  if (!clause) return [{ local: "*", path: module, module, star: true }];
+  return namedChildren(clause)
+    .filter((s) => s.type === "export_specifier")
+    .map((spec) => {
+      const name = spec.childForFieldName("name")!.text;
+      const alias = spec.childForFieldName("alias")?.text ?? name;
+      return { local: alias, path: name === "default" ? module : `${module}.${name}`, module, member: name };
+    });
 }

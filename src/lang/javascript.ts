@@ -3,7 +3,7 @@
 import type { LiteNode as SyntaxNode } from "./tree.js";
 import type { Arg, DictEntry, Expr, FunctionIR, ModuleIR, Param, PatternElement, Stmt, Target } from "./ir.js";
 import { constant, locOf, namedChildren, parseNumber, unescapeString } from "./common.js";
-import { importBindings, requireImport, stringContent } from "./javascript-modules.js";
+import { importBindings, reexportBindings, requireImport, stringContent } from "./javascript-modules.js";
 import { jsx } from "./jsx.js";
 
 export function lowerJavaScript(root: SyntaxNode, language: string): ModuleIR {
@@ -133,7 +133,17 @@ function statement(node: SyntaxNode, className?: string): Stmt[] {
       if (decl) return statement(decl, className);
       const value = node.childForFieldName("value");
       if (value) return [{ k: "assign", target: { k: "name", name: "__default_export__", loc }, value: expr(value), loc }];
-      return [];
+      if (node.childForFieldName("source")) return [{ k: "import", bindings: reexportBindings(node), loc }];
+      // `export { a as b }`: the exported name reads the local one.
+      const clause = namedChildren(node).find((c) => c.type === "export_clause");
+      return (clause ? namedChildren(clause) : [])
+        .filter((spec) => spec.type === "export_specifier" && spec.childForFieldName("alias"))
+        .map((spec): Stmt => ({
+          k: "assign",
+          target: { k: "name", name: spec.childForFieldName("alias")!.text === "default" ? "__default_export__" : spec.childForFieldName("alias")!.text, loc },
+          value: { k: "name", name: spec.childForFieldName("name")!.text, loc },
+          loc,
+        }));
     }
     case "method_definition":
       return [{ k: "func", fn: functionOf(node, className), loc }];

@@ -11,11 +11,12 @@ export function importBindings(node: SyntaxNode): ImportBinding[] {
   const out: ImportBinding[] = [];
   for (const name of node.childrenForFieldName("name")) {
     if (name.type === "aliased_import") {
-      out.push({ local: name.childForFieldName("alias")!.text, path: dotted(name.childForFieldName("name")!) });
+      const path = dotted(name.childForFieldName("name")!);
+      out.push({ local: name.childForFieldName("alias")!.text, path, module: path });
     } else {
       // `import os.path` binds `os`.
       const path = dotted(name);
-      out.push({ local: path.split(".")[0]!, path: path.split(".")[0]! });
+      out.push({ local: path.split(".")[0]!, path: path.split(".")[0]!, module: path, top: true });
     }
   }
   return out;
@@ -23,13 +24,16 @@ export function importBindings(node: SyntaxNode): ImportBinding[] {
 
 export function importFromBindings(node: SyntaxNode): ImportBinding[] {
   const moduleNode = node.childForFieldName("module_name");
-  const module = moduleNode ? dotted(moduleNode).replace(/^\.+/, "") : "";
+  const written = moduleNode ? dotted(moduleNode) : "";
+  const module = written.replace(/^\.+/, "");
   const out: ImportBinding[] = [];
   for (const name of node.childrenForFieldName("name")) {
     const qualify = (n: string): string => (module ? `${module}.${n}` : n);
     if (name.type === "aliased_import") {
-      out.push({ local: name.childForFieldName("alias")!.text, path: qualify(dotted(name.childForFieldName("name")!)) });
-    } else out.push({ local: dotted(name), path: qualify(dotted(name)) });
+      const member = dotted(name.childForFieldName("name")!);
+      out.push({ local: name.childForFieldName("alias")!.text, path: qualify(member), module: written, member });
+    } else out.push({ local: dotted(name), path: qualify(dotted(name)), module: written, member: dotted(name) });
   }
+  if (node.namedChildren.some((c) => c.type === "wildcard_import")) out.push({ local: "*", path: module, module: written, star: true });
   return out;
 }

@@ -88,13 +88,15 @@ function statement(node: SyntaxNode, className?: string): Stmt[] {
       const subject = node.childForFieldName("subject");
       const body = node.childForFieldName("body");
       const arms: Stmt[][] = [];
+      const tests: Array<Expr[] | undefined> = [];
       let exhaustive = false;
       for (const clause of body ? body.childrenForFieldName("alternative") : []) {
         const pattern = namedChildren(clause).find((c) => c.type === "case_pattern");
         if (pattern && pattern.namedChildCount === 0 && pattern.text.trim() === "_") exhaustive = true;
         arms.push(block(clause.childForFieldName("consequence")));
+        tests.push(pattern && !clause.childForFieldName("guard") ? literalPatterns(pattern) : undefined);
       }
-      return [{ k: "branches", subject: subject ? expr(subject) : undefined, arms, exhaustive, loc }];
+      return [{ k: "branches", subject: subject ? expr(subject) : undefined, arms, exhaustive, loc, tests }];
     }
     case "function_definition":
       return [{ k: "func", fn: functionDef(node, [], className), loc }];
@@ -263,6 +265,22 @@ function target(node: SyntaxNode): Target {
     default:
       return { k: "ignore", loc };
   }
+}
+
+/** `case 'A' | 'B':` → the constants it compares with; undefined for captures, classes and `_`. */
+function literalPatterns(pattern: SyntaxNode): Expr[] | undefined {
+  const out: Expr[] = [];
+  const visit = (n: SyntaxNode): boolean => {
+    if (n.type === "case_pattern" || n.type === "union_pattern") return namedChildren(n).every(visit);
+    if (n.type === "string" || n.type === "integer" || n.type === "float" || n.type === "true" || n.type === "false" || n.type === "none") {
+      const e = expr(n);
+      if (e.k !== "const") return false;
+      out.push(e);
+      return true;
+    }
+    return false;
+  };
+  return visit(pattern) && out.length ? out : undefined;
 }
 
 function subscriptIndex(node: SyntaxNode): Expr {

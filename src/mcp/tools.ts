@@ -55,7 +55,7 @@ export const spawnShape = {
   base: z.string().min(1).optional().describe("Git ref to compare against (code-review, diff coverage)."),
   head: z.string().min(1).optional().describe("Git ref to review instead of the working tree (code-review)."),
   reports: z.array(z.string().min(1)).optional().describe("Existing coverage report files (coverage-analysis)."),
-  allowExec: z.boolean().optional().describe("Let the engine run the project's own tooling, e.g. tests under coverage."),
+  allowExec: z.boolean().optional().describe("Let the engine run the project's own tooling, e.g. tests under coverage, linters in a code review."),
 };
 
 const spawnInput = z.object(spawnShape);

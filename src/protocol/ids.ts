@@ -2,7 +2,7 @@
 // in file names, so anything that could climb out of a folder is refused here.
 import path from "node:path";
 
-export const RUN_ID_PATTERN = /^bg-[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const RUN_ID_PATTERN = /^bg-\d{8}-\d{6}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MAX_ID_LENGTH = 120;
 
 export const AGENTS_DIR = ".agents";
@@ -51,6 +51,16 @@ export function makeRunId(slug: string, date: Date = new Date()): string {
   return `bg-${timestamp(date)}-${slugify(slug, 8)}`;
 }
 
+/** The id's stamp is a real UTC date and time ("bg-20261399-996199-x" names none). */
+function stampIsReal(id: string): boolean {
+  const m = /^bg-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-/.exec(id);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return year >= 1970 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
+    date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+}
+
 /** Throws an InputError naming the id and the expected shape. */
 export function validateRunId(id: string): string {
   const trimmed = id.trim();
@@ -59,11 +69,14 @@ export function validateRunId(id: string): string {
       `invalid run id ${JSON.stringify(id)}: expected bg-YYYYMMDD-HHMMSS-<slug> (lowercase letters, digits and '-', no path characters)`,
     );
   }
+  if (!stampIsReal(trimmed)) {
+    throw new InputError(`invalid run id ${JSON.stringify(id)}: ${trimmed.slice(3, 18)} is not a real UTC date and time (YYYYMMDD-HHMMSS)`);
+  }
   return trimmed;
 }
 
 export function isRunId(value: string): boolean {
-  return RUN_ID_PATTERN.test(value) && value.length <= MAX_ID_LENGTH;
+  return RUN_ID_PATTERN.test(value) && value.length <= MAX_ID_LENGTH && stampIsReal(value);
 }
 
 /** `bg-20260123-143000-x-2` for the second spawn of the same id in one second. */

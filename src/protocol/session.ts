@@ -278,3 +278,38 @@ function onlyCrlf(text: string): boolean {
 export function sessionBody(text: string): string {
   return splitFrontMatter(text).body;
 }
+
+const FATAL_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * The byte-level form of upsertSessionEntry: only the front matter is decoded
+ * (it must be UTF-8 to be edited); everything after its closing `---` line is
+ * copied byte for byte, so a body holding any bytes at all survives.
+ */
+export function upsertSessionEntryBytes(bytes: Uint8Array, entry: SessionEntry, label = "session file"): Buffer {
+  const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // latin1 maps byte n to char n, so offsets found in it are byte offsets.
+  const asBytes = raw.toString("latin1");
+  const open = /^(?:\xEF\xBB\xBF)?---[ \t]*\r?\n/.exec(asBytes);
+  let headEnd: number;
+  if (!open) {
+    headEnd = 0;
+  } else {
+    const close = /^---[ \t]*(?:\r?\n|$)/m.exec(asBytes.slice(open[0].length));
+    headEnd = close ? open[0].length + close.index + close[0].length : raw.length;
+  }
+  let head: string;
+  try {
+    head = FATAL_UTF8.decode(raw.subarray(0, headEnd));
+  } catch {
+    throw new SessionFormatError(`${label}: front matter holds bytes that are not UTF-8; bgr will not rewrite it (fix the encoding by hand)`);
+  }
+  const updated = upsertSessionEntry(head, entry, label);
+  return Buffer.concat([Buffer.from(updated, "utf8"), raw.subarray(headEnd)]);
+}
+
+/** `readSessionEntries` on bytes; a body that is not UTF-8 does not matter. */
+export function readSessionEntriesBytes(bytes: Uint8Array, label = "session file"): Array<Record<string, unknown>> {
+  const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return readSessionEntries(raw.toString("utf8"), label);
+}

@@ -64,11 +64,21 @@ export function severityLine(findings: Finding[]): string {
   return SEVERITIES.map((s) => `${s}: ${counts[s]}`).join(", ");
 }
 
-function renderFindings(findings: Finding[], maxDetailed: number, sidecars: string[]): string {
+const CONFIDENCE_RANK = { High: 0, Medium: 1, Low: 2 } as const;
+
+/** High-confidence findings lead (a finding without a confidence counts as sure), then by severity. */
+function byConfidence(a: Finding, b: Finding): number {
+  return CONFIDENCE_RANK[a.confidence ?? "High"] - CONFIDENCE_RANK[b.confidence ?? "High"] || compareFindings(a, b);
+}
+
+/** Findings the audit placed in test, example or fixture code: listed in their own section. */
+const inTestCode = (f: Finding): boolean => f.properties?.testCode === true;
+
+function renderFindings(findings: Finding[], maxDetailed: number, sidecars: string[], firstNumber = 1): string {
   if (findings.length === 0) return "No findings.";
-  const sorted = [...findings].sort(compareFindings);
+  const sorted = [...findings].sort(byConfidence);
   const shown = sorted.slice(0, maxDetailed);
-  const parts = shown.map((f, i) => renderFinding(f, i + 1));
+  const parts = shown.map((f, i) => renderFinding(f, i + firstNumber));
   const rest = sorted.slice(maxDetailed);
   if (rest.length > 0) {
     const byRule = new Map<string, { severity: Severity; title: string; count: number; example: string }>();
@@ -104,7 +114,13 @@ export function renderMarkdownReport(input: MarkdownReportInput): string {
   if (input.frontMatter) sections.push(renderFrontMatter(input.frontMatter).trimEnd());
   sections.push(`# ${oneLine(input.title)}`);
   sections.push(`## Summary\n\n${result.summary.trim() || "No summary was produced."}`);
-  sections.push(`## Findings\n\n${renderFindings(result.findings, input.maxDetailed ?? 50, input.sidecars ?? [])}`);
+  const testFindings = result.findings.filter(inTestCode);
+  const productFindings = testFindings.length ? result.findings.filter((f) => !inTestCode(f)) : result.findings;
+  sections.push(`## Findings\n\n${renderFindings(productFindings, input.maxDetailed ?? 50, input.sidecars ?? [])}`);
+  if (testFindings.length) {
+    const intro = "Findings in test, example and fixture code, reported at Low (set `audit.tests: include` to report them like any code, `skip` to leave them out).";
+    sections.push(`## Findings in Test Code\n\n${intro}\n\n${renderFindings(testFindings, input.maxDetailed ?? 50, input.sidecars ?? [], Math.min(productFindings.length, input.maxDetailed ?? 50) + 1)}`);
+  }
   for (const section of result.sections ?? []) sections.push(`## ${oneLine(section.heading)}\n\n${section.body.trim()}`);
   if (result.errors.length > 0) {
     const errorLines = result.errors.map((e) => {

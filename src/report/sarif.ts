@@ -29,6 +29,7 @@ function ruleFor(finding: Finding, kind: TaskKind) {
   const isSecurity = finding.cwe !== undefined || finding.owasp !== undefined || kind === "security-audit";
   if (isSecurity) tags.unshift("security");
   if (finding.cwe !== undefined) tags.push(`external/cwe/cwe-${finding.cwe}`);
+  for (const cwe of alsoCwe(finding)) tags.push(`external/cwe/cwe-${cwe}`);
   if (finding.owasp) tags.push(`owasp/${finding.owasp}`);
   return {
     id: finding.ruleId,
@@ -42,6 +43,12 @@ function ruleFor(finding: Finding, kind: TaskKind) {
       ...(finding.confidence ? { precision: finding.confidence === "High" ? "high" : finding.confidence === "Medium" ? "medium" : "low" } : {}),
     },
   };
+}
+
+/** Secondary CWEs a finding is also an instance of (security audit: `properties.alsoCwe`). */
+function alsoCwe(finding: Finding): number[] {
+  const list = finding.properties?.alsoCwe;
+  return Array.isArray(list) ? list.filter((c): c is number => typeof c === "number") : [];
 }
 
 function region(line: number, endLine: number, column?: number, endColumn?: number, snippet?: string) {
@@ -106,6 +113,8 @@ export function buildSarif(input: SarifInput): Record<string, unknown> {
       ...(f.cwe !== undefined ? { cwe: f.cwe } : {}),
       ...(f.owasp ? { owasp: f.owasp } : {}),
       ...(f.confidence ? { confidence: f.confidence } : {}),
+      // Test, example and fixture code: reported, but a reader filters it apart.
+      ...(f.properties?.testCode === true ? { tags: ["test-code"] } : {}),
     },
   }));
   const root = pathToFileURL(input.root.endsWith("/") ? input.root : `${input.root}/`).href;

@@ -6,7 +6,7 @@ import path from "node:path";
 import { loadEngine } from "../engines/registry.js";
 import { TASK_KINDS, type EngineContext, type EngineResult } from "../engines/types.js";
 import { resolveAgent } from "../protocol/agent.js";
-import { CACHE_DIR } from "../protocol/ids.js";
+import { gateCacheDir } from "../tools/write-gate.js";
 import { loadConfig } from "./config.js";
 import { processStartTime } from "./process.js";
 import { registerRun, workspaceRoot } from "./register.js";
@@ -14,7 +14,8 @@ import type { RunRequest } from "./request.js";
 import { readSessionModel } from "./session-store.js";
 import { emptyResult, settleRun } from "./settle.js";
 import { readRunRecord, requireRunRecord, updateRunRecord, type RunRecord } from "./store.js";
-import { envMs } from "./timing.js";
+import { envMs, setLongTimeout } from "./timing.js";
+import { HARD_STOP_AFTER_MS, startWatchdog } from "./watchdog.js";
 
 export interface ExecuteOptions {
   cwd: string;
@@ -81,11 +82,12 @@ async function runRecord(root: string, record: RunRecord, echo?: (line: string) 
     updateRunRecord(root, record.id, (r) => (r.status === "running" ? { ...r, heartbeat: new Date().toISOString() } : undefined)).catch(() => undefined);
   }, envMs("BGR_HEARTBEAT_MS", 5_000));
   heartbeat.unref();
-  const timer = setTimeout(
+  const timer = setLongTimeout(
     () => abort({ kind: "timeout", message: `timed out after ${formatDuration(request.timeoutMs)} (--timeout)` }),
     request.timeoutMs,
   );
-  timer.unref();
+  // The watchdog lives on its own thread: a stuck event loop (a sync read, a regex) cannot keep it from ending the run.
+  const watchdog = startWatchdog({ root, id: record.id, timeoutMs: request.timeoutMs, graceMs: HARD_STOP_AFTER_MS, message: `timed out after ${formatDuration(request.timeoutMs)} (--timeout)` });
   const onSignal = (signal: NodeJS.Signals) => {
     readRunRecord(root, record.id)
       .then((current) =>
@@ -104,14 +106,14 @@ async function runRecord(root: string, record: RunRecord, echo?: (line: string) 
   let result: EngineResult;
   let failure: string | undefined;
   try {
-    result = await raceWithGrace(runEngine(root, record, controller.signal, log), controller.signal, envMs("BGR_STOP_GRACE_MS", 5_000));
+    result = await raceWithGrace(runEngine(root, record, controller.signal, log), controller.signal, envMs("BGR_STOP_GRACE_MS", 2_000));
   } catch (error) {
     failure = stop?.message ?? `the ${record.kind} engine failed: ${(error as Error)?.message ?? String(error)}`;
     log(`error: ${(error as Error)?.stack ?? String(error)}`);
     result = emptyResult(`The task could not be completed: ${failure}.`, [failure]);
   } finally {
     clearInterval(heartbeat);
-    clearTimeout(timer);
+    timer.clear();
     for (const s of signals) process.off(s, onSignal);
   }
   if (stop && !failure) {
@@ -123,11 +125,17 @@ async function runRecord(root: string, record: RunRecord, echo?: (line: string) 
     result.errors = [...result.errors, { file: missing, message }];
   }
   const failed = Boolean(failure) || (result.blockers?.length ?? 0) > 0;
-  const settled = await settleRun(root, record.id, {
-    status: failed ? "failed" : "completed",
-    result,
-    ...(failure ? { reason: failure } : {}),
-  });
+  let settled: RunRecord;
+  watchdog.settling();
+  try {
+    settled = await settleRun(root, record.id, {
+      status: failed ? "failed" : "completed",
+      result,
+      ...(failure ? { reason: failure } : {}),
+    });
+  } finally {
+    await watchdog.stop();
+  }
   log(`settled: ${settled.status}, report ${settled.result_location}`);
   return {
     id: settled.id,
@@ -191,7 +199,7 @@ async function runEngine(root: string, record: RunRecord, signal: AbortSignal, l
     return emptyResult(`The task could not be started: ${message}.`, [message]);
   }
   const sessionModel = record.session ? await readSessionModel(root, record.session).catch(() => undefined) : undefined;
-  const cacheDir = path.join(root, CACHE_DIR, record.kind);
+  const cacheDir = gateCacheDir(root, record.kind);
   let lastProgress = 0;
   const ctx: EngineContext = {
     root,

@@ -1,13 +1,15 @@
 // The orchestrator's side of reports: list them, find one by path or id,
 // mark one processed (`bgr ack`). Ack edits only the `status:` value in the
 // report's front matter; every other byte stays.
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { isMap, isScalar, parseDocument, type Scalar, type YAMLMap } from "yaml";
 import { InputError, isRunId, REPORTS_DIR, RUNS_DIR } from "../protocol/ids.js";
 import { REPORT_STATUSES, type ReportStatus } from "../protocol/report-meta.js";
 import { parseReport } from "../protocol/report-parse.js";
+import { readRegularFile, readRegularText } from "../tools/safe-read.js";
 import { resolveInside, SandboxError, toWorkspacePath } from "../tools/sandbox.js";
+import { gateReport } from "../tools/write-gate.js";
 import { readRunRecord, withLock, writeAtomic } from "./store.js";
 
 export interface ReportView {
@@ -27,7 +29,13 @@ function str(value: unknown): string | null {
 }
 
 export async function readReportView(root: string, rel: string): Promise<ReportView> {
-  const parsed = parseReport(await readFile(resolveInside(root, rel), "utf8"));
+  let text: string;
+  try {
+    text = await readRegularText(resolveInside(root, rel), { label: rel, maxBytes: 256 * 1024 * 1024 });
+  } catch (error) {
+    return { path: rel, title: null, status: null, created: null, id: null, session_reference: null, partial: /-partial\.md$/i.test(rel), error: (error as Error).message.split("\n")[0]! };
+  }
+  const parsed = parseReport(text);
   const meta = parsed.meta ?? {};
   return {
     path: rel,
@@ -88,8 +96,9 @@ export async function locateReport(root: string, reportOrId: string): Promise<st
     throw error;
   }
   try {
-    await readFile(resolveInside(root, rel));
-  } catch {
+    await readRegularFile(resolveInside(root, rel), { label: rel, maxBytes: 256 * 1024 * 1024 });
+  } catch (error) {
+    if (error instanceof Error && (error.name === "NotRegularFileError" || error.name === "FileTooLargeError")) throw new InputError(`report ${JSON.stringify(text)}: ${error.message}`);
     throw new InputError(`report ${JSON.stringify(text)} does not exist: give a path under ${REPORTS_DIR}/ or a run id`);
   }
   return rel;
@@ -98,9 +107,9 @@ export async function locateReport(root: string, reportOrId: string): Promise<st
 /** Sets `report.status` (default "processed"), changing only that value's bytes. */
 export async function ackReport(root: string, reportOrId: string, status: ReportStatus = "processed"): Promise<ReportView> {
   const rel = await locateReport(root, reportOrId);
-  const absolute = resolveInside(root, rel);
+  const absolute = gateReport(root, rel).real;
   await withLock(root, absolute, async () => {
-    const text = await readFile(absolute, "utf8");
+    const text = await readRegularText(absolute, { label: rel });
     const open = /^\uFEFF?---[ \t]*\r?\n/.exec(text);
     const close = open ? /^---[ \t]*(?:\r?\n|$)/m.exec(text.slice(open[0].length)) : null;
     if (!open || !close) throw new InputError(`${rel} has no front matter: it is not a bgr report`);

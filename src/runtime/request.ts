@@ -8,6 +8,8 @@ import { BUILTIN_AGENT_NAME } from "../protocol/agent.js";
 import { defaultReportPath, idFromReportPath, InputError, makeRunId, slugify, validateRunId } from "../protocol/ids.js";
 import { inferKind, parsePrompt } from "../protocol/prompt.js";
 import { resolveInside, SandboxError, toWorkspacePath } from "../tools/sandbox.js";
+import { gateReport, gateSessionSettled } from "../tools/write-gate.js";
+import { checkPromptText } from "./prompt-guard.js";
 
 export const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
 
@@ -21,6 +23,8 @@ export interface RunRequest {
   scope?: string[];
   output?: string;
   session?: string;
+  /** Create the session file (under .agents/sessions/ only) when it does not exist. */
+  createSession?: boolean;
   id?: string;
   agent?: string;
   model?: string;
@@ -48,6 +52,8 @@ export interface ResolvedRequest {
   report: string;
   reportExplicit: boolean;
   session: string | null;
+  /** The session file did not exist and bgr was asked to create it. */
+  createSession?: boolean;
   agent: string;
   model?: string;
   provider?: string;
@@ -94,6 +100,7 @@ function firstDefined<T>(...values: Array<T | undefined>): T | undefined {
 }
 
 export async function resolveRequest(root: string, request: RunRequest): Promise<ResolvedRequest> {
+  checkPromptText(request);
   const parsed = parsePrompt(request.prompt ?? "");
   const task = firstDefined(request.task?.trim(), parsed.task);
   if (!task) {
@@ -111,8 +118,7 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
   let report: string | undefined;
   if (outputText !== undefined) {
     report = inside(root, outputText, `report path ${JSON.stringify(outputText)}`);
-    if (!/\.md$/i.test(report)) throw new InputError(`report path ${JSON.stringify(outputText)} must end in .md (e.g. .agents/reports/20260123-143000-auth-security.md)`);
-    if (report === ".git" || report.startsWith(".git/")) throw new InputError(`report path ${JSON.stringify(outputText)} is inside .git/: write reports under .agents/reports/`);
+    gateReport(root, report);
   }
 
   const idText = firstDefined(request.id, parsed.id);
@@ -122,12 +128,10 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
 
   const sessionText = firstDefined(request.session, parsed.session);
   let session: string | null = null;
+  let createSession = false;
   if (sessionText !== undefined) {
     session = inside(root, sessionText, `session file ${JSON.stringify(sessionText)}`);
-    const found = await kindOf(resolveInside(root, session));
-    if (found !== "file") {
-      throw new InputError(`session file ${JSON.stringify(sessionText)} ${found === "dir" ? "is a directory" : "does not exist"}: pass the orchestrator's session file (e.g. .agents/sessions/20260123-140000-auth-feature.md)`);
-    }
+    createSession = (await gateSessionSettled(root, session, { create: request.createSession ?? false })).create;
   }
 
   const scope: string[] = [];
@@ -182,6 +186,7 @@ export async function resolveRequest(root: string, request: RunRequest): Promise
     report: report ?? defaultReportPath(id),
     reportExplicit: report !== undefined,
     session,
+    ...(createSession ? { createSession } : {}),
     agent,
     ...(model ? { model } : {}),
     ...(request.provider ? { provider: request.provider } : {}),

@@ -11,9 +11,9 @@ import { isoSeconds, REPORT_TYPE, type ReportFrontMatter } from "../protocol/rep
 import { renderJsonReport } from "../report/json.js";
 import { renderMarkdownReport } from "../report/markdown.js";
 import { renderSarif } from "../report/sarif.js";
-import { resolveInside } from "../tools/sandbox.js";
+import { gateReport, gateSidecar, sidecarWritable, WriteRefusedError } from "../tools/write-gate.js";
 import { writeSessionEntry } from "./session-store.js";
-import { updateRunRecord, writeAtomic, type RunRecord } from "./store.js";
+import { updateRunRecord, WorkspaceWriteError, writeAtomic, type RunRecord } from "./store.js";
 
 export interface SettleInput {
   status: "completed" | "failed";
@@ -41,18 +41,34 @@ async function writeReportFiles(root: string, record: RunRecord, reportRel: stri
     background_agent_id: record.id,
     session_reference: record.session ? path.posix.basename(record.session) : "",
   };
-  const jsonRel = sidecarPath(reportRel, "json");
-  const sarifRel = sidecarPath(reportRel, "sarif");
-  const markdown = renderMarkdownReport({ frontMatter, title, result, partial, sidecars: [jsonRel, sarifRel] });
-  await writeAtomic(resolveInside(root, jsonRel), renderJsonReport({ kind: record.kind, title, result }), jsonRel);
-  await writeAtomic(resolveInside(root, sarifRel), renderSarif({ kind: record.kind, result, root }), sarifRel);
-  await writeAtomic(resolveInside(root, reportRel), markdown, reportRel);
+  // Checked again now, not only when the run was asked for: a link or a file may have appeared since.
+  const report = gateReport(root, reportRel);
+  const sidecars = (["json", "sarif"] as const).map((ext) => sidecarPath(reportRel, ext)).filter((rel) => sidecarWritable(root, rel));
+  const markdown = renderMarkdownReport({ frontMatter, title, result, partial, sidecars });
+  for (const rel of sidecars) {
+    const text = rel.endsWith(".json") ? renderJsonReport({ kind: record.kind, title, result }) : renderSarif({ kind: record.kind, result, root });
+    await writeAtomic(gateSidecar(root, rel).real, text, rel);
+  }
+  await writeAtomic(report.real, markdown, reportRel);
 }
 
 async function removeReportFiles(root: string, reportRel: string): Promise<void> {
   for (const rel of [reportRel, sidecarPath(reportRel, "json"), sidecarPath(reportRel, "sarif")]) {
-    await unlink(resolveInside(root, rel)).catch(() => undefined);
+    try {
+      const target = rel === reportRel ? gateReport(root, rel) : gateSidecar(root, rel);
+      await unlink(target.real);
+    } catch {
+      // not there, or not ours to remove
+    }
   }
+}
+
+/** The report could not be written at all (read-only disk, full disk): the run still ends, and says why. */
+function reportFailure(rel: string, error: unknown): string {
+  if (error instanceof WorkspaceWriteError || error instanceof WriteRefusedError) return error.message;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code) return new WorkspaceWriteError(rel, error as NodeJS.ErrnoException).message;
+  return `cannot write ${rel}: ${(error as Error)?.message ?? String(error)}`;
 }
 
 /**
@@ -71,7 +87,17 @@ export async function settleRun(root: string, id: string, input: SettleInput): P
       result.recommendations = ["Resolve the blockers listed below, then run the task again."];
     }
     let reportRel = status === "completed" ? record.report : partialReportPath(record.report);
-    await writeReportFiles(root, record, reportRel, result, status === "failed");
+    let reportWritten = true;
+    try {
+      await writeReportFiles(root, record, reportRel, result, status === "failed");
+    } catch (error) {
+      const message = reportFailure(reportRel, error);
+      status = "failed";
+      reason = `the report could not be written: ${message}`;
+      reportRel = partialReportPath(record.report);
+      result = { ...result, blockers: [...result.blockers!, reason] };
+      reportWritten = await writeReportFiles(root, record, reportRel, result, true).then(() => true, () => false);
+    }
 
     if (record.session) {
       try {
@@ -86,7 +112,7 @@ export async function settleRun(root: string, id: string, input: SettleInput): P
         reason = reason ?? message;
         result = { ...result, blockers: [...result.blockers!, message] };
         reportRel = partialReportPath(record.report);
-        await writeReportFiles(root, record, reportRel, result, true);
+        reportWritten = await writeReportFiles(root, record, reportRel, result, true).then(() => true, () => false);
       }
     }
     const now = new Date().toISOString();
@@ -95,7 +121,7 @@ export async function settleRun(root: string, id: string, input: SettleInput): P
       status,
       ended: now,
       heartbeat: now,
-      result_location: reportRel,
+      result_location: reportWritten ? reportRel : null,
       ...(status === "failed" ? { error: (reason ?? result.blockers![0]!).split("\n")[0] } : {}),
     };
   });

@@ -9,6 +9,7 @@ import { emptyResult, settleRun } from "./settle.js";
 import { readRunRecord, requireRunRecord, updateRunRecord, type RunRecord, type RunStatus } from "./store.js";
 import { envMs } from "./timing.js";
 import { runnerLiveness } from "./process.js";
+import { readSessionEntriesOf, writeSessionEntry } from "./session-store.js";
 import { resolveInside, SandboxError, toWorkspacePath } from "../tools/sandbox.js";
 
 /** SPEC's status object, plus where to look next. */
@@ -17,7 +18,8 @@ export interface RunStatusView {
   agent: string;
   task: string;
   kind: string;
-  status: RunStatus;
+  /** "unreadable": `bgr list` found a record it cannot parse; `error` says why. */
+  status: RunStatus | "unreadable";
   result_location: string | null;
   pid: number | null;
   started: string;
@@ -98,7 +100,58 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 export async function getStatus(root: string, id: string): Promise<RunStatusView> {
-  return toStatusView(await settleIfDead(root, await requireRunRecord(root, id)));
+  const record = await settleIfDead(root, await requireRunRecord(root, id));
+  await repairSessionEntry(root, record, new Map());
+  return toStatusView(record);
+}
+
+type SessionCache = Map<string, Array<Record<string, unknown>> | null>;
+
+/** How long a fresh run may go without its session entry: registration writes it just after the record. */
+const REGISTRATION_GRACE_MS = 10_000;
+
+function entryMatches(record: RunRecord, entry: Record<string, unknown> | undefined): boolean {
+  if (!entry) return false;
+  if (entry.status !== record.status) return false;
+  return record.status === "running" || record.result_location === null || entry.result_location === record.result_location;
+}
+
+/**
+ * The run record is the truth about a run; its session entry is a copy that
+ * another writer (a person's editor saving an older buffer) may have undone.
+ * A settled run whose entry still says running, or a run whose entry is gone,
+ * gets its entry written again, under the record's lock so that a runner
+ * settling at the same moment is not overtaken.
+ */
+async function repairSessionEntry(root: string, record: RunRecord, cache: SessionCache): Promise<void> {
+  const session = record.session;
+  if (!session || (record.status === "failed" && record.result_location === null)) return;
+  if (record.status === "running" && Date.now() - Date.parse(record.started) < REGISTRATION_GRACE_MS) return;
+  let entries = cache.get(session);
+  if (entries === undefined) {
+    entries = await readSessionEntriesOf(root, session).catch(() => null);
+    cache.set(session, entries);
+  }
+  if (entries === null) return; // unreadable or gone: nothing bgr may safely write
+  if (entryMatches(record, entries.find((e) => e.id === record.id))) return;
+  cache.delete(session);
+  await updateRunRecord(root, record.id, async (current) => {
+    if (current.session !== session) return undefined;
+    const entry = (await readSessionEntriesOf(root, session).catch(() => [] as Array<Record<string, unknown>>)).find((e) => e.id === current.id);
+    if (entryMatches(current, entry)) return undefined;
+    await writeSessionEntry(root, session, {
+      id: current.id, agent: current.agent, task: current.task, status: current.status,
+      ...(current.status !== "running" && current.result_location ? { result_location: current.result_location } : {}),
+    }).catch(() => undefined);
+    return undefined;
+  }).catch(() => undefined);
+}
+
+function unreadableView(id: string, error: unknown): RunStatusView {
+  return {
+    id, agent: "", task: "", kind: "", status: "unreadable", result_location: null, pid: null, started: "", ended: null,
+    report: "", session: null, log: "", error: (error as Error)?.message?.split("\n")[0] ?? String(error),
+  };
 }
 
 export interface ListFilter {
@@ -128,6 +181,7 @@ export async function listRuns(root: string, filter: ListFilter = {}): Promise<R
     return [];
   }
   const views: RunStatusView[] = [];
+  const sessions: SessionCache = new Map();
   for (const file of files.sort()) {
     if (!file.endsWith(".json")) continue;
     const id = file.slice(0, -5);
@@ -135,12 +189,15 @@ export async function listRuns(root: string, filter: ListFilter = {}): Promise<R
     let record: RunRecord | undefined;
     try {
       record = await readRunRecord(root, id);
-    } catch {
-      continue; // an unreadable record is reported by `bgr status ID`, not by list
+      if (!record) continue;
+      if (session !== undefined && record.session !== session) continue;
+      record = await settleIfDead(root, record);
+      await repairSessionEntry(root, record, sessions);
+    } catch (error) {
+      // One broken record must not hide every other run: it is listed as unreadable.
+      if (filter.status === undefined && session === undefined) views.push(unreadableView(id, error));
+      continue;
     }
-    if (!record) continue;
-    if (session !== undefined && record.session !== session) continue;
-    record = await settleIfDead(root, record);
     if (filter.status !== undefined && record.status !== filter.status) continue;
     views.push(toStatusView(record));
   }

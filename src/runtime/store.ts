@@ -4,13 +4,17 @@
 // atomic rename (write-file-atomic), so concurrent runners never lose an
 // update and a reader never sees half a file.
 import { createHash, randomBytes } from "node:crypto";
+import { statSync } from "node:fs";
 import { mkdir, readFile, link, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import writeFileAtomic from "write-file-atomic";
 import type { TaskKind } from "../engines/types.js";
 import { defaultReportPath, InputError, RUNS_DIR, runLogPath, runRecordPath, validateRunId, withSuffix } from "../protocol/ids.js";
+import { readRegularFile } from "../tools/safe-read.js";
+import { gateRunsDir } from "../tools/write-gate.js";
 import type { ResolvedRequest } from "./request.js";
+import { envMs } from "./timing.js";
 
 export const STALE_LOCK_MS = 10_000;
 
@@ -45,20 +49,41 @@ export interface RunRecord {
   detached: boolean;
 }
 
+/** What an errno means for the person who has to fix it: words, not ENOSPC. */
+export function describeErrno(code: string | undefined): { what: string; fix: string } {
+  switch (code) {
+    case "EROFS": return { what: "the file system is read-only (EROFS)", fix: "run bgr on a writable copy of the workspace, or pass --cwd to one" };
+    case "ENOSPC": return { what: "no space left on the device (ENOSPC)", fix: "free some disk space and run the task again" };
+    case "EDQUOT": return { what: "the disk quota is used up (EDQUOT)", fix: "free some space within your quota and run the task again" };
+    case "EACCES":
+    case "EPERM": return { what: `permission denied (${code})`, fix: "make .agents/ writable by this user (or pass --cwd to another workspace)" };
+    case "EEXIST":
+    case "ENOTDIR": return { what: `a file is in the way of one of bgr's folders (${code})`, fix: "move that file away from .agents/" };
+    case "EMFILE":
+    case "ENFILE": return { what: `too many open files (${code})`, fix: "raise the open-file limit (ulimit -n) or run fewer tasks at once" };
+    case "EIO": return { what: "an input/output error from the disk (EIO)", fix: "check the disk, then run the task again" };
+    default: return { what: code ?? "an unknown error", fix: "check that .agents/ is writable" };
+  }
+}
+
 export class WorkspaceWriteError extends Error {
   constructor(target: string, cause: NodeJS.ErrnoException) {
-    super(`cannot write ${target}: ${cause.code ?? cause.message}; make .agents/ writable by this user (or pass --cwd to another workspace)`);
+    const { what, fix } = describeErrno(cause.code);
+    super(`cannot write ${target}: ${what}; ${fix}`);
     this.name = "WorkspaceWriteError";
   }
 }
 
-function isWriteDenied(error: unknown): error is NodeJS.ErrnoException {
-  const code = (error as NodeJS.ErrnoException)?.code;
+const WRITE_FAILURES = new Set(["EACCES", "EPERM", "EROFS", "EEXIST", "ENOTDIR", "ENOSPC", "EDQUOT", "EMFILE", "ENFILE", "EIO"]);
+
+export function isWriteDenied(error: unknown): error is NodeJS.ErrnoException {
   // EEXIST/ENOTDIR: a file sits where a folder of .agents/ must be.
-  return code === "EACCES" || code === "EPERM" || code === "EROFS" || code === "EEXIST" || code === "ENOTDIR";
+  return WRITE_FAILURES.has((error as NodeJS.ErrnoException)?.code ?? "");
 }
 
 export async function ensureDir(root: string, relDir: string): Promise<string> {
+  // bgr's own folders must really be inside the workspace: a linked .agents/runs would carry every write out of it.
+  if (relDir === RUNS_DIR || relDir.startsWith(`${RUNS_DIR}/`)) gateRunsDir(root);
   const absolute = path.join(root, relDir);
   try {
     await mkdir(absolute, { recursive: true });
@@ -80,29 +105,65 @@ export async function writeAtomic(absolute: string, text: string, label = absolu
   }
 }
 
+/** How long one holder may keep a lock before a waiter gives up; waiting behind many holders in turn has no limit. */
+const LOCK_HOLD_LIMIT_MS = 120_000;
+
+function lockHolder(lockPath: string): string | undefined {
+  try {
+    const info = statSync(lockPath);
+    return `${info.ino}:${info.birthtimeMs || info.ctimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Runs `fn` holding an exclusive lock on `target`. Lock directories live in
  * .agents/runs/locks/ (never next to the orchestrator's files), named after a
- * hash of the target path.
+ * hash of the target path. A waiter keeps waiting as long as the lock changes
+ * hands, so 500 runners settling at once all get their turn; it gives up only
+ * when one holder keeps the lock past LOCK_HOLD_LIMIT_MS (a crashed holder's
+ * lock goes stale after STALE_LOCK_MS and is broken).
  */
 export async function withLock<T>(root: string, target: string, fn: () => Promise<T>): Promise<T> {
   const locksDir = await ensureDir(root, `${RUNS_DIR}/locks`);
   const name = createHash("sha1").update(path.resolve(target)).digest("hex").slice(0, 20);
+  const lockPath = path.join(locksDir, `${name}.lock`);
+  const holdLimit = envMs("BGR_LOCK_HOLD_LIMIT_MS", LOCK_HOLD_LIMIT_MS);
   let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(target, {
-      realpath: false,
-      lockfilePath: path.join(locksDir, `${name}.lock`),
-      stale: STALE_LOCK_MS,
-      // 100 runners finishing at once queue here; randomized backoff keeps them from retrying in lockstep.
-      retries: { retries: 400, factor: 1.3, minTimeout: 5, maxTimeout: 200, randomize: true },
-      onCompromised: () => {
-        // The lock went stale under us (a stalled event loop); the atomic rename still protects the file.
-      },
-    });
-  } catch (error) {
-    if (isWriteDenied(error)) throw new WorkspaceWriteError(`${RUNS_DIR}/locks`, error);
-    throw new Error(`could not lock ${target} (${(error as Error).message}); another bgr process holds it`);
+  let holder: string | undefined;
+  let holderSeen = Date.now();
+  let attempt = 0;
+  for (;;) {
+    try {
+      release = await lockfile.lock(target, {
+        realpath: false,
+        lockfilePath: lockPath,
+        stale: STALE_LOCK_MS,
+        retries: 0,
+        onCompromised: () => {
+          // The lock went stale under us (a stalled event loop); the session's compare-and-swap still protects the file.
+        },
+      });
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ELOCKED") {
+        if (isWriteDenied(error)) throw new WorkspaceWriteError(`${RUNS_DIR}/locks`, error);
+        throw new Error(`could not lock ${target}: ${(error as Error).message.split("\n")[0]}`);
+      }
+      const now = Date.now();
+      const current = lockHolder(lockPath);
+      if (current !== holder) {
+        holder = current;
+        holderSeen = now;
+      } else if (now - holderSeen > holdLimit) {
+        throw new Error(`could not lock ${target}: another bgr process has held it for ${Math.round((now - holderSeen) / 1000)}s; if none is running, remove ${path.relative(root, lockPath)}`);
+      }
+      attempt++;
+      // Randomized, growing backoff: hundreds of waiters must not retry in lockstep, nor spin the CPU.
+      await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * Math.min(250, 4 * attempt)));
+    }
   }
   try {
     return await fn();
@@ -156,20 +217,49 @@ export async function reserveRunRecord(root: string, record: RunRecord, explicit
   throw new Error(`could not reserve a run id based on ${baseId}: 999 runs with that id already exist`);
 }
 
+export class UnreadableRunRecordError extends Error {
+  constructor(readonly id: string, detail: string) {
+    super(`${runRecordPath(id)} ${detail}; delete it if the run is long gone`);
+    this.name = "UnreadableRunRecordError";
+  }
+}
+
+const RECORD_STATUSES = new Set(["running", "completed", "failed"]);
+
+/** The fields every reader relies on; a record missing one is unreadable, not a crash later. */
+function recordProblem(value: unknown, id: string): string | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return "is not a JSON object";
+  const r = value as Record<string, unknown>;
+  if (r.id !== id) return `names run ${JSON.stringify(r.id)}, not ${id}`;
+  if (typeof r.status !== "string" || !RECORD_STATUSES.has(r.status)) return `has no valid status (${JSON.stringify(r.status)})`;
+  for (const key of ["agent", "task", "kind", "started", "heartbeat", "report", "log"]) {
+    if (typeof r[key] !== "string") return `has no ${key}`;
+  }
+  if (r.pid !== null && !Number.isInteger(r.pid)) return "has no valid pid";
+  if (r.session !== null && typeof r.session !== "string") return "has an invalid session";
+  const request = r.request as Record<string, unknown> | undefined;
+  if (typeof request !== "object" || request === null || !Array.isArray(request.scope) || typeof request.timeoutMs !== "number") return "has no valid request";
+  return undefined;
+}
+
 export async function readRunRecord(root: string, id: string): Promise<RunRecord | undefined> {
   let text: string;
   try {
-    text = await readFile(recordAbs(root, id), "utf8");
+    text = (await readRegularFile(recordAbs(root, id), { label: runRecordPath(id), maxBytes: 64 * 1024 * 1024 })).toString("utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (error instanceof Error && error.name === "NotRegularFileError") throw new UnreadableRunRecordError(id, "is not a regular file");
     throw error;
   }
+  let record: unknown;
   try {
-    const record = JSON.parse(text) as RunRecord;
-    return record;
+    record = JSON.parse(text);
   } catch {
-    throw new Error(`${runRecordPath(id)} is not valid JSON; delete it if the run is long gone`);
+    throw new UnreadableRunRecordError(id, "is not valid JSON");
   }
+  const problem = recordProblem(record, id);
+  if (problem) throw new UnreadableRunRecordError(id, problem);
+  return record as RunRecord;
 }
 
 export async function requireRunRecord(root: string, id: string): Promise<RunRecord> {

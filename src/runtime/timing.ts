@@ -9,3 +9,23 @@ export function envMs(name: string, fallback: number): number {
   }
   return value;
 }
+
+/** Node fires a setTimeout over 2^31-1 ms at once; longer waits are chained under that bound. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+export interface LongTimer {
+  clear(): void;
+}
+
+/** setTimeout for any duration (`--timeout 597h` is 25 days); unref'd like the timers it replaces. */
+export function setLongTimeout(fn: () => void, ms: number): LongTimer {
+  let timer: NodeJS.Timeout;
+  const deadline = Date.now() + ms;
+  const arm = () => {
+    const left = deadline - Date.now();
+    timer = setTimeout(left > MAX_TIMER_MS ? arm : fn, Math.max(0, Math.min(left, MAX_TIMER_MS)));
+    timer.unref();
+  };
+  arm();
+  return { clear: () => clearTimeout(timer) };
+}

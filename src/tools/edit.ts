@@ -6,7 +6,7 @@ import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
 import { readTextFile } from "./read.js";
-import { resolveInside, toWorkspacePath } from "./sandbox.js";
+import { gateEdit } from "./write-gate.js";
 import type { ToolContext, ToolDefinition } from "./index.js";
 
 export const editInput = z
@@ -49,13 +49,10 @@ async function createFile(absolute: string, relative: string, content: string): 
 }
 
 async function executeEdit(input: EditInput, ctx: ToolContext): Promise<string> {
-  const absolute = resolveInside(ctx.root, input.file_path);
-  const relative = toWorkspacePath(ctx.root, absolute);
-  if (!ctx.canWrite(relative)) {
-    throw new Error(
-      `Edit refused: ${relative} is read-only for this run, which may write only ${ctx.writableDescription ?? "its report and the report's sidecars"}`,
-    );
-  }
+  // Judged by where the bytes would land: a writable name that links to the session is the session.
+  const target = gateEdit(ctx.root, input.file_path, (p) => ctx.canWrite(p), ctx.writableDescription ?? "its report and the report's sidecars");
+  const absolute = target.real;
+  const relative = target.rel;
   if (!(await exists(absolute))) {
     if (input.old_string !== "") {
       throw new Error(`${relative} does not exist: to create it, pass an empty old_string and the content as new_string`);
@@ -63,7 +60,7 @@ async function executeEdit(input: EditInput, ctx: ToolContext): Promise<string> 
     return createFile(absolute, relative, input.new_string);
   }
 
-  const { text } = await readTextFile(ctx.root, relative);
+  const { text } = await readTextFile(ctx.root, target.realRel);
   if (input.old_string === "") {
     if (text !== "") {
       throw new Error(`old_string is empty but ${relative} already has content: quote the exact text to replace`);

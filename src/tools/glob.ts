@@ -67,6 +67,7 @@ async function executeGlob(input: GlobInput, ctx: ToolContext): Promise<string> 
   const files = await listFiles(ctx.root, {
     scope: base.relative === "" ? [] : [base.relative],
     skipGenerated: false,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   const found = files.filter(matches);
   if (found.length === 0) return `No files match ${input.pattern}${base.relative ? ` in ${base.relative}` : ""}`;

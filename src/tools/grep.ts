@@ -1,11 +1,16 @@
-// Grep: JavaScript regular expressions over workspace files, ripgrep-shaped
-// output. Limits are part of the contract: a model asking for "." over a
-// large repo gets a bounded answer and a note on how to narrow it.
-import { readFileSync, realpathSync } from "node:fs";
+// Grep: regular expressions over workspace files, ripgrep-shaped output.
+// Patterns come from a model, so they run on RE2 (re2js): matching time is
+// linear in the text whatever the pattern, where a backtracking engine spends
+// hours on `(a+)+$` and cannot be interrupted. Limits are part of the
+// contract: a model asking for "." over a large repo gets a bounded answer
+// and a note on how to narrow it.
+import { realpathSync } from "node:fs";
+import { RE2JS } from "re2js";
 import path from "node:path";
 import { z } from "zod";
 import { globMatcher, resolveSearchDir } from "./glob.js";
 import { isBinary, splitLines } from "./read.js";
+import { readRegularFileSync } from "./safe-read.js";
 import { listFiles } from "./walk.js";
 import type { ToolContext, ToolDefinition } from "./index.js";
 
@@ -18,7 +23,7 @@ const MAX_CONTEXT = 20;
 
 export const grepInput = z
   .object({
-    pattern: z.string().min(1).describe('JavaScript regular expression, e.g. "password\\s*=" or "def \\w+\\(".'),
+    pattern: z.string().min(1).describe('Regular expression (RE2 syntax: no lookaround or backreferences), e.g. "password\\s*=" or "def \\w+\\(".'),
     path: z.string().min(1).optional().describe("File or directory to search, relative to the workspace root (default: the root)."),
     include: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
@@ -49,11 +54,32 @@ export const grepInput = z
 
 export type GrepInput = z.infer<typeof grepInput>;
 
-function compile(pattern: string, caseInsensitive: boolean): RegExp {
+export interface LinePattern {
+  test(text: string): boolean;
+}
+
+/** JavaScript spellings RE2 writes differently. */
+function toRe2Syntax(pattern: string): string {
+  return pattern.replace(/\\(\\|u([0-9a-fA-F]{4})|u\{([0-9a-fA-F]{1,6})\})/g, (whole, _e: string, four?: string, braced?: string) =>
+    four ? `\\x{${four}}` : braced ? `\\x{${braced}}` : whole,
+  );
+}
+
+function unsupported(pattern: string): string | undefined {
+  if (/\(\?<?[=!]/.test(pattern)) return "lookahead and lookbehind ((?=…), (?!…), (?<=…), (?<!…)) are not supported: match the surrounding text instead";
+  if (/(^|[^\\])(\\\\)*\\([1-9]|k<)/.test(pattern)) return "backreferences (\\1, \\k<name>) are not supported: search for the literal text instead";
+  return undefined;
+}
+
+/** Compiles a model's pattern for RE2; a pattern RE2 cannot run is refused with the construct to avoid. */
+export function compileLinePattern(pattern: string, caseInsensitive: boolean, multiline = false): LinePattern {
+  const flags = (caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0) | (multiline ? RE2JS.MULTILINE : 0);
   try {
-    return new RegExp(pattern, caseInsensitive ? "i" : "");
+    return RE2JS.compile(toRe2Syntax(pattern), flags);
   } catch (error) {
-    throw new Error(`invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`);
+    const why = unsupported(pattern);
+    if (why) throw new Error(`regular expression ${JSON.stringify(pattern)} cannot run on the linear-time engine: ${why}`);
+    throw new Error(`invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message.replace(/^error parsing regexp: /, "")}`);
   }
 }
 
@@ -78,12 +104,16 @@ function renderContent(file: string, lines: string[], hits: number[], before: nu
   return out;
 }
 
-async function candidateFiles(input: GrepInput, root: string): Promise<string[]> {
+async function candidateFiles(input: GrepInput, root: string, signal: AbortSignal | undefined): Promise<string[]> {
   const base = await resolveSearchDir(root, input.path);
   const files = await listFiles(root, {
+    ...(signal ? { signal } : {}),
     scope: base.relative === "" ? [] : [base.relative],
     skipGenerated: false,
     maxFileBytes: GREP_MAX_FILE_BYTES,
+  }).catch((error: unknown) => {
+    if (signal?.aborted) throw new Error("search cancelled");
+    throw error;
   });
   if (input.include === undefined) return files;
   const includes = Array.isArray(input.include) ? input.include : [input.include];
@@ -107,13 +137,13 @@ interface FileHits {
   hits: number[];
 }
 
-function searchOne(realRoot: string, root: string, file: string, regex: RegExp, anywhere: RegExp): FileHits | undefined {
+function searchOne(realRoot: string, root: string, file: string, regex: LinePattern, anywhere: LinePattern): FileHits | undefined {
   let text: string;
   try {
-    // The walker lists symlinks too, and those may point outside the workspace.
+    // A path named by the caller may be a link, and links may point outside the workspace.
     const real = realpathSync(path.join(root, file));
     if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return undefined;
-    const buffer = readFileSync(real);
+    const buffer = readRegularFileSync(real, { maxBytes: GREP_MAX_FILE_BYTES });
     if (isBinary(buffer)) return undefined;
     text = buffer.toString("utf8");
   } catch {
@@ -129,9 +159,8 @@ function searchOne(realRoot: string, root: string, file: string, regex: RegExp, 
 }
 
 /** Files with matches, in the given order. */
-async function* searchFiles(files: string[], ctx: ToolContext, regex: RegExp): AsyncGenerator<FileHits> {
+async function* searchFiles(files: string[], ctx: ToolContext, regex: LinePattern, anywhere: LinePattern): AsyncGenerator<FileHits> {
   const realRoot = realpathSync(ctx.root);
-  const anywhere = new RegExp(regex.source, `${regex.flags}m`);
   for (let i = 0; i < files.length; i++) {
     if (i % READ_BATCH === 0) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -143,7 +172,8 @@ async function* searchFiles(files: string[], ctx: ToolContext, regex: RegExp): A
 }
 
 async function executeGrep(input: GrepInput, ctx: ToolContext): Promise<string> {
-  const regex = compile(input.pattern, input.case_insensitive ?? false);
+  const regex = compileLinePattern(input.pattern, input.case_insensitive ?? false);
+  const anywhere = compileLinePattern(input.pattern, input.case_insensitive ?? false, true);
   const mode = input.output_mode ?? "files_with_matches";
   const before = input.before ?? input.context ?? 0;
   const after = input.after ?? input.context ?? 0;
@@ -154,7 +184,7 @@ async function executeGrep(input: GrepInput, ctx: ToolContext): Promise<string> 
   let matchedFiles = 0;
   let shownMatches = 0;
   let truncated = "";
-  for await (const { file, lines, hits } of searchFiles(await candidateFiles(input, ctx.root), ctx, regex)) {
+  for await (const { file, lines, hits } of searchFiles(await candidateFiles(input, ctx.root, ctx.signal), ctx, regex, anywhere)) {
 
     if (matchedFiles === maxFiles) {
       truncated = `(stopped after ${maxFiles} files with matches: narrow path or include, or raise max_files)`;
@@ -187,7 +217,7 @@ async function executeGrep(input: GrepInput, ctx: ToolContext): Promise<string> 
 export const grepTool: ToolDefinition<typeof grepInput> = {
   name: "Grep",
   description:
-    "Search workspace files with a JavaScript regular expression (line by line). output_mode files_with_matches " +
+    "Search workspace files with a regular expression (RE2 syntax, line by line; lookaround and backreferences are not supported). output_mode files_with_matches " +
     "(default) lists files; content shows `file:line:text` with optional context lines (`file-line-text`, `--` between " +
     "blocks); count gives matching lines per file. Filter files with include globs. .gitignore is honored; binary and very " +
     "large files are skipped.",

@@ -1,6 +1,6 @@
 // Read: the model's (and any engine's) window onto a file. Output mirrors
 // `cat -n` so that line numbers the model quotes in findings are the real ones.
-import { open, stat } from "node:fs/promises";
+import { FileTooLargeError, NotRegularFileError, readRegularFile } from "./safe-read.js";
 import { z } from "zod";
 import { resolveInside, toWorkspacePath } from "./sandbox.js";
 import type { ToolContext, ToolDefinition } from "./index.js";
@@ -51,27 +51,16 @@ export function formatNumberedLine(lineNumber: number, text: string): string {
 export async function readTextFile(root: string, filePath: string, maxBytes = READ_MAX_FILE_BYTES): Promise<{ absolute: string; relative: string; text: string }> {
   const absolute = resolveInside(root, filePath);
   const relative = toWorkspacePath(root, absolute);
-  let info;
-  try {
-    info = await stat(absolute);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") {
-      throw new Error(`${relative} does not exist: check the path with Glob`);
-    }
-    throw new Error(`cannot read ${relative}: ${(error as Error).message}`);
-  }
-  if (info.isDirectory()) throw new Error(`${relative} is a directory: list its files with Glob`);
-  if (!info.isFile()) throw new Error(`${relative} is not a regular file`);
-  if (info.size > maxBytes) {
-    throw new Error(`${relative} is ${info.size} bytes, over the ${maxBytes}-byte read limit: search it with Grep instead`);
-  }
-  const handle = await open(absolute, "r");
   let buffer: Buffer;
   try {
-    buffer = await handle.readFile();
-  } finally {
-    await handle.close();
+    buffer = await readRegularFile(absolute, { label: relative, maxBytes });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") throw new Error(`${relative} does not exist: check the path with Glob`);
+    if (code === "EISDIR" || (error instanceof NotRegularFileError && error.kindName === "a directory")) throw new Error(`${relative} is a directory: list its files with Glob`);
+    if (error instanceof NotRegularFileError) throw new Error(`${relative} is ${error.kindName}, not a regular file: only regular files can be read`);
+    if (error instanceof FileTooLargeError) throw new Error(`${relative} is ${error.size} bytes, over the ${maxBytes}-byte read limit: search it with Grep instead`);
+    throw new Error(`cannot read ${relative}: ${(error as Error).message}`);
   }
   if (isBinary(buffer)) throw new Error(`${relative} is a binary file: only text files can be read`);
   return { absolute, relative, text: buffer.toString("utf8") };

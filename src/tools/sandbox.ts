@@ -11,13 +11,13 @@ export class SandboxError extends Error {
   }
 }
 
-function isInside(root: string, candidate: string): boolean {
+export function isInside(root: string, candidate: string): boolean {
   const rel = path.relative(root, candidate);
   return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }
 
 /** The deepest existing ancestor's real path, plus the not-yet-existing rest. */
-function realpathAllowingMissing(absolute: string): string {
+export function realpathAllowingMissing(absolute: string): string {
   const missing: string[] = [];
   let current = absolute;
   for (;;) {
@@ -25,6 +25,8 @@ function realpathAllowingMissing(absolute: string): string {
       return path.join(realpathSync(current), ...missing.reverse());
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ELOOP") throw new SandboxError(`path ${JSON.stringify(absolute)} is a symbolic link loop (a link that leads back to itself): remove the link or name its target`);
+      if (code === "EACCES") throw new SandboxError(`path ${JSON.stringify(absolute)} cannot be resolved: permission denied on a folder on the way`);
       if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
       const parent = path.dirname(current);
       if (parent === current) return absolute;
@@ -57,7 +59,15 @@ export function resolveInside(root: string, userPath: string): string {
   const rebased = isInside(realRoot, lexical)
     ? lexical
     : path.join(realRoot, path.relative(path.resolve(root), path.resolve(root, userPath)));
-  const real = realpathAllowingMissing(rebased);
+  let real: string;
+  try {
+    real = realpathAllowingMissing(rebased);
+  } catch (error) {
+    if (error instanceof SandboxError && /symbolic link loop/.test(error.message)) {
+      throw new SandboxError(`path ${JSON.stringify(userPath)} is a symbolic link loop (a link that leads back to itself): remove the link or name its target`);
+    }
+    throw error;
+  }
   if (!isInside(realRoot, real)) {
     throw new SandboxError(
       `path ${JSON.stringify(userPath)} leads outside the workspace through a symbolic link (to ${real}): refused`,

@@ -1,9 +1,10 @@
 // One walker for every engine and the Glob tool, so that "what counts as the
 // project" (gitignore, vendored code, our own .agents) is decided once.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import { fdir } from "fdir";
 import ignore, { type Ignore } from "ignore";
+import { describeKind, readRegularFileSync } from "./safe-read.js";
 import { resolveInside } from "./sandbox.js";
 
 export interface ListFilesOptions {
@@ -19,6 +20,10 @@ export interface ListFilesOptions {
   maxFileBytes?: number;
   /** Called with each scope entry that does not exist. */
   onMissing?: (scopePath: string) => void;
+  /** Called with each scope entry that exists but is not a regular file or folder (a FIFO, a device), with the reason. */
+  onSkipped?: (scopePath: string, reason: string) => void;
+  /** Stops the walk; listFiles then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Never part of the project, whatever the options say. */
@@ -52,7 +57,14 @@ class GitignoreStack {
     let rules = this.byDir.get(dir);
     if (rules !== undefined) return rules;
     const file = path.join(dir, ".gitignore");
-    rules = existsSync(file) ? ignore().add(readFileSync(file, "utf8")) : null;
+    // A .gitignore that is a FIFO or a link to /dev/zero must not stall the walk.
+    let text: string | undefined;
+    try {
+      text = existsSync(file) ? readRegularFileSync(file, { maxBytes: 4 * 1024 * 1024 }).toString("utf8") : undefined;
+    } catch {
+      text = undefined;
+    }
+    rules = text !== undefined ? ignore().add(text) : null;
     this.byDir.set(dir, rules);
     return rules;
   }
@@ -113,13 +125,22 @@ export async function listFiles(root: string, options: ListFilesOptions = {}): P
     return gitignore.ignores(absolute, true);
   };
 
-  const crawl = (dir: string) =>
-    new fdir()
+  // Links are not followed and not listed: one may lead out of the workspace, to
+  // /dev/zero or back to its own folder. A linked file inside the workspace is
+  // still found under its real path.
+  const crawl = async (dir: string) => {
+    const builder = new fdir({ excludeSymlinks: true })
       .withFullPaths()
       .exclude(skipDir)
-      .filter((file, isDirectory) => !isDirectory && wantedFile(file, false))
-      .crawl(dir)
-      .withPromise();
+      .filter((file, isDirectory) => !isDirectory && wantedFile(file, false));
+    if (options.signal) builder.withAbortSignal(options.signal);
+    const files = await builder.crawl(dir).withPromise();
+    throwIfAborted();
+    return files;
+  };
+  const throwIfAborted = () => {
+    if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error("the file walk was cancelled");
+  };
 
   const scope = options.scope?.filter((s) => s.trim() !== "") ?? [];
   const found = new Set<string>();
@@ -127,12 +148,18 @@ export async function listFiles(root: string, options: ListFilesOptions = {}): P
     for (const file of await crawl(realRoot)) found.add(relative(file));
   } else {
     for (const entry of scope) {
+      throwIfAborted();
       const absolute = resolveInside(realRoot, entry);
-      let isDirectory: boolean;
+      let info: Stats;
       try {
-        isDirectory = statSync(absolute).isDirectory();
+        info = statSync(absolute);
       } catch {
         options.onMissing?.(entry);
+        continue;
+      }
+      const isDirectory = info.isDirectory();
+      if (!isDirectory && !info.isFile()) {
+        options.onSkipped?.(entry, `skipped: ${entry} is ${describeKind(info)}, not a regular file; only regular files are analysed`);
         continue;
       }
       if (!isDirectory) {

@@ -113,3 +113,27 @@ describe("coverage totals equal c8's printed numbers", () => {
     assert.deepEqual(twice, single);
   });
 });
+
+describe("LCOV functions of the same name in one file stay apart (kleur's `init` in every colour)", () => {
+  it("c8's lcov.info gives the function total c8 prints", async () => {
+    const root = makeProject({
+      "package.json": JSON.stringify({ name: "colours", type: "module" }),
+      "src/colours.js": [
+        "export function red(s) {\n  return init(31)(s);\n  function init(code) {\n    return (t) => `${code}${t}`;\n  }\n}",
+        "export function blue(s) {\n  return init(34)(s);\n  function init(code) {\n    return (t) => `${code}${t}`;\n  }\n}",
+        "export function green(s) {\n  return init(32)(s);\n  function init(code) {\n    return (t) => `${code}${t}`;\n  }\n}",
+        "",
+      ].join("\n"),
+      "test/colours.test.js": 'import test from "node:test";\nimport assert from "node:assert";\nimport { red, blue } from "../src/colours.js";\ntest("colours", () => assert.equal(red("x") + blue("y"), "31x34y"));\n',
+    });
+    const out = run(process.execPath, [c8Bin(), "--reporter=text", "--reporter=lcov", "--reporter=json-summary", process.execPath, "--test", "test/"], root);
+    const printed = allFilesRow(out);
+    const summary = JSON.parse(readFileSync(path.join(root, "coverage/coverage-summary.json"), "utf8")) as { total: { functions: { covered: number; total: number } } };
+    // V8 reports the functions it compiled: three colours and the two inits that ran (green's never did).
+    assert.equal(summary.total.functions.total, 5);
+    const totals = totalsOf(await analyze(root, { reports: ["coverage/lcov.info"] }));
+    assert.equal(totals.functions?.pct, printed.functions);
+    const { covered, total } = summary.total.functions;
+    assert.deepEqual({ covered: totals.functions?.covered, total: totals.functions?.total }, { covered, total });
+  });
+});

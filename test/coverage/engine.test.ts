@@ -94,16 +94,18 @@ describe("scope and discovery", () => {
 });
 
 describe("producing a report when none exists", () => {
-  it("runs node's test runner under coverage when asked, and says which command it ran", async () => {
+  it("runs node's test runner under bgr's c8 with --allow-exec, and says which command it ran", async () => {
     const root = makeProject({
       "package.json": JSON.stringify({ name: "p", type: "module" }),
       "src/calc.js": "export function twice(x) {\n  return 2 * x;\n}\nexport function never() {\n  return 0;\n}\n",
       "test/calc.test.js": 'import test from "node:test";\nimport assert from "node:assert";\nimport { twice } from "../src/calc.js";\ntest("twice", () => assert.equal(twice(2), 4));\n',
     });
-    const result = await analyze(root, {}, [], "Coverage analysis: run the tests and report coverage");
+    const asked = await analyze(root, {}, [], "Coverage analysis: run the tests and report coverage");
+    assert.match(asked.blockers?.[0] ?? "", /--allow-exec .*allowExec: true/, "the task text alone is no permission to run the project's code");
+    const result = await analyze(root, { allowExec: true });
     assert.equal(result.blockers, undefined, String(result.blockers));
     const command = result.sections?.find((s) => s.heading === "Coverage Command");
-    assert.match(command?.body ?? "", /--experimental-test-coverage/);
+    assert.match(command?.body ?? "", /c8 node --test/);
     assert.equal((result.data as { commandExitCode: number }).commandExitCode, 0);
     const uncalled = result.findings.find((f) => f.ruleId === "coverage/uncovered-function");
     assert.equal(uncalled?.file, "src/calc.js");

@@ -2,21 +2,9 @@
 // nothing is reported on lines the change did not add.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { findingsOf, repo, rules, TestRepo } from "./helpers.js";
+import { branchChange, findingsOf, repo, rules } from "./helpers.js";
 
-/** A repo with `base` committed on main and `change` committed on a feature branch. */
-function changed(base: Record<string, string>, change: Record<string, string | null>): TestRepo {
-  const r = repo();
-  for (const [file, text] of Object.entries(base)) r.write(file, text);
-  r.commit("base");
-  r.git("checkout", "-q", "-b", "feature");
-  for (const [file, text] of Object.entries(change)) {
-    if (text === null) r.remove(file);
-    else r.write(file, text);
-  }
-  r.commit("feature");
-  return r;
-}
+const changed = branchChange;
 
 const complexBody = `  if (a) {
     for (const x of b) {
@@ -152,7 +140,8 @@ describe("risky changes", () => {
     const changedSig = findingsOf(result, "review/exported-signature-changed");
     assert.equal(changedSig.length, 1, "internal functions are not API");
     assert.equal(changedSig[0]!.line, 1);
-    assert.match(changedSig[0]!.message, /\(id: string\).*\(id: string, opts: Options\)/);
+    assert.equal(changedSig[0]!.message, "Calls written for the old signature can fail: `fetchUser` (adds required argument `opts`).");
+    assert.deepEqual(changedSig[0]!.properties?.functions, [{ name: "fetchUser", line: 1, before: "(id: string)", after: "(id: string, opts: Options)", reasons: ["adds required argument `opts`"] }]);
     assert.equal(findingsOf(result, "review/export-removed")[0]?.line, 0);
   });
 

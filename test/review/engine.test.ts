@@ -1,13 +1,11 @@
 // The review as a whole: the untouched-lines guarantee, the verdict and its
 // data, configuration, linters, and the `bgr review` command.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { findingsOf, repo } from "./helpers.js";
+import { bgr, findingsOf, repo } from "./helpers.js";
 
 
 const legacyJs = `export function legacy(a, b, c, d, e, f, g) {
@@ -86,7 +84,7 @@ describe("verdict and machine data", () => {
     assert.match(noRepo.blockers?.[0] ?? "", /not inside a git work tree/);
   });
 
-  it("reviews the prompt's Files in full when they have no change, or outside git", async () => {
+  it("reviews the prompt's Files in full when they have no change, but never outside git", async () => {
     const r = repo();
     r.write("src/clean.js", "export function f() {\n  debugger;\n}\n").write("src/other.js", "debugger;\n").commit("base");
     r.write("README.md", "later\n").commit("the last commit does not touch src/");
@@ -94,10 +92,10 @@ describe("verdict and machine data", () => {
     assert.deepEqual(clean.findings.map((f) => `${f.ruleId}@${f.file}:${f.line}`), ["review/leftover-debug@src/clean.js:2"]);
     assert.match(clean.summary, /in full because the given files have no change to review/);
     r.remove(".git");
+    // "Review the latest commit" with no repository: whole files would pass for a review of a change.
     const noGit = await r.review({}, ["src"]);
-    assert.equal(noGit.blockers, undefined);
-    assert.deepEqual(noGit.filesAnalyzed, ["src/clean.js", "src/other.js"]);
-    assert.match(noGit.summary, /because the workspace is not inside a git work tree/);
+    assert.deepEqual(noGit.filesAnalyzed, []);
+    assert.match(noGit.blockers?.[0] ?? "", /is not inside a git work tree, so there is no change to review: run the review in a git repository/);
   });
 
   it("reviews a detached HEAD against the default branch", async () => {
@@ -143,8 +141,6 @@ describe("security engine gaps", () => {
   });
 });
 
-const mainRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-
 describe("project linters", () => {
   it("runs the project's ESLint and keeps its findings on changed lines only", async () => {
     const eslintPackage = createRequire(import.meta.url).resolve("eslint/package.json");
@@ -172,13 +168,6 @@ describe("project linters", () => {
   });
 });
 
-function bgr(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(mainRoot, "dist/src/cli/main.js"), ...args], { cwd }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe("bgr review", () => {
   it("prints SPEC JSON, SARIF and the seed markdown, and fails on --fail-on", async () => {
@@ -187,7 +176,7 @@ describe("bgr review", () => {
     r.git("checkout", "-q", "-b", "feature");
     r.write("src/a.js", "export const a = 1;\nit.only('x', () => {});\n").commit("focus");
 
-    const json = await bgr(["review", "--format", "json", "--no-exec"], r.root);
+    const json = await bgr(["review", "--format", "json"], r.root);
     assert.equal(json.code, 0, json.stderr);
     const report = JSON.parse(json.stdout) as { findings: Array<{ ruleId: string; line: number }>; files: string[]; errors: unknown[]; verdict: string };
     assert.ok(Array.isArray(report.errors));
@@ -195,10 +184,10 @@ describe("bgr review", () => {
     assert.equal(report.verdict, "request changes");
     assert.ok(report.findings.some((f) => f.ruleId === "review/focused-test" && f.line === 2));
 
-    const sarif = await bgr(["review", "--format", "sarif", "--base", "main", "--no-exec"], r.root);
+    const sarif = await bgr(["review", "--format", "sarif", "--base", "main"], r.root);
     assert.equal((JSON.parse(sarif.stdout) as { version: string }).version, "2.1.0");
 
-    const markdown = await bgr(["review", "--fail-on", "high", "--no-exec"], r.root);
+    const markdown = await bgr(["review", "--fail-on", "high"], r.root);
     assert.equal(markdown.code, 1);
     assert.match(markdown.stdout, /## Summary[\s\S]*Verdict: \*\*request changes\*\*[\s\S]*\*\*Location\*\*: `src\/a\.js:2`/);
   });
@@ -208,7 +197,7 @@ describe("bgr review", () => {
     r.write("a.js", "x();\n").write("b.js", "y();\n").commit("base");
     r.write("a.js", "x();\ndebugger;\n").write("b.js", "y();\ndebugger;\n");
     r.git("add", "a.js", "b.js");
-    const staged = await bgr(["review", "--staged", "--json", "--no-exec", "b.js"], r.root);
+    const staged = await bgr(["review", "--staged", "--json", "b.js"], r.root);
     const report = JSON.parse(staged.stdout) as { files: string[] };
     assert.deepEqual(report.files, ["b.js"]);
   });

@@ -76,7 +76,7 @@ class Box { open(this: Box, key?: string) { items.forEach((i) => i); } close = (
 module.exports.legacy = function (err, data) {};`);
     assert.deepEqual([...found.keys()], ["top", "arrow", "Box.open", "Box.close", "module.exports.legacy"]);
     assert.equal(found.get("top")!.params, 3);
-    assert.equal(found.get("top")!.signature, "(a: number, b = 2, ...rest: string[]) : void");
+    assert.equal(found.get("top")!.signature, "(a: number, b = 2, ...rest: string[]): void");
     assert.equal(found.get("Box.open")!.params, 1, "a TypeScript `this` parameter is not counted");
     assert.equal(found.get("top")!.exported, true);
     assert.equal(found.get("arrow")!.exported, true);

@@ -1,11 +1,12 @@
 // Real git repositories in temp dirs for the review tests: every scenario is
 // built with real commits, so renames, binaries and detached HEADs are git's
 // own, not simulated.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { after } from "node:test";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { codeReviewEngine } from "../../src/engines/code-review/index.js";
 import type { EngineOptions, EngineResult } from "../../src/engines/types.js";
 import type { Finding } from "../../src/protocol/finding.js";
@@ -92,4 +93,34 @@ export function repo(defaultBranch?: string): TestRepo {
 /** The "Review Notes" section: which tools ran and what they could not do. */
 export function notesOf(result: EngineResult): string {
   return result.sections?.find((section) => section.heading === "Review Notes")?.body ?? "";
+}
+
+/** A repository with `base` committed on main and `change` committed on a feature branch (null deletes a file). */
+export function branchChange(base: Record<string, string>, change: Record<string, string | null>): TestRepo {
+  const r = repo();
+  for (const [file, text] of Object.entries(base)) r.write(file, text);
+  r.commit("base");
+  r.git("checkout", "-q", "-b", "feature");
+  for (const [file, text] of Object.entries(change)) {
+    if (text === null) r.remove(file);
+    else r.write(file, text);
+  }
+  r.commit("feature");
+  return r;
+}
+
+/** The body of a report section by heading ("" when absent). */
+export function sectionOf(result: EngineResult, heading: string): string {
+  return result.sections?.find((section) => section.heading === heading)?.body ?? "";
+}
+
+const mainRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** The built `bgr` CLI run in `cwd`: exit code and both streams. */
+export function bgr(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(mainRoot, "dist/src/cli/main.js"), ...args], { cwd }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
 }

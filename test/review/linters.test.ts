@@ -54,7 +54,7 @@ describe("flake8 folding", () => {
     assert.deepEqual(flake8At(await r.review({ allowExec: true })), ["flake8/F821@pkg/calc.py:2:Medium"]);
   });
 
-  it("is not run without a flake8 configuration, nor with --no-exec", async () => {
+  it("is not run without a flake8 configuration, nor without --allow-exec", async () => {
     const r = repo();
     r.write("pkg/calc.py", BASE_PY).commit("base");
     r.git("checkout", "-q", "-b", "feature");
@@ -66,7 +66,7 @@ describe("flake8 folding", () => {
     r.write("pkg/calc.py", CHANGED_PY + "import json\n").commit("import json");
     const noExec = await r.review({ allowExec: false });
     assert.deepEqual(flake8At(noExec), []);
-    assert.match(notesOf(noExec), /Linters: not run/);
+    assert.match(notesOf(noExec), /Linters: flake8 \(\.flake8\) configured but not run: .*pass --allow-exec \(MCP: allowExec: true\)/);
   });
 
   it("turns a configured flake8 that cannot run into a note, not a failure", async () => {

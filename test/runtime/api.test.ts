@@ -46,10 +46,13 @@ test("the prompt can come from stdin; listAgents reports the built-in", async ()
   assert.equal(result.code, 0, result.stderr);
   const { id } = JSON.parse(result.stdout) as { id: string };
   assert.equal((await waitRuns(root, [id], { timeoutSec: 120 })).status, "completed");
-  // A report written where the prompt asked, outside .agents/reports/, is still listed.
+  // Reports live under .agents/reports/ only: a prompt asking for docs/ is refused before a run exists.
   const custom = await bgr(["run", "Analyze coverage\n\nFiles:\n- src/a.js\n\nWrite report to: docs/coverage.md", "--json"], { cwd: root });
-  assert.equal(custom.code, 0, custom.stderr);
-  assert.ok((await listReports(root)).some((r) => r.path === "docs/coverage.md" && r.status === "unprocessed"));
+  assert.equal(custom.code, 2, custom.stderr);
+  assert.match(custom.stderr, /must be a \.md file under \.agents\/reports\//);
+  const named = await bgr(["run", "Analyze coverage\n\nFiles:\n- src/a.js\n\nWrite report to: .agents/reports/custom/coverage.md", "--json"], { cwd: root });
+  assert.equal(named.code, 0, named.stderr);
+  assert.ok((await listReports(root)).some((r) => r.path === ".agents/reports/custom/coverage.md" && r.status === "unprocessed"));
   const agents = await listAgents(root);
   assert.deepEqual(agents.agents.map((a) => a.name), ["background-runner"]);
   assert.deepEqual(agents.invalid, []);

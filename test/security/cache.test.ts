@@ -111,6 +111,19 @@ describe("audit cache integrity", () => {
     assert.deepEqual(written, []);
   });
 
+  test("a cached analysis that read another module is redone when that module changes, even if the file did not", async () => {
+    const root = temp("bgr-cache-deps-");
+    writeFileSync(path.join(root, "helper.py"), 'from flask import request\n\ndef get_host():\n    return request.args["h"]\n');
+    writeFileSync(path.join(root, "app.py"), 'import os\nfrom flask import Flask\nfrom helper import get_host\napp = Flask(__name__)\n@app.route("/a")\ndef a():\n    os.system("ping " + get_host())\n');
+    const first = await audit(root);
+    assert.deepEqual(first.result.findings.map((f) => `${f.file}:${f.line}`), ["app.py:7"]);
+    assert.equal((await audit(root)).cached, 2);
+    writeFileSync(path.join(root, "helper.py"), 'from flask import request\nimport shlex\n\ndef get_host():\n    return shlex.quote(request.args["h"])\n');
+    const after = await audit(root);
+    assert.deepEqual(after.result.findings, []);
+    assert.equal(after.cached, 0, "app.py must be re-analysed: the module it read changed");
+  });
+
   test("namespaces share one pack: an engine's summaries and analyses are kept apart and survive a save", () => {
     const root = workspace();
     const dir = cacheDirOf(root);

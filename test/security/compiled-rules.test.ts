@@ -17,7 +17,7 @@ test("the compiled rule set in dist is exactly what loadRuleSet gives for the ru
   const compiled = JSON.parse(readFileSync(compiledRulesPath(), "utf8"));
   assert.deepEqual(compiled, JSON.parse(JSON.stringify(loadRuleSet())));
   assert.equal(compiled.hash, rulesHash());
-  assert.ok(readCompiledRules(compiledRulesPath(), rulesHash()), "a fresh build's compiled rules must be used");
+  assert.ok(readCompiledRules(compiledRulesPath(), rulesHash()), "a fresh build's compiled rules must be used (after a bare tsc they are stale: run npm run build)");
 });
 
 test("rule files that changed after the build are loaded from YAML, not from the stale compiled set", async () => {

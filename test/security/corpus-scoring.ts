@@ -22,7 +22,8 @@
 //   FP rate   = FP / (FP + safe labels not flagged), i.e. FP / (FP + TN) with
 //               each unflagged safe label a true negative
 //   precision = matched expect labels / (matched expect labels + FP)
-// A finding without a CWE is stray under the pseudo-CWE 0.
+// A finding without a CWE is stray under the pseudo-CWE 0. A Low-confidence
+// finding on a line labeled safe is not a false positive (it claims no more).
 import { readFileSync, readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import type { Finding } from "../../src/protocol/finding.js";
@@ -158,6 +159,9 @@ export function scoreFile(file: string, labels: Label[], findings: Finding[]): F
   for (const finding of own) {
     if (expects.some((label) => covers(finding, label))) continue;
     const safe = safes.find((label) => covers(finding, label));
+    // A wherever-written pattern (a weak hash, Math.random, a cookie without Secure) is reported at
+    // Low confidence where nothing makes it a security control: on a line labeled safe, that is the right answer.
+    if (safe && finding.confidence === "Low") continue;
     falsePositives.push({
       file,
       line: finding.line,

@@ -22,10 +22,14 @@ describe("rule examples", () => {
     test(`${rule.id}: positive examples are found`, () => {
       for (const example of rule.examples.positive) {
         const { findings } = analyzeSource(example.file ?? file, example.code, language, ruleSet, new Set());
-        assert.ok(
-          findings.some((f) => f.ruleId === rule.id),
-          `${rule.id} missed its positive example:\n${example.code}\nfound: ${findings.map((f) => f.ruleId).join(", ") || "nothing"}`,
-        );
+        const own = findings.filter((f) => f.ruleId === rule.id);
+        assert.ok(own.length > 0, `${rule.id} missed its positive example:\n${example.code}\nfound: ${findings.map((f) => f.ruleId).join(", ") || "nothing"}`);
+        if (example.confidence) {
+          assert.ok(
+            own.some((f) => f.confidence === example.confidence),
+            `${rule.id} reported its positive example at confidence ${own.map((f) => f.confidence).join(", ")}, expected ${example.confidence}:\n${example.code}`,
+          );
+        }
       }
     });
     test(`${rule.id}: negative examples stay quiet`, () => {

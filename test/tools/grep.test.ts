@@ -1,6 +1,6 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { symlink, writeFile } from "node:fs/promises";
+import { rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { runTool } from "../../src/tools/index.js";
 import { makeWorkspace, readOnlyContext, type TempWorkspace } from "./workspace.js";
@@ -79,12 +79,31 @@ describe("Grep", () => {
     assert.deepEqual(await grep({ pattern: "eval\\(" }), { ok: true, text: 'No matches for "eval\\\\("' });
     const bad = await grep({ pattern: "(unclosed" });
     assert.equal(bad.ok, false);
-    assert.match(bad.text, /^invalid regular expression "\(unclosed": .*Unterminated group/);
+    assert.match(bad.text, /^invalid regular expression "\(unclosed": missing closing \)/);
     const outside = await grep({ pattern: "x", path: "../outside" });
     assert.equal(outside.ok, false);
     assert.match(outside.text, /is outside the workspace/);
     const missing = await grep({ pattern: "x", path: "nope" });
     assert.deepEqual(missing, { ok: false, text: "nope does not exist: give a directory inside the workspace" });
+  });
+
+  it("runs on a linear-time engine: a catastrophic pattern returns, lookaround and backreferences are refused by name", async () => {
+    const lines = `${"a".repeat(41)}!\n`.repeat(2000);
+    const file = path.join(ws.root, "src", "redos.txt");
+    await writeFile(file, lines);
+    try {
+    const redos = await grep({ pattern: "(a+)+$", path: "src/redos.txt", output_mode: "count" });
+    assert.deepEqual(redos, { ok: true, text: 'No matches for "(a+)+$"' });
+    const look = await grep({ pattern: "(?<=a)b" });
+    assert.equal(look.ok, false);
+    assert.match(look.text, /cannot run on the linear-time engine: lookahead and lookbehind/);
+    const back = await grep({ pattern: "(a)\\1" });
+    assert.match(back.text, /backreferences/);
+    const unicode = await grep({ pattern: "\\u0061{41}!", path: "src/redos.txt", output_mode: "count" });
+    assert.deepEqual(unicode, { ok: true, text: "src/redos.txt:2000" });
+    } finally {
+      await rm(file, { force: true });
+    }
   });
 
   it("stops when the run is cancelled", async () => {

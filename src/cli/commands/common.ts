@@ -10,6 +10,7 @@ import type { RunRequest } from "../../runtime/request.js";
 /** Bad input: exit 2 (SPEC). Matched by name so no heavy module must be imported to recognise it. */
 const USAGE_ERRORS = new Set([
   "InputError", "UsageError", "SandboxError", "SessionFormatError", "AgentDefinitionError", "ConfigError", "WorkspaceWriteError",
+  "WriteRefusedError",
 ]);
 
 export class CliUsageError extends Error {
@@ -76,6 +77,7 @@ export function withRequestOptions(cmd: Command): Command {
     .option("--scope <paths>", "directories to analyse, comma-separated or repeated", collect)
     .option("-o, --output <report.md>", "report location (default: .agents/reports/<id without bg->.md)")
     .option("--session <file>", "the orchestrator's session file to update")
+    .option("--create-session", "create the --session file (under .agents/sessions/ only) when it does not exist")
     .option("--id <id>", "run id, bg-YYYYMMDD-HHMMSS-<slug> (default: derived)")
     .option("--agent <name>", "agent definition to run as (default: background-runner)")
     .option("--model <id>", "model for llm runs (overrides the agent's and the session's)")
@@ -87,7 +89,7 @@ export function withRequestOptions(cmd: Command): Command {
     .option("--base <ref>", "git ref to compare against (review, diff coverage)")
     .option("--head <ref>", "git ref to review instead of the working tree (review)")
     .option("--report <file>", "coverage report file, repeatable", collect)
-    .option("--allow-exec", "let the engine run the project's own tooling (tests under coverage)")
+    .option("--allow-exec", "let the engine run the project's own tooling (tests under coverage, linters in a review)")
     .option("--no-cache", "skip the analysis cache");
 }
 
@@ -148,7 +150,7 @@ export async function requestFrom(args: string[], opts: Record<string, unknown>,
   const pick = (key: string) => (opts[key] === undefined ? {} : { [key]: opts[key] });
   return {
     ...(prompt !== undefined ? { prompt } : {}),
-    ...pick("task"), ...pick("kind"), ...pick("files"), ...pick("scope"), ...pick("output"), ...pick("session"),
+    ...pick("task"), ...pick("kind"), ...pick("files"), ...pick("scope"), ...pick("output"), ...pick("session"), ...pick("createSession"),
     ...pick("id"), ...pick("agent"), ...pick("model"), ...pick("provider"), ...pick("baseUrl"), ...pick("timeout"),
     ...pick("maxTurns"), ...pick("triage"),
     options,

@@ -1,7 +1,7 @@
-// `bgr coverage [PATH] --report F… --base REF`: the coverage engine, directly.
+// `bgr coverage [PATH] --report F… --base REF --allow-exec`: the coverage engine, directly.
 import { statSync } from "node:fs";
 import path from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { addEngineCommand } from "../engine-command.js";
 import { CliUsageError as UsageError } from "./common.js";
 
@@ -35,9 +35,11 @@ export function register(program: Command): void {
       cmd
         .option("--report <file>", "coverage report to read (repeatable; several merge); default: found in coverage/, htmlcov/, .coverage, target/site/jacoco/…", collect)
         .option("--base <ref>", "diff coverage: changed lines since this git revision")
-        .option("--run-tests", "when no report exists, run the project's tests under coverage (c8/node, coverage.py)");
+        .option("--allow-exec", "when no report exists, run the project's own test command under coverage (npm test under c8 or nyc, pytest/unittest under coverage.py)")
+        .addOption(new Option("--run-tests", "deprecated spelling of --allow-exec").hideHelp());
     },
     toOptions(opts, args) {
+      if (opts.runTests === true) process.stderr.write("bgr: --run-tests is deprecated: use --allow-exec (the same flag as bgr run/spawn)\n");
       const reports = (opts.report as string[] | undefined) ?? [];
       checkReports(reports, opts.cwd as string | undefined);
       return {
@@ -45,7 +47,7 @@ export function register(program: Command): void {
         options: {
           reports,
           base: opts.base as string | undefined,
-          allowExec: opts.runTests === true,
+          allowExec: opts.allowExec === true || opts.runTests === true,
         },
       };
     },

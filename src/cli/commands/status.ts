@@ -4,6 +4,7 @@ import { getStatus, type RunStatusView } from "../../runtime/status.js";
 import { action, printJson, rootOf, withCommonOptions } from "./common.js";
 
 export function describeRun(run: RunStatusView): string {
+  if (run.status === "unreadable") return `${run.id}  unreadable  ${run.error ?? ""}`;
   const lines = [
     `${run.id}  ${run.status}  ${run.kind}  "${run.task}"`,
     `  agent: ${run.agent}  pid: ${run.pid ?? "-"}  started: ${run.started}${run.ended ? `  ended: ${run.ended}` : ""}`,

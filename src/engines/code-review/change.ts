@@ -66,9 +66,21 @@ export interface ChangeSet {
 const SUBMODULE_MODE = "160000";
 const SYMLINK_MODE = "120000";
 
-/** Pathspecs that match the scope literally (no glob magic in user paths). */
+/** bgr's own reports, sessions, runs and caches: never part of the change, whatever .gitignore says. */
+export const BGR_DIR = ".agents";
+
+export function isBgrPath(relative: string): boolean {
+  return relative === BGR_DIR || relative.startsWith(`${BGR_DIR}/`);
+}
+
+/**
+ * Pathspecs that match the scope literally (no glob magic in user paths) and
+ * leave out bgr's own folder, so that a report written by an earlier run
+ * never makes the tree look dirty or the change look non-empty.
+ */
 function pathspecs(scope: string[]): string[] {
-  return scope.length === 0 ? [] : ["--", ...scope.map((entry) => `:(literal)${entry.replace(/\/+$/, "") || "."}`)];
+  const included = scope.length === 0 ? ["."] : scope.map((entry) => `:(literal)${entry.replace(/\/+$/, "") || "."}`);
+  return ["--", ...included, `:(exclude,literal)${BGR_DIR}`];
 }
 
 function short(commit: string): string {
@@ -205,7 +217,9 @@ export async function isGitWorkTree(root: string, signal?: AbortSignal): Promise
 export async function collectChange(request: ChangeRequest): Promise<ChangeSet> {
   const { root, signal } = request;
   if (!(await isGitWorkTree(root, signal))) {
-    throw new NoRepositoryError(`${root} is not inside a git work tree: run bgr review in a git repository, or name the files to review`);
+    throw new NoRepositoryError(
+      `${root} is not inside a git work tree, so there is no change to review: run the review in a git repository (git init && git add -A && git commit -m base, then make the change), or run a security audit (bgr audit) to analyse whole files`,
+    );
   }
   const range = await chooseRange(request);
   const endpoints = diffEndpoints(range);
@@ -252,9 +266,9 @@ export async function collectChange(request: ChangeRequest): Promise<ChangeSet> 
   };
 
   const listNewSide = async (): Promise<string[]> => {
-    if (range.mode === "range") return splitNul(await git(root, ["ls-tree", "-r", "-z", "--name-only", range.head!], { signal }));
+    if (range.mode === "range") return splitNul(await git(root, ["ls-tree", "-r", "-z", "--name-only", range.head!], { signal })).filter((file) => !isBgrPath(file));
     const args = range.mode === "staged" ? ["--cached"] : ["--cached", "--others", "--exclude-standard"];
-    return [...new Set(splitNul(await git(root, ["ls-files", "-z", ...args], { signal })))];
+    return [...new Set(splitNul(await git(root, ["ls-files", "-z", ...args], { signal })))].filter((file) => !isBgrPath(file));
   };
   const readNewSide = async (paths: string[]): Promise<Map<string, string>> => {
     const texts = new Map<string, string>();

@@ -25,7 +25,7 @@ export const reviewSettingsSchema = z
     minCloneTokens: positive.default(50),
     minCloneLines: positive.default(5),
     /** More untested new exports than this are folded into one finding listing them all. */
-    maxUntestedExportFindings: positive.default(10),
+    maxUntestedExportFindings: positive.default(3),
     /** Run the project's ESLint / ruff / flake8 when it configures them. */
     linters: z.boolean().default(true),
     /** Fold in the security engine's findings on changed lines. */

@@ -8,6 +8,7 @@
 // `items.map(x => …)` inside a method raises that method's score, the way a
 // reader experiences it.
 import type { Language, SyntaxNode, Tree } from "../../lang/parsers.js";
+import { type Param, parametersOf } from "./signatures.js";
 
 export interface FunctionUnit {
   /** Qualified by enclosing classes and functions: "Parser.parse", "outer.inner". */
@@ -27,6 +28,10 @@ export interface FunctionUnit {
   signature: string;
   /** Line of the signature (where the parameter list starts). */
   signatureLine: number;
+  /** What a caller passes, for telling a breaking signature change from a compatible one. */
+  parameters: Param[];
+  /** Defined inside another function: a helper of that function, never importable. */
+  inFunction: boolean;
 }
 
 const JS_FUNCTIONS = new Set([
@@ -111,10 +116,12 @@ function countParameters(node: SyntaxNode, language: Language, isMethod: boolean
   return params.length;
 }
 
-function signatureOf(node: SyntaxNode): string {
+function signatureOf(node: SyntaxNode, language: Language): string {
   const params = node.childForFieldName("parameters")?.text ?? node.childForFieldName("parameter")?.text ?? "()";
   const returns = node.childForFieldName("return_type")?.text ?? "";
-  return `${params}${returns ? ` ${returns}` : ""}`.replace(/\s+/g, " ").replace(/,\s*([)\]])/g, "$1");
+  // Python's return annotation node leaves out the arrow; TypeScript's keeps its colon.
+  const suffix = !returns ? "" : language === "python" ? ` -> ${returns}` : returns.startsWith(":") ? returns : `: ${returns}`;
+  return `${params}${suffix}`.replace(/\s+/g, " ").replace(/,\s*([)\]])/g, "$1");
 }
 
 const LOGICAL_JS = new Set(["&&", "||", "??"]);
@@ -247,9 +254,10 @@ export function extractFunctions(tree: Tree, language: Language): FunctionUnit[]
   const found: Array<{ node: SyntaxNode; unit: Omit<FunctionUnit, keyof Measures> }> = [];
   const seen = new Map<string, number>();
 
-  const collect = (node: SyntaxNode, enclosing: string[], inClass: boolean): void => {
+  const collect = (node: SyntaxNode, enclosing: string[], inClass: boolean, inFunction: boolean): void => {
     let nextEnclosing = enclosing;
     let nextInClass = inClass;
+    let nextInFunction = inFunction;
     if (CLASS_NODES.has(node.type)) {
       nextEnclosing = [...enclosing, node.childForFieldName("name")?.text ?? "<class>"];
       nextInClass = true;
@@ -269,17 +277,20 @@ export function extractFunctions(tree: Tree, language: Language): FunctionUnit[]
             endLine: node.endPosition.row + 1,
             params: countParameters(node, language, inClass),
             exported: isExported(node, name, language, enclosing),
-            signature: signatureOf(node),
+            signature: signatureOf(node, language),
             signatureLine: paramsNode.startPosition.row + 1,
+            parameters: parametersOf(node, language, inClass),
+            inFunction,
           },
         });
         nextEnclosing = [...enclosing, name];
         nextInClass = false;
       }
+      nextInFunction = true;
     }
-    for (const child of node.namedChildren) collect(child, nextEnclosing, nextInClass);
+    for (const child of node.namedChildren) collect(child, nextEnclosing, nextInClass, nextInFunction);
   };
-  collect(tree.rootNode, [], false);
+  collect(tree.rootNode, [], false, false);
 
   const unitIds = new Set(found.map((entry) => entry.node.id));
   const isUnit = (node: SyntaxNode) => unitIds.has(node.id);

@@ -30,8 +30,9 @@ export interface GitRunOptions {
 const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 // Repository settings that would change the shape of git's output (external
-// diff drivers, colour, quoted paths, pagers) are neutralised per call.
-const STABLE_OUTPUT_FLAGS = ["-c", "core.quotepath=off", "-c", "color.ui=false", "-c", "diff.noprefix=false"];
+// diff drivers, colour, quoted paths, pagers) are neutralised per call, and so
+// is an fsmonitor hook: reading a repository must not run a program it names.
+const STABLE_OUTPUT_FLAGS = ["-c", "core.quotepath=off", "-c", "color.ui=false", "-c", "diff.noprefix=false", "-c", "core.fsmonitor=false"];
 
 function runGit(cwd: string, args: string[], options: GitRunOptions): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {

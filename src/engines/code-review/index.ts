@@ -7,8 +7,10 @@ import { compareFindings, type Finding } from "../../protocol/finding.js";
 import { loadConfig } from "../../runtime/config.js";
 import { resolveInside, toWorkspacePath } from "../../tools/sandbox.js";
 import type { Engine, EngineContext, EngineError, EngineResult } from "../types.js";
-import { type ChangeSet, changeStats, collectChange } from "./change.js";
+import { type ChangeSet, changeStats, collectChange, isBgrPath } from "./change.js";
+import { apiFindings } from "./checks/api.js";
 import { cloneFindings } from "./checks/clones.js";
+import { conflictFindings } from "./checks/conflicts.js";
 import { errorHandlingFindings } from "./checks/error-handling.js";
 import { externalFindings } from "./checks/external.js";
 import { leftoverFindings } from "./checks/leftovers.js";
@@ -17,13 +19,16 @@ import { structureFindings } from "./checks/structure.js";
 import { testingFindings } from "./checks/testing.js";
 import { parseReviewSettings, type ReviewContext, ReviewFile } from "./context.js";
 import { wholeFilesChange } from "./files-change.js";
-import { GitError, NoRepositoryError } from "./git.js";
+import { GitError } from "./git.js";
+import { changeSummarySection } from "./change-summary.js";
 import { changeSection, complexitySection } from "./sections.js";
 import { decideVerdict, prioritizedRecommendations } from "./verdict.js";
 
 type Check = { name: string; run(ctx: ReviewContext): Finding[] | Promise<Finding[]> };
 
 const CHECKS: Check[] = [
+  { name: "conflict markers", run: conflictFindings },
+  { name: "public API", run: apiFindings },
   { name: "structure", run: structureFindings },
   { name: "leftovers", run: leftoverFindings },
   { name: "error handling", run: errorHandlingFindings },
@@ -57,7 +62,7 @@ async function loadFiles(change: ChangeSet, exclude: string[], errors: EngineErr
   const excluded = ignore().add(exclude);
   const files: ReviewFile[] = [];
   // bgr's own reports, sessions and caches are never part of the code under review.
-  const kept = change.files.filter((changed) => !changed.path.startsWith(".agents/") && (exclude.length === 0 || !excluded.ignores(changed.path)));
+  const kept = change.files.filter((changed) => !isBgrPath(changed.path) && (exclude.length === 0 || !excluded.ignores(changed.path)));
   const sides = await change.readSides(kept);
   for (const [index, changed] of kept.entries()) {
     const file = new ReviewFile(changed, sides[index]!.newText, sides[index]!.oldText);
@@ -71,6 +76,33 @@ async function loadFiles(change: ChangeSet, exclude: string[], errors: EngineErr
     files.push(file);
   }
   return files;
+}
+
+/** What to do when the change is empty, for each way of choosing it. */
+function emptyChangeHint(change: ChangeSet): string {
+  if (change.mode === "files") return "the given paths hold no readable file";
+  if (change.mode === "staged") return "nothing is staged: stage the change with git add, or review the working tree without --staged";
+  if (change.mode === "worktree") return "the working tree has no change (bgr's .agents/ and the configured exclude paths do not count): commit or edit something, or name a base with --base REF";
+  return `${change.headLabel} does not differ from ${change.baseLabel} (bgr's .agents/ and the configured exclude paths do not count): name another base with --base REF, or review the working tree`;
+}
+
+/** An empty change is never approved: there was nothing to look at. */
+function nothingToReview(change: ChangeSet, files: ReviewFile[]): EngineResult {
+  const hint = emptyChangeHint(change);
+  return {
+    title: `Code review: ${change.headLabel} against ${change.baseLabel}`,
+    summary: `Nothing to review: ${hint}. Verdict: **nothing to review**.`,
+    findings: [],
+    filesAnalyzed: [],
+    errors: [],
+    recommendations: [`Nothing to review: ${hint}.`],
+    sections: [changeSection(change, files)],
+    data: {
+      verdict: "nothing to review",
+      reasons: [hint],
+      change: { files: 0, additions: 0, deletions: 0, base: change.base, head: change.head ?? change.headLabel, baseLabel: change.baseLabel, headLabel: change.headLabel, mode: change.mode },
+    },
+  };
 }
 
 function blocked(message: string): EngineResult {
@@ -87,22 +119,24 @@ function blocked(message: string): EngineResult {
 
 type ChosenChange = { change: ChangeSet; fullReviewReason?: string } | { blocker: string };
 
-/** The git change to review; the given files in full when there is no change to diff for them. */
+/**
+ * The git change to review; the given files in full when the repository has
+ * no change for them. Without a repository there is no change at all, and a
+ * review of whole files would pass for a review of "the latest commit".
+ */
 async function chooseChange(ctx: EngineContext, exclude: string[]): Promise<ChosenChange> {
   const scope = scopeOf(ctx);
   const base = typeof ctx.options.base === "string" && ctx.options.base !== "" ? ctx.options.base : undefined;
   const head = typeof ctx.options.head === "string" && ctx.options.head !== "" ? ctx.options.head : undefined;
   const staged = ctx.options.staged === true;
-  let reason: string;
   try {
     const change = await collectChange({ root: ctx.root, base, head, staged, scope, signal: ctx.signal });
     if (change.files.length > 0 || scope.length === 0 || base !== undefined || head !== undefined || staged) return { change };
-    reason = "the given files have no change to review";
   } catch (error) {
-    if (error instanceof NoRepositoryError && scope.length > 0) reason = error.message.split(":")[0]!.replace(ctx.root, "the workspace");
-    else if (error instanceof GitError) return { blocker: error.message };
-    else throw error;
+    if (error instanceof GitError) return { blocker: error.message };
+    throw error;
   }
+  const reason = "the given files have no change to review";
   ctx.log(`${reason}: reviewing them in full`);
   return { change: await wholeFilesChange(ctx.root, scope, exclude), fullReviewReason: reason };
 }
@@ -117,6 +151,7 @@ async function run(ctx: EngineContext): Promise<EngineResult> {
 
   const errors: EngineError[] = [];
   const files = await loadFiles(change, config.exclude, errors);
+  if (files.length === 0) return nothingToReview(change, files);
   const review: ReviewContext = { root: ctx.root, change, files, settings, signal: ctx.signal, log: ctx.log };
 
   const raw: Finding[] = [];
@@ -160,7 +195,7 @@ async function run(ctx: EngineContext): Promise<EngineResult> {
     filesAnalyzed: files.map((file) => file.path),
     errors,
     recommendations: prioritizedRecommendations(findings),
-    sections: [changeSection(change, files), complexitySection(files), { heading: "Review Notes", body: external.notes.map((note) => `- ${note}`).join("\n") || "- No external analysers applied to this change." }].filter(
+    sections: [changeSummarySection(files), changeSection(change, files), complexitySection(files), { heading: "Review Notes", body: external.notes.map((note) => `- ${note}`).join("\n") || "- No external analysers applied to this change." }].filter(
       (section) => section.body !== "",
     ),
     data: {

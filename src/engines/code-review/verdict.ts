@@ -3,7 +3,8 @@
 // recommendations the report ends with.
 import { type Finding, severityRank } from "../../protocol/finding.js";
 
-export type Verdict = "approve" | "comment" | "request changes";
+/** "nothing to review" is the verdict of an empty change: never an approval. */
+export type Verdict = "approve" | "comment" | "request changes" | "nothing to review";
 
 /** Rules that block a merge whatever severity they were given. */
 const BLOCKING_RULES = new Set(["review/secret", "review/focused-test", "review/test-deleted"]);

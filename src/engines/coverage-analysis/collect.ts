@@ -75,8 +75,9 @@ export async function collectCoverage(reports: string[], options: CollectOptions
       const format = detectFormat(absolute, report);
       const reader = await READERS[format]();
       options.log(`reading ${report} (${format})`);
-      const info = await reader({ path: absolute, display: report, signal: options.signal, precision: options.precision, emit });
+      const info = await reader({ path: absolute, display: report, signal: options.signal, precision: options.precision, root: options.root, emit });
       collected.reports.push({ ...info, report, files: count });
+      for (const note of info.notes ?? []) collected.errors.push({ file: report, message: `${report}: ${note}` });
     } catch (error) {
       if (options.signal.aborted) throw error;
       if (error instanceof CoverageParseError) {

@@ -1,12 +1,16 @@
-// When no report exists and the task allows it, run the project's own tests
-// under coverage: Node through c8 (the project's) or node's built-in coverage,
+// When no report exists and the run may execute the project's code
+// (--allow-exec), run the project's own tests under coverage: Node as
+// node-plan.ts decides (its c8/nyc script, else its test command under c8),
 // Python through coverage.py over pytest or unittest. The output lands in the
 // engine's cache folder, never in the project's own coverage/ folder.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { ensureCacheDir } from "../cache-dir.js";
+import { nodePlan, ProduceError, type Step } from "./node-plan.js";
+
+export { ProduceError };
 
 export interface ProducedReport {
   /** The command line, as a user would type it. */
@@ -18,21 +22,7 @@ export interface ProducedReport {
   reports: string[];
 }
 
-export class ProduceError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ProduceError";
-  }
-}
-
 const OUTPUT_TAIL_LINES = 15;
-const NPM_DEFAULT_TEST = /no test specified/;
-
-interface Step {
-  file: string;
-  args: string[];
-  env?: Record<string, string>;
-}
 
 /** The project's tests run as their own suite: a test-runner marker inherited from a parent would redirect their output. */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -43,14 +33,14 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 function display(step: Step): string {
-  const env = Object.entries(step.env ?? {}).map(([k, v]) => `${k}=${v}`);
-  return [...env, step.file, ...step.args].map((part) => (/[\s"']/.test(part) ? JSON.stringify(part) : part)).join(" ");
+  const env = Object.entries(step.env ?? {}).filter(([k]) => k !== "PATH").map(([k, v]) => `${k}=${v}`);
+  return [...env, ...(step.shown ?? [step.file, ...step.args])].map((part) => (/[\s"']/.test(part) ? JSON.stringify(part) : part)).join(" ");
 }
 
 /** Runs one step in its own process group so a timeout or cancel kills the whole test tree. */
 function runStep(step: Step, cwd: string, signal: AbortSignal, log: (m: string) => void): Promise<{ code: number | null; tail: string[] }> {
   return new Promise((resolve, reject) => {
-    log(`running: ${display(step)}`);
+    log(`running: ${[step.file, ...step.args].join(" ")}`);
     const child = spawn(step.file, step.args, {
       cwd,
       env: childEnv(step.env),
@@ -95,29 +85,6 @@ function canRun(file: string, args: string[]): Promise<boolean> {
   });
 }
 
-function nodePlan(root: string, outDir: string): Step[] | undefined {
-  const manifest = path.join(root, "package.json");
-  if (!existsSync(manifest)) return undefined;
-  let pkg: { scripts?: Record<string, string> };
-  try {
-    pkg = JSON.parse(readFileSync(manifest, "utf8")) as typeof pkg;
-  } catch {
-    throw new ProduceError("package.json: invalid JSON: fix it so its test script can run");
-  }
-  const testScript = pkg.scripts?.test;
-  const c8 = path.join(root, "node_modules", ".bin", "c8");
-  if (testScript && !NPM_DEFAULT_TEST.test(testScript) && existsSync(c8)) {
-    return [{ file: c8, args: ["--reporter=json", `--reports-dir=${outDir}`, `--temp-directory=${path.join(outDir, "tmp")}`, "npm", "test"] }];
-  }
-  // No c8: node's own test runner measures coverage of node:test suites.
-  return [
-    {
-      file: process.execPath,
-      args: ["--test", "--experimental-test-coverage", "--test-reporter=lcov", `--test-reporter-destination=${path.join(outDir, "lcov.info")}`],
-    },
-  ];
-}
-
 async function pythonPlan(root: string, outDir: string): Promise<Step[] | undefined> {
   const markers = ["pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "pytest.ini", "tox.ini", "tests", "test"];
   if (!markers.some((m) => existsSync(path.join(root, m)))) return undefined;
@@ -129,8 +96,9 @@ async function pythonPlan(root: string, outDir: string): Promise<Step[] | undefi
     }
   }
   if (!python) throw new ProduceError("coverage.py is not installed for any python3 on PATH: install it (pip install coverage, or apt-get install python3-coverage)");
-  const env = { COVERAGE_FILE: path.join(outDir, ".coverage") };
-  const runner = (await canRun(python, ["-c", "import pytest"])) ? ["-m", "pytest"] : ["-m", "unittest", "discover"];
+  // No .pytest_cache or __pycache__ left in the project: bgr writes only under .agents/.
+  const env = { COVERAGE_FILE: path.join(outDir, ".coverage"), PYTHONDONTWRITEBYTECODE: "1" };
+  const runner = (await canRun(python, ["-c", "import pytest"])) ? ["-m", "pytest", "-p", "no:cacheprovider"] : ["-m", "unittest", "discover"];
   return [
     { file: python, args: ["-m", "coverage", "run", ...runner], env },
     { file: python, args: ["-m", "coverage", "json", "-o", path.join(outDir, "coverage.json")], env },
@@ -156,9 +124,11 @@ export async function produceCoverage(
   let tail: string[] = [];
   for (const [index, step] of plan.entries()) {
     const result = await runStep(step, root, signal, log);
-    tail = result.tail;
-    // Failing tests still leave coverage behind; only the first step's code says how the tests went.
-    if (index === 0) exitCode = result.code;
+    // Failing tests still leave coverage behind; only the first step (the tests) says how the tests went.
+    if (index === 0) {
+      exitCode = result.code;
+      tail = result.tail;
+    } else if (result.code !== 0) tail = result.tail;
   }
   const reports = ["coverage-final.json", "lcov.info", "coverage.json"].map((name) => path.join(outDir, name)).filter((file) => existsSync(file));
   return { command: plan.map(display).join(" && "), exitCode, output: tail.join("\n"), reports };

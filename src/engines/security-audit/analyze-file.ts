@@ -7,14 +7,22 @@ import type { EngineError } from "../types.js";
 import { displayPath, Interpreter, type RawFinding } from "./interpreter.js";
 import type { RuleSet, RuleSpec } from "./rules.js";
 import { scanSecrets } from "./secrets.js";
+import { dropUnconfigured, raiseSecretUses } from "./local-flow.js";
+import { projectModules } from "./modules.js";
 import { isSuppressed } from "./suppress.js";
 
 export interface FileAnalysis {
   findings: Finding[];
   errors: EngineError[];
+  /** Project modules the analysis read through imports, by path, with their content hashes: when one changes, so may this result. */
+  deps?: Record<string, string>;
 }
 
-export function analyzeSource(file: string, text: string, language: Language, ruleSet: RuleSet, disabled: ReadonlySet<string>): FileAnalysis {
+/**
+ * `root` is the project folder: imports of the project's own modules are then
+ * followed into their files (whole-program taint). Without it each file stands alone.
+ */
+export function analyzeSource(file: string, text: string, language: Language, ruleSet: RuleSet, disabled: ReadonlySet<string>, root?: string): FileAnalysis {
   const errors: EngineError[] = [];
   const { module, problems } = lowerSource(language, text);
   if (problems.length) {
@@ -23,23 +31,33 @@ export function analyzeSource(file: string, text: string, language: Language, ru
   }
   const lang = ruleLanguage(language);
   const rules = rulesFor(ruleSet, lang, disabled);
-  const raw = new Interpreter(module, file, rules, ruleSet.taint[lang]).run();
-  const lines = text.split(/\r?\n/);
+  const interpreter = new Interpreter(module, file, rules, ruleSet.taint[lang], root === undefined ? undefined : projectModules(root));
+  const raw = interpreter.run();
+  // Local def-use refinements look at this file's own IR, so only at this file's findings.
+  const own = raw.filter((r) => r.file === file);
+  raiseSecretUses(module, own);
+  const kept = new Set(dropUnconfigured(module, own));
+  const dropped = new Set(own.filter((r) => !kept.has(r)));
+  const linesOf = new Map<string, string[]>([[file, text.split(/\r?\n/)]]);
+  for (const [dep, loaded] of interpreter.dependencies) linesOf.set(dep, loaded.text.split(/\r?\n/));
   const findings = raw
-    .map((r) => toFinding(r, file, lines))
-    .filter((f) => !isSuppressed(lines, f.line, f.ruleId, f.cwe));
-  return { findings, errors };
+    .filter((r) => !dropped.has(r))
+    .map((r) => toFinding(r, r.file, linesOf.get(r.file) ?? []))
+    .filter((f) => !isSuppressed(linesOf.get(f.file) ?? [], f.line, f.ruleId, f.cwe));
+  const analysis: FileAnalysis = { findings, errors };
+  if (interpreter.dependencies.size) analysis.deps = Object.fromEntries([...interpreter.dependencies].map(([dep, loaded]) => [dep, loaded.hash]));
+  return analysis;
 }
 
 /** The full per-file analysis: the interpreter's findings plus secret token formats. */
-export async function analyzeFile(file: string, text: string, language: Language, ruleSet: RuleSet, disabled: ReadonlySet<string>): Promise<FileAnalysis> {
-  const analysis = analyzeSource(file, text, language, ruleSet, disabled);
+export async function analyzeFile(file: string, text: string, language: Language, ruleSet: RuleSet, disabled: ReadonlySet<string>, root?: string): Promise<FileAnalysis> {
+  const analysis = analyzeSource(file, text, language, ruleSet, disabled, root);
   if (disabled.has("secretlint") || disabled.has("CWE-798")) return analysis;
   const lines = text.split(/\r?\n/);
   try {
     const tokens = await scanSecrets(file, text, lines);
     // One finding per line: a named secret the YAML rules already reported is not repeated.
-    const covered = new Set(analysis.findings.filter((f) => f.cwe === 798 || f.cwe === 259).map((f) => f.line));
+    const covered = new Set(analysis.findings.filter((f) => f.file === file && (f.cwe === 798 || f.cwe === 259)).map((f) => f.line));
     for (const t of tokens) {
       if (covered.has(t.line) || disabled.has(t.ruleId) || isSuppressed(lines, t.line, t.ruleId, t.cwe)) continue;
       covered.add(t.line);
@@ -67,12 +85,12 @@ function rulesFor(ruleSet: RuleSet, lang: "python" | "javascript", disabled: Rea
 }
 
 function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {
-  const { rule, loc, taint } = raw;
+  const { rule, loc, taint, matcher } = raw;
   const snippetLines = lines.slice(loc.line - 1, Math.min(loc.endLine, loc.line + 2));
   const finding: Finding = {
     ruleId: rule.id,
     title: rule.title,
-    severity: rule.severity,
+    severity: matcher?.severity ?? rule.severity,
     file,
     line: loc.line,
     endLine: loc.endLine,
@@ -80,11 +98,12 @@ function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {
     endColumn: loc.endColumn,
     message: rule.message,
     recommendation: rule.remediation,
-    confidence: rule.confidence,
+    confidence: matcher?.confidence ?? rule.confidence,
     cwe: rule.cwe,
     owasp: rule.owasp,
     snippet: snippetLines.map((l) => l.trim()).join("\n").slice(0, 400),
   };
+  if (rule["also-cwe"]?.length) finding.properties = { alsoCwe: rule["also-cwe"] };
   if (taint) {
     const sink = raw.sinkPath ? displayPath(raw.sinkPath) : "the sink";
     finding.trace = [...taint.steps, { file, line: loc.line, note: `sink: ${sink}` }];

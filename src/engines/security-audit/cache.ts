@@ -15,7 +15,7 @@ import type { FileAnalysis } from "./analyze-file.js";
 import { machineCacheKey } from "./cache-key.js";
 
 /** Bumped whenever the interpreter or finding format changes meaning. */
-export const ENGINE_VERSION = "2";
+export const ENGINE_VERSION = "3";
 
 const PACK_NAME = "pack-v1.bin";
 const MAGIC = "bgr-cache-v1";
@@ -109,6 +109,11 @@ export class CacheStore {
     return entry[1];
   }
 
+  /** The value without marking it used (it may not be). */
+  peek(namespace: string, key: string): unknown {
+    return this.body.entries[namespace]?.[key]?.[1];
+  }
+
   has(namespace: string, key: string): boolean {
     return this.body.entries[namespace]?.[key] !== undefined;
   }
@@ -192,6 +197,14 @@ export class AnalysisCache {
 
   keys(): string[] {
     return this.store.keys(this.namespace);
+  }
+
+  /** Keys of analyses that read no other module: their key alone says they still hold. */
+  keysWithoutDeps(): string[] {
+    return this.keys().filter((key) => {
+      const deps = (this.store.peek(this.namespace, key) as FileAnalysis | undefined)?.deps;
+      return !deps || Object.keys(deps).length === 0;
+    });
   }
 
   set(key: string, analysis: FileAnalysis): void {

@@ -175,6 +175,8 @@ function containerCall(it: Interpreter, e: CallExpr, receiver: Value, args: Site
       const last = args[args.length - 1]!.value;
       if (name === "update" && last.fields && !last.rest && !last.t) for (const [k, f] of last.fields) out = withField(out, k, f);
       else if (name === "set" && args.length === 2 && args[0]!.value.c) out = withField(out, String(args[0]!.value.c.v), last);
+      // ConfigParser.set(section, option, value): one entry per (section, option).
+      else if (name === "set" && args.length === 3 && args[0]!.value.c && args[1]!.value.c) out = withField(out, sectionKey(args[0]!.value, args[1]!.value), last);
       else for (const a of args) if (deepTaint(a.value)) out = withRest(out, { t: deepTaint(a.value) });
       return out;
     });
@@ -189,6 +191,12 @@ function containerCall(it: Interpreter, e: CallExpr, receiver: Value, args: Site
     it.updateLvalue(target, frame, () => listValue(elements));
     return removed ?? CLEAN;
   }
+  if (name === "get" && known) {
+    // ConfigParser.get(section, option, fallback=…) reads what set(section, option, value) stored.
+    const positional = args.filter((a) => a.name === undefined);
+    const field = positional.length === 2 && positional[0]!.value.c && positional[1]!.value.c ? receiver.fields!.get(sectionKey(positional[0]!.value, positional[1]!.value)) : undefined;
+    if (field) return field;
+  }
   if ((name === "get" || name === "getlist") && known && args.length >= 1) {
     const key = constOf(args[0]!.value);
     const fallback = args[1]?.value;
@@ -200,6 +208,10 @@ function containerCall(it: Interpreter, e: CallExpr, receiver: Value, args: Site
     return joinValues(anyElement(receiver), fallback);
   }
   return undefined;
+}
+
+function sectionKey(section: Value, option: Value): string {
+  return `${String(constOf(section))}::${String(constOf(option))}`;
 }
 
 export function withFieldsOf(v: Value, extra: Value): Value {

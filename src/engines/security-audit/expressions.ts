@@ -11,15 +11,16 @@ import {
 } from "./values.js";
 
 export function lookupName(it: Interpreter, name: string, frame: Frame): Value {
-  const local = frame.state?.get(name);
-  if (local) return local;
-  for (let scope = frame.scope; scope; ) {
-    const v = scope.get(name);
-    if (v) return v;
-    scope = scope === it.moduleScope ? undefined : it.moduleScope;
+  const globals = frame.globals ?? it.moduleScope;
+  for (const scope of [frame.state, frame.scope, globals]) {
+    const v = scope?.get(name);
+    if (!v) continue;
+    if (!v.pending) return v;
+    // An import of a project module is loaded the first time its name is read.
+    const loaded = v.pending();
+    scope!.set(name, loaded);
+    return loaded;
   }
-  const global = it.moduleScope.get(name);
-  if (global) return global;
   return { path: name };
 }
 
@@ -54,6 +55,12 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
       const k = it.eval(e.index, frame);
       let c = constOf(k);
       if (typeof c === "number" && c < 0 && o.len !== undefined) c = o.len + c;
+      // "ABC"[1] is "B": a constant string indexed by a constant is a constant.
+      const text = constOf(o);
+      if (typeof text === "string" && typeof c === "number" && Number.isInteger(c)) {
+        const ch = text.at(c);
+        if (ch !== undefined) return mkConst(ch);
+      }
       const v = c !== undefined && c !== null && typeof c !== "boolean" ? member(o, String(c)) : anyElement(o);
       return it.withSource(v, e.loc);
     }
@@ -118,7 +125,7 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
     case "spread":
       return it.eval(e.value, frame);
     case "func":
-      it.pending.push({ fn: e.fn, scope: frame.state });
+      it.defined(e.fn, frame.state, frame);
       return { fn: e.fn, scope: frame.state };
     case "comprehension": {
       const inner: Frame = { ...frame, state: new Map(frame.state) };
@@ -143,9 +150,14 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
   }
 }
 
+const REQUEST_PATH = /^(flask|bottle)\.request\.path$/;
+
 /** `o.name`, with browser globals (`window.location`) read as the bare global. */
 export function memberOfValue(it: Interpreter, o: Value, name: string, loc: Loc, frame: Frame): Value {
   let v = member(o, name);
+  if (v.pending) v = v.pending();
+  // In a route with a fixed rule (no <variables>), the request path is that rule: no attacker text in it.
+  if (frame.routePath !== undefined && v.path !== undefined && REQUEST_PATH.test(v.path)) return mkConst(frame.routePath);
   if (it.module.language !== "python" && (o.path === "window" || o.path === "globalThis" || o.path === "self") && !o.t) {
     v = it.lookup(name, frame);
     if (v.path === name || v.path === undefined) v = { ...v, path: name };
@@ -212,6 +224,7 @@ export function fixedPrefix(t: Taint | undefined, first: Value | undefined): Tai
   const c = constOf(first);
   if (c === undefined) return clearTaint(t, ["redirect"]);
   if (typeof c !== "string") return t;
+  if (c.length > 0 && t.cleared.includes("~no-dotdot")) t = clearTaint(t, ["path"])!;
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i.test(c)) return clearTaint(t, ["redirect", "ssrf"]);
   if (/^\/(?![/\\])/.test(c)) return clearTaint(t, ["redirect"]);
   return t;

@@ -17,6 +17,18 @@ function isRoute(it: Interpreter, fn: FunctionIR): boolean {
   });
 }
 
+/** `@app.route("/about")`: the one constant rule of a route without URL variables. */
+function fixedRoutePath(it: Interpreter, fn: FunctionIR): string | undefined {
+  let rule: string | undefined;
+  for (const d of fn.decorators) {
+    if (d.k !== "call" || !anyPathMatches(it.config.routes, it.evalQuiet(d.callee).path)) continue;
+    const first = d.args.find((a) => !a.name)?.value;
+    if (first?.k !== "const" || typeof first.value !== "string" || first.value.includes("<") || (rule !== undefined && rule !== first.value)) return undefined;
+    rule = first.value;
+  }
+  return rule;
+}
+
 /** Parameter values when a function is analysed on its own (no caller). */
 function entryParams(it: Interpreter, fn: FunctionIR, route: boolean, cls?: ClassInfo): State {
   const state: State = new Map();
@@ -53,6 +65,7 @@ export function analyseStandalone(it: Interpreter, fn: FunctionIR, scope: State 
     className: fn.className,
     contextNames: fn.name ? [fn.name] : [],
     depth: 0,
+    routePath: fixedRoutePath(it, fn),
   };
   it.budget -= 1;
   it.execBlock(fn.body, frame);
@@ -90,7 +103,11 @@ export function invokeLocal(
     params = params.slice(1);
   } else if (self) state.set("this", self);
   const positional = args.filter((a) => a.name === undefined);
-  const calleeFrame: Frame = { state, fn, route: it.routeFns.has(fn), scope: scope ?? it.moduleScope, className: fn.className, contextNames: fn.name ? [fn.name] : [], depth: frame.depth + 1 };
+  const globals = it.fnGlobals.get(fn);
+  const calleeFrame: Frame = { state, fn, route: it.routeFns.has(fn), scope: scope ?? globals ?? it.moduleScope, globals, className: fn.className, contextNames: fn.name ? [fn.name] : [], depth: frame.depth + 1, routePath: fixedRoutePath(it, fn) ?? frame.routePath };
+  const savedFile = it.currentFile;
+  // Code of another project module runs as that file: its sinks and trace steps name it.
+  it.currentFile = fn.file ?? it.file;
   params.forEach((p, i) => {
     let v: Value | undefined = args.find((a) => a.name === p.name)?.value;
     if (p.rest) v = listValue(positional.slice(i).map((a) => a.value));
@@ -104,10 +121,17 @@ export function invokeLocal(
   const selfTaint = self ? deepTaint(self) : undefined;
   const key = fresh ? undefined : self ? (selfTaint ? undefined : `${signature(fn, state)}|self`) : signature(fn, state);
   const memo = key === undefined ? undefined : it.summaries.get(fn)?.get(key);
-  if (memo) return { ret: memo, self };
+  if (memo) {
+    it.currentFile = savedFile;
+    return { ret: memo, self };
+  }
   it.inlineStack.push(fn);
-  it.execBlock(fn.body, calleeFrame);
-  it.inlineStack.pop();
+  try {
+    it.execBlock(fn.body, calleeFrame);
+  } finally {
+    it.inlineStack.pop();
+    it.currentFile = savedFile;
+  }
   const ret = fn.isArrow || calleeFrame.ret ? calleeFrame.ret ?? CLEAN : CLEAN;
   if (key !== undefined && !(self && deepTaint(ret))) {
     if (!it.summaries.has(fn)) it.summaries.set(fn, new Map());

@@ -2,6 +2,7 @@
 // TypeScript over tree-sitter, with rules as data (rules/security/**).
 import { stat } from "node:fs/promises";
 import path from "node:path";
+import { readRegularFile } from "../../tools/safe-read.js";
 import { languageForPath, supportedExtensions } from "../../lang/languages.js";
 import { compareFindings, type Finding } from "../../protocol/finding.js";
 import { loadConfig } from "../../runtime/config.js";
@@ -11,6 +12,8 @@ import type { FileAnalysis } from "./analyze-file.js";
 import { AnalysisCache, CacheStore, cacheKey } from "./cache.js";
 import { loadRules } from "./compiled-rules.js";
 import type { FileJob } from "./job.js";
+import { contentHash } from "./modules.js";
+import { applyPolicy, type FindingPolicy, parseConfidence, parseSeverities, parseTestMode } from "./policy.js";
 import { defaultRulesDir, rulesHash } from "./rule-files.js";
 import type { RuleSet } from "./rules.js";
 import { countsBy, recommendationsFor, summarize } from "./summary.js";
@@ -38,6 +41,19 @@ function warnUnknownDisabled(ruleSet: RuleSet, disabled: string[], ctx: EngineCo
   }
 }
 
+/** Project config (`audit.tests`, `audit.min-confidence`, `audit.severity`) overridden by the run's options. */
+function findingPolicy(audit: Record<string, unknown> | undefined, options: EngineContext["options"]): FindingPolicy {
+  const tests = parseTestMode(options.tests ?? audit?.tests, options.tests !== undefined ? "--tests" : "config audit.tests");
+  const minConfidence = options.minConfidence ?? audit?.["min-confidence"];
+  const severity = options.severity ?? audit?.severity;
+  const source = (flag: string, key: string, fromOption: boolean) => (fromOption ? flag : `config audit.${key}`);
+  return {
+    tests,
+    minConfidence: minConfidence === undefined ? undefined : parseConfidence(String(minConfidence), source("--min-confidence", "min-confidence", options.minConfidence !== undefined)),
+    severities: severity === undefined ? undefined : parseSeverities(String(severity), source("--severity", "severity", options.severity !== undefined)),
+  };
+}
+
 export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   const config = await loadConfig(ctx.root);
   const audit = config.audit as Record<string, unknown> | undefined;
@@ -48,12 +64,15 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   const hash = rulesHash(rulesDir);
   const disabled = [...config.rules.disable];
   const errors: EngineError[] = [];
+  const policy = findingPolicy(audit, ctx.options);
 
   const listed = await listFiles(ctx.root, {
     scope: ctx.scope,
     extensions: supportedExtensions(),
     exclude: [...config.exclude, ...extraExclude],
     onMissing: (p) => errors.push({ file: p, message: `scope entry ${p} does not exist in the workspace; check the path` }),
+    onSkipped: (p, reason) => errors.push({ file: p, message: reason }),
+    signal: ctx.signal,
   });
   // Type declarations carry no code to audit.
   const files = listed.filter((f) => !/\.d\.[cm]?ts$/.test(f));
@@ -81,6 +100,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
       errors.push({ file, message: `skipped: ${Math.round(info.size / 1024)} KB is over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for source files` });
       return;
     }
+    sizes.set(file, { size: info.size, mtimeMs: info.mtimeMs });
     // Same size and modification time as last run: the recorded content digest stands, without reading the file.
     const digest = store?.statDigest(file, info.size, info.mtimeMs);
     const hit = digest ? cache!.get(cacheKey(digest, file, hash, disabled)) : undefined;
@@ -90,8 +110,28 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
       done++;
       return;
     }
-    sizes.set(file, { size: info.size, mtimeMs: info.mtimeMs });
     jobs.push({ file, abs: path.join(ctx.root, file), language: languageForPath(file)!, size: info.size });
+  });
+  // A cached result stands only while the project modules it read are unchanged: a changed module re-analyses its importers.
+  const depHashes = new Map<string, Promise<string | undefined>>();
+  const currentHash = (dep: string): Promise<string | undefined> => {
+    let known = depHashes.get(dep);
+    if (!known) {
+      known = readRegularFile(path.join(ctx.root, dep), { label: dep, maxBytes: MAX_FILE_BYTES }).then((b) => contentHash(b.toString("utf8")), () => undefined);
+      depHashes.set(dep, known);
+    }
+    return known;
+  };
+  const withDeps = [...results].filter(([, hit]) => hit.deps && Object.keys(hit.deps).length > 0);
+  const stale = await Promise.all(
+    withDeps.map(async ([, hit]) => (await Promise.all(Object.entries(hit.deps!).map(async ([dep, h]) => (await currentHash(dep)) !== h))).some(Boolean)),
+  );
+  withDeps.forEach(([file], i) => {
+    if (!stale[i]) return;
+    results.delete(file);
+    cached--;
+    done--;
+    jobs.push({ file, abs: path.join(ctx.root, file), language: languageForPath(file)!, size: sizes.get(file)!.size });
   });
   ctx.progress(done, files.length, "analysing");
 
@@ -104,7 +144,9 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
       await analyzeAll(jobs, {
         ruleSet,
         disabled,
-        known: new Set(cache?.keys() ?? []),
+        // Analyses that read other modules are not taken on their key alone: those modules may have changed.
+        known: new Set(cache?.keysWithoutDeps() ?? []),
+        root: ctx.root,
         signal: ctx.signal,
         onDone(job, { digest, key, analysis }) {
           const stamp = sizes.get(job.file)!;
@@ -126,11 +168,18 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
 
   const findings: Finding[] = [];
   const analysed: string[] = [];
+  // A flow into a shared module is found from each file that calls it: one finding per place.
+  const seen = new Set<string>();
   for (const file of files) {
     const r = results.get(file);
     if (!r) continue;
     analysed.push(file);
-    findings.push(...r.findings);
+    for (const f of applyPolicy(r.findings, policy)) {
+      const where = `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}`;
+      if (seen.has(where)) continue;
+      seen.add(where);
+      findings.push(f);
+    }
     errors.push(...r.errors);
   }
   findings.sort(compareFindings);

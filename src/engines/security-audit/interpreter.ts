@@ -8,22 +8,28 @@ import type { Expr, FunctionIR, Loc, ModuleIR, Stmt, Target } from "../../lang/i
 import type { TraceStep } from "../../protocol/finding.js";
 import { binaryOp, evalExpr, evalQuietExpr, lookupName, memberOfValue } from "./expressions.js";
 import { analyseStandalone, invokeLocal } from "./functions.js";
+import { bindImport, type LoadedModule, type ProjectModules, starNames } from "./modules.js";
 import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
 import { canRefine, refine } from "./refine.js";
 import { indexesFor, PathIndex } from "./rule-paths.js";
 import type { Matcher, RuleSpec, TaintConfig } from "./rules.js";
 import {
-  addStep, anyElement, CLEAN, type ClassInfo, constOf, joinTaint, joinValues,
+  addStep, anyElement, CLEAN, type ClassInfo, constOf, joinStates, joinTaint, joinValues,
   member, sameValue, stepAt, type Taint, truthiness, type Value, withField, withRest,
 } from "./values.js";
 
 export type State = Map<string, Value>;
+export { joinStates };
 
 export interface RawFinding {
   rule: RuleSpec;
+  /** The file the finding is in: the analysed file, or a project module its data flowed into. */
+  file: string;
   loc: Loc;
   taint?: Taint;
   sinkPath?: string;
+  /** The matcher that matched, for its own confidence and severity. */
+  matcher?: Matcher;
 }
 
 export interface Frame {
@@ -39,6 +45,10 @@ export interface Frame {
   carry?: State | null;
   contextNames: string[];
   depth: number;
+  /** Module-level names of the function's own file (another project module's, for its functions). */
+  globals?: State;
+  /** The fixed URL rule of the route being run, when it has no variables. */
+  routePath?: string;
 }
 
 interface CompiledMatcher {
@@ -47,6 +57,10 @@ interface CompiledMatcher {
 }
 
 const MAX_LOOP_ROUNDS = 3;
+
+function confidenceRank(c: string): number {
+  return c === "High" ? 3 : c === "Medium" ? 2 : 1;
+}
 
 const SCALAR_SOURCE = /^\$request\.(query|params|cookies|headers)\.[^.[(]+$/;
 
@@ -93,13 +107,25 @@ export class Interpreter {
   budget = 20000;
   /** What `resolve(x)` calls inside the promise executor being analysed passed on. */
   resolved: Taint | undefined;
+  /** The file whose code is running: the analysed one, or a project module it called into. */
+  currentFile: string;
+  /** Project modules loaded by imports, by file: their module-level names. */
+  readonly moduleScopes = new Map<string, State>();
+  /** What this file's analysis read from other files (cache invalidation). */
+  readonly dependencies = new Map<string, LoadedModule>();
+  /** Module globals of each function value made while another module's top level ran. */
+  readonly fnGlobals = new WeakMap<FunctionIR, State>();
+  /** Above zero while another module's top level runs: its own findings belong to its own analysis. */
+  quiet = 0;
 
   constructor(
     readonly module: ModuleIR,
     readonly file: string,
     rules: RuleSpec[],
     readonly config: TaintConfig,
+    readonly modules?: ProjectModules,
   ) {
+    this.currentFile = file;
     const compiled = compileRules(rules);
     this.bySite = compiled.bySite;
     this.callMatchers = compiled.callMatchers;
@@ -121,6 +147,12 @@ export class Interpreter {
     return [...this.findings.values()];
   }
 
+  /** A function value came into being: this file's are analysed on their own too; another module's keep its globals. */
+  defined(fn: FunctionIR, scope: State, frame: Frame): void {
+    if (frame.globals && frame.globals !== this.moduleScope) this.fnGlobals.set(fn, frame.globals);
+    if (fn.file === undefined) this.pending.push({ fn, scope });
+  }
+
   // ---- sites and findings -------------------------------------------------
 
 
@@ -131,22 +163,27 @@ export class Interpreter {
       list = this.callMatchers.lookup(site.path ?? "");
     }
     if (list.length === 0) return;
-    const ctx: MatchContext = { file: this.file, contextNames: frame.contextNames };
+    const ctx: MatchContext = { file: this.currentFile, contextNames: frame.contextNames };
     for (const { rule, matcher } of list) {
       if (!matches(matcher, site, ctx)) continue;
-      if (rule.mode === "pattern") this.report(rule, site.loc);
+      if (rule.mode === "pattern") this.report(rule, site.loc, undefined, undefined, matcher);
       else {
         const t = sinkTaint(matcher, site, rule.class!);
-        if (t) this.report(rule, site.loc, t, site.kind === "call" || site.kind === "assign" ? site.path : undefined);
+        if (t) this.report(rule, site.loc, t, site.kind === "call" || site.kind === "assign" ? site.path : undefined, matcher);
       }
     }
   }
 
-  report(rule: RuleSpec, loc: Loc, taint?: Taint, sinkPath?: string): void {
-    const key = `${rule.id}:${loc.line}:${loc.column}`;
+  report(rule: RuleSpec, loc: Loc, taint?: Taint, sinkPath?: string, matcher?: Matcher): void {
+    // Another module's own code is reported by that module's analysis; only flows from this file count here.
+    if (this.quiet > 0 || (this.currentFile !== this.file && !taint)) return;
+    const file = this.currentFile;
+    const key = `${file}:${rule.id}:${loc.line}:${loc.column}`;
     const existing = this.findings.get(key);
-    if (existing && (!taint || (existing.taint && existing.taint.steps.length <= taint.steps.length))) return;
-    this.findings.set(key, { rule, loc, taint, sinkPath });
+    // Two matchers of one pattern rule at one site: the surer one speaks.
+    const surer = existing && !taint && !existing.taint && confidenceRank(matcher?.confidence ?? rule.confidence) > confidenceRank(existing.matcher?.confidence ?? rule.confidence);
+    if (existing && !surer && (!taint || (existing.taint && existing.taint.steps.length <= taint.steps.length))) return;
+    this.findings.set(key, { rule, file, loc, taint, sinkPath, matcher });
   }
 
   sourceLabel(path: string | undefined): string | undefined {
@@ -159,12 +196,12 @@ export class Interpreter {
     if (v.t && !v.text && v.path !== undefined && SCALAR_SOURCE.test(v.path)) return { ...v, text: true };
     const label = this.sourceLabel(v.path);
     if (!label || v.t) return v;
-    const t: Taint = { steps: [stepAt(this.file, loc, `source: \`${displayPath(v.path!)}\` (${label})`)], cleared: [] };
+    const t: Taint = { steps: [stepAt(this.currentFile, loc, `source: \`${displayPath(v.path!)}\` (${label})`)], cleared: [] };
     return SCALAR_SOURCE.test(v.path!) ? { ...v, t, text: true } : { ...v, t };
   }
 
   step(loc: Loc, note: string): TraceStep {
-    return stepAt(this.file, loc, note);
+    return stepAt(this.currentFile, loc, note);
   }
 
   // ---- functions (functions.ts) -------------------------------------------------
@@ -234,7 +271,9 @@ export class Interpreter {
       case "loop":
         return this.execLoop(s, frame);
       case "branches": {
-        if (s.subject) this.eval(s.subject, frame);
+        const subject = s.subject ? this.eval(s.subject, frame) : undefined;
+        const chosen = this.module.language === "python" ? constantArm(s, subject) : undefined;
+        if (chosen !== undefined) return chosen === null ? undefined : this.execBlock(s.arms[chosen]!, frame);
         const before = frame.state!;
         let out: State | null = s.exhaustive ? null : new Map(before);
         for (const [i, arm] of s.arms.entries()) {
@@ -280,13 +319,16 @@ export class Interpreter {
       case "func": {
         const v: Value = { fn: s.fn, scope: state, path: s.fn.name };
         if (s.fn.name && !s.fn.className) state.set(s.fn.name, v);
-        this.pending.push({ fn: s.fn, scope: state });
+        this.defined(s.fn, state, frame);
         return;
       }
       case "class":
         return this.execClass(s, frame);
       case "import":
-        for (const b of s.bindings) state.set(b.local, { path: b.path });
+        for (const b of s.bindings) {
+          if (b.star) for (const [k, v] of starNames(this, b)) state.set(k, v);
+          else state.set(b.local, bindImport(this, b, state));
+        }
         return;
       case "block":
         return this.execBlock(s.body, frame);
@@ -332,7 +374,7 @@ export class Interpreter {
     for (const stmt of s.body) {
       if (stmt.k === "func" && stmt.fn.name) {
         cls.methods.set(stmt.fn.name, stmt.fn);
-        this.pending.push({ fn: stmt.fn, scope: frame.state! });
+        this.defined(stmt.fn, frame.state!, frame);
       } else if (classFrame.state) this.exec(stmt, classFrame);
     }
     for (const [k, v] of classFrame.state ?? []) {
@@ -357,7 +399,7 @@ export class Interpreter {
       case "attr": {
         const obj = this.eval(t.object, frame);
         const path = `${obj.path ?? "?"}.${t.name}`;
-        this.offer({ kind: "assign", path, name: t.name, value, loc }, frame);
+        this.offer({ kind: "assign", path, name: t.name, value, loc, literal: frame.literal }, frame);
         this.updateLvalue(t.object, frame, (o) => withField(o, t.name, value));
         return;
       }
@@ -366,7 +408,9 @@ export class Interpreter {
         const key = this.eval(t.index, frame);
         const k = constOf(key);
         const name = k === undefined || k === null ? undefined : String(k);
-        this.offer({ kind: "assign", path: `${obj.path ?? "?"}[]`, name, value, loc }, frame);
+        this.offer({ kind: "assign", path: `${obj.path ?? "?"}[]`, name, value, loc, literal: frame.literal }, frame);
+        // The key is written too: `store[key] = v` with an attacker-chosen key (session entries).
+        if (key.t) this.offer({ kind: "assign", path: `${obj.path ?? "?"}[key]`, name, value: key, loc }, frame);
         if (this.module.language !== "python" && t.object.k === "index") {
           // obj[a][b] = v with attacker-chosen keys reaches Object.prototype when a is "__proto__".
           const outerKey = this.eval(t.object.index, frame);
@@ -437,14 +481,19 @@ export class Interpreter {
   }
 }
 
-export function joinStates(a: State | null, b: State | null): State | null {
-  if (!a) return b ? new Map(b) : null;
-  if (!b) return new Map(a);
-  const out: State = new Map();
-  for (const [k, v] of a) out.set(k, joinValues(v, b.get(k) ?? (b.has(k) ? undefined : v)));
-  for (const [k, v] of b) if (!a.has(k)) out.set(k, v);
-  return out;
+/**
+ * `match` on a constant runs the one arm whose literals include it (or the
+ * final `case _`); null when none can run, undefined when it cannot be told.
+ */
+function constantArm(s: Extract<Stmt, { k: "branches" }>, subject: Value | undefined): number | null | undefined {
+  if (!subject?.c || !s.tests) return undefined;
+  for (const [i, tests] of s.tests.entries()) {
+    if (tests === undefined) return s.exhaustive && i === s.arms.length - 1 ? i : undefined;
+    if (tests.some((t) => t.k === "const" && t.value === subject.c!.v)) return i;
+  }
+  return s.exhaustive ? undefined : null;
 }
+
 
 function statesEqual(a: State, b: State): boolean {
   if (a.size !== b.size) return false;

@@ -109,7 +109,7 @@ export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): 
   if (cond.any && !cond.any.some((c) => checkCondition(site, c, ctx))) return false;
   if (cond.all && !cond.all.every((c) => checkCondition(site, c, ctx))) return false;
   if (cond.not && checkCondition(site, cond.not, ctx)) return false;
-  const hasTest = ["missing", "present", "is", "is-not", "path", "not-path", "matches", "not-matches", "contains", "lt", "tainted", "dynamic"]
+  const hasTest = ["missing", "present", "is", "is-not", "path", "not-path", "matches", "not-matches", "contains", "lt", "bits", "tainted", "dynamic"]
     .some((k) => (cond as Record<string, unknown>)[k] !== undefined);
   if (!hasTest) return true;
   const sel = select(site, cond);
@@ -134,6 +134,7 @@ export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): 
     if (!items.some((i) => i.c && cond.contains!.some((x) => sameConst(x, i.c!.v)))) return false;
   }
   if (cond.lt !== undefined && !(typeof c === "number" && c < cond.lt)) return false;
+  if (cond.bits !== undefined && !((modeNumber(c) ?? 0) & cond.bits)) return false;
   if (cond.tainted !== undefined && (deepTaint(value) !== undefined) !== cond.tainted) return false;
   if (cond.dynamic !== undefined && (value !== undefined && !value.c) !== cond.dynamic) return false;
   return true;
@@ -160,6 +161,13 @@ export function matches(m: Matcher, site: Site, ctx: MatchContext): boolean {
   if (m.context && !ctx.contextNames.some((n) => contextWords(n, m.context!))) return false;
   if (m["not-context"] && ctx.contextNames.some((n) => contextWords(n, m["not-context"]!))) return false;
   return m.where.every((c) => checkCondition(site, c, ctx));
+}
+
+/** File modes are written as numbers (0o777, 511) or, in Node, octal strings ("777", "0o777"). */
+function modeNumber(c: ConstValue | undefined): number | undefined {
+  if (typeof c === "number" && Number.isInteger(c)) return c;
+  if (typeof c === "string" && /^(0o?)?[0-7]{3,4}$/i.test(c)) return parseInt(c.replace(/^0o/i, ""), 8);
+  return undefined;
 }
 
 const regexCache = new Map<string, RegExp>();

@@ -16,6 +16,8 @@ export interface PoolOptions {
   disabled: string[];
   /** Cache keys already held: a file whose content has one is read and hashed but not analysed. */
   known: ReadonlySet<string>;
+  /** The project folder, for following imports into the project's own modules. */
+  root?: string;
   signal: AbortSignal;
   /** Called as each file completes (any order). */
   onDone(job: FileJob, result: JobResult): void;
@@ -71,7 +73,7 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
   const large = jobs.filter((j) => j.size >= ONE_AT_A_TIME_BYTES).map((j) => [j]);
   const small = batches(jobs.filter((j) => j.size < ONE_AT_A_TIME_BYTES));
   const script = workerScript();
-  const workerData: WorkerData = { ruleSet: options.ruleSet, disabled: options.disabled, known: [...options.known] };
+  const workerData: WorkerData = { ruleSet: options.ruleSet, disabled: options.disabled, known: [...options.known], root: options.root };
   await new Promise<void>((resolve, reject) => {
     let finished = 0;
     let largeInFlight: number | undefined;
@@ -136,6 +138,7 @@ async function analyzeInThread(jobs: FileJob[], options: PoolOptions): Promise<v
     disabled: new Set(options.disabled),
     disabledList: options.disabled,
     known: options.known,
+    root: options.root,
   };
   for (const job of jobs) {
     if (options.signal.aborted) throw abortError(options.signal);

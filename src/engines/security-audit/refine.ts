@@ -6,7 +6,7 @@ import type { Expr } from "../../lang/ir.js";
 import type { Frame, Interpreter, State } from "./interpreter.js";
 import { checkCondition, type Site } from "./matching.js";
 import { anyPathMatches } from "./rule-paths.js";
-import { clearTaint, constOf, deepTaint, mkConst, type Value } from "./values.js";
+import { clearTaint, constOf, deepTaint, joinStates, mkConst, type Value } from "./values.js";
 
 const URL_AUTHORITY = new Set(["origin", "host", "hostname", "netloc"]);
 const PROTO_KEYS = new Set(["__proto__", "constructor", "prototype"]);
@@ -37,11 +37,30 @@ export function refine(it: Interpreter, state: State, test: Expr, branch: boolea
     case "logical":
       if (test.op === "and" && branch) return refine(it, refine(it, state, test.left, true, frame), test.right, true, frame);
       if (test.op === "or" && !branch) return refine(it, refine(it, state, test.left, false, frame), test.right, false, frame);
+      // `c.isalnum() or c in SAFE`: whichever side held, what both sides prove holds.
+      if ((test.op === "or" && branch) || (test.op === "and" && !branch)) {
+        const left = refine(it, new Map(state), test.left, branch, frame);
+        const right = refine(it, new Map(state), test.right, branch, frame);
+        return joinStates(left, right) ?? state;
+      }
       return state;
     case "binary": {
       const { op, left, right } = test;
       if (op === "in" || op === "not in") {
-        if ((op === "in") !== branch) return state;
+        if ((op === "in") !== branch) {
+          // `q not in s[1:-1]` after s.startswith(q) and s.endswith(q): s is one plain string literal, inert as code.
+          const quote = constOf(it.eval(left, here));
+          if ((quote === "'" || quote === '"') && right.k === "index" && deepTaint(it.eval(right.object, here))?.cleared.includes(`~quoted${quote}`)) {
+            clean(it, here, right.object, ["code"]);
+            return here.state ?? state;
+          }
+          // `"../" not in name`: appended after a fixed folder, the name cannot climb out of it.
+          if (typeof quote === "string" && /^\.\.[/\\]?$/.test(quote)) {
+            clean(it, here, right, ["~no-dotdot"]);
+            return here.state ?? state;
+          }
+          return state;
+        }
         const collection = it.eval(right, here);
         if (deepTaint(collection) || (!collection.fields && !collection.c)) return state;
         clean(it, here, left, ["all"]);
@@ -118,6 +137,8 @@ function baseName(e: Expr): string | undefined {
 }
 
 function clean(it: Interpreter, frame: Frame, e: Expr, classes: readonly string[]): void {
+  // str(p) / os.fspath(p) is p as text: checking it checks p.
+  if (e.k === "call" && e.args.length === 1 && e.callee.k === "name" && (e.callee.name === "str" || e.callee.name === "String")) e = e.args[0]!.value;
   const lvalue = e.k === "call" && e.callee.k === "attr" ? e.callee.object : e;
   if (lvalue.k === "name" || lvalue.k === "attr" || lvalue.k === "index") it.updateLvalue(lvalue, frame, (v) => stripped(v, classes));
   // `parsed = urlparse(target)`: validating what was parsed out of a value validates the value.

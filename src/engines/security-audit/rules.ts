@@ -35,6 +35,8 @@ const baseCondition = selector.extend({
   "not-matches": z.string().optional(),
   contains: z.array(constValue).optional(),
   lt: z.number().optional(),
+  /** A number (or an octal string like "777") with any of these bits set: file modes. */
+  bits: z.number().int().optional(),
   tainted: z.boolean().optional(),
   /** The value is not a compile-time constant. */
   dynamic: z.boolean().optional(),
@@ -84,6 +86,24 @@ const matcher = z
     html: z.boolean().optional(),
     /** The tainted value must be markup or text built by concatenation (not an object sent as JSON). */
     text: z.boolean().optional(),
+    /** This matcher's own confidence and severity, when they differ from the rule's (a context-free site is Low). */
+    confidence: z.enum(["High", "Medium", "Low"]).optional(),
+    severity: z.enum(["High", "Medium", "Low", "Info"]).optional(),
+    /** Raised to this confidence and severity when the value is followed, in its function, into a cookie, a session or a secret-named field. */
+    /**
+     * Only when the object passed as `arg` was configured, in the same function, by `method(first, value)`:
+     * `parser.setFeature(feature_external_ges, True)` before `parseString(doc, parser)`.
+     */
+    configured: z
+      .object({
+        arg: z.union([z.number(), z.string(), z.tuple([z.number(), z.string()])]),
+        method: z.string(),
+        /** Regex on the first argument's name or string value. */
+        first: z.string(),
+        value: constValue,
+      })
+      .optional(),
+    "secret-use": z.object({ confidence: z.enum(["High", "Medium", "Low"]), severity: z.enum(["High", "Medium", "Low", "Info"]) }).optional(),
   })
   .refine((m) => m.call || m.assign || m.name || m.dict || m["route-return"] || m.string, {
     message: "a matcher needs one of call, assign, name, dict, route-return, string",
@@ -91,13 +111,22 @@ const matcher = z
 
 export type Matcher = z.infer<typeof matcher>;
 
-const example = z.object({ code: z.string(), file: z.string().optional() }).or(z.string().transform((code) => ({ code, file: undefined })));
+const example = z
+  .object({
+    code: z.string(),
+    file: z.string().optional(),
+    /** Positive examples: the confidence the finding must carry. */
+    confidence: z.enum(["High", "Medium", "Low"]).optional(),
+  })
+  .or(z.string().transform((code) => ({ code, file: undefined, confidence: undefined })));
 
 const ruleSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "rule ids are lower-case words joined by . or -"),
   title: z.string(),
   languages: z.array(z.enum(["python", "javascript"])).min(1),
   cwe: z.number().int().positive(),
+  /** Further CWEs the same weakness is also an instance of (md5 of a password: CWE-916 and CWE-328). */
+  "also-cwe": z.array(z.number().int().positive()).optional(),
   owasp: z.string().regex(/^A\d\d:2021$/, 'OWASP ids look like "A03:2021"'),
   severity: z.enum(["High", "Medium", "Low", "Info"]),
   confidence: z.enum(["High", "Medium", "Low"]),

@@ -42,6 +42,10 @@ export interface Value {
   origin?: string;
   /** A request object of a web framework (routes can be recognised by it). */
   request?: boolean;
+  /** An import of a project module not loaded yet: reading the name loads it. */
+  pending?: () => Value;
+  /** Python `import a.b` bindings merged under the same top package name. */
+  imports?: string[];
 }
 
 export const CLEAN: Value = Object.freeze({}) as Value;
@@ -248,4 +252,14 @@ export function foldBinary(op: string, a: ConstValue, b: ConstValue): ConstValue
     case ">>": return numeric ? a >> b : undefined;
     default: return undefined;
   }
+}
+
+/** Two states after a branch: each variable may hold what either side left in it. */
+export function joinStates(a: Map<string, Value> | null, b: Map<string, Value> | null): Map<string, Value> | null {
+  if (!a) return b ? new Map(b) : null;
+  if (!b) return new Map(a);
+  const out: Map<string, Value> = new Map();
+  for (const [k, v] of a) out.set(k, joinValues(v, b.get(k) ?? (b.has(k) ? undefined : v)));
+  for (const [k, v] of b) if (!a.has(k)) out.set(k, v);
+  return out;
 }

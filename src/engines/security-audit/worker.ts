@@ -8,6 +8,7 @@ export interface WorkerData {
   ruleSet: RuleSet;
   disabled: string[];
   known: string[];
+  root?: string;
 }
 
 export interface WorkerBatch {
@@ -25,6 +26,7 @@ const ctx: JobContext = {
   disabled: new Set(data.disabled),
   disabledList: data.disabled,
   known: new Set(data.known),
+  root: data.root,
 };
 
 parentPort!.on("message", async (batch: WorkerBatch) => {

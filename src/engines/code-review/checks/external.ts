@@ -1,5 +1,6 @@
 // Other analysers folded into the review: bgr's own security engine, and the
-// project's configured linters (ESLint, ruff, flake8) run through their CLIs.
+// project's configured linters (ESLint, ruff, flake8) run through their CLIs
+// only when the caller allows running the repository's code (--allow-exec).
 // Their findings pass the same "added lines only" filter as ours. A linter
 // the project configures but that cannot run is a note, never a failure.
 // They all run where the reviewed text is on disk: the workspace, or a
@@ -69,7 +70,26 @@ async function securityFindings(site: AnalysisRoot, engineContext: EngineContext
     notes.push(`Security engine: ${failed.length} file(s) not fully analysed (first: ${first.file ? `${first.file}: ` : ""}${first.message.slice(0, 200)}).`);
   }
   for (const blocker of result.blockers ?? []) notes.push(`Security engine stopped early: ${blocker}`);
-  return result.findings;
+  return result.findings.map((finding) => inTestCode(finding, files));
+}
+
+const FIXTURE_PATH = /(?:^|\/)(?:fixtures?|testdata|test-data)\//;
+
+/**
+ * Tests and their fixtures hold vulnerable code on purpose (a fixture for a
+ * scanner, a test of an injection guard); what they do does not ship. Such a
+ * finding stays in the report, marked, but does not block the merge.
+ */
+function inTestCode(finding: Finding, files: ReviewFile[]): Finding {
+  const file = files.find((candidate) => candidate.path === finding.file);
+  if (!file?.isTest) return finding;
+  const fixture = FIXTURE_PATH.test(finding.file);
+  return {
+    ...finding,
+    severity: fixture ? "Info" : "Low",
+    title: `${finding.title} (in ${fixture ? "a test fixture" : "test code"})`,
+    message: `${finding.message} This is ${fixture ? "a test fixture" : "test code"}, which does not ship: worth a look if it runs against real systems, not a merge blocker.`,
+  };
 }
 
 const ESLINT_CONFIGS = [
@@ -200,24 +220,48 @@ async function flake8Findings(ctx: ReviewContext, site: AnalysisRoot, files: Rev
   });
 }
 
+/** The linters this side of the repository configures, with the file that configures each. */
+function configuredLinters(dir: string, hasPython: boolean): string[] {
+  const found: string[] = [];
+  const eslint = eslintConfigured(dir);
+  if (eslint) found.push(`ESLint (${eslint})`);
+  if (!hasPython) return found;
+  const ruff = ["ruff.toml", ".ruff.toml"].find((name) => existsSync(path.join(dir, name))) ?? (fileMentions(dir, "pyproject.toml", /^\[tool\.ruff/m) ? "pyproject.toml" : undefined);
+  if (ruff) found.push(`ruff (${ruff})`);
+  const flake8 = existsSync(path.join(dir, ".flake8")) ? ".flake8" : ["setup.cfg", "tox.ini"].find((name) => fileMentions(dir, name, /^\[flake8\]/m));
+  if (flake8) found.push(`flake8 (${flake8})`);
+  return found;
+}
+
+/**
+ * Why the linters did not run, naming the switch that exists wherever the
+ * report is read: the same --allow-exec on `bgr review`, `bgr run` and
+ * `bgr spawn`, allowExec in MCP, review.linters in the project config.
+ */
+function lintersSkippedNote(configured: string[], disabledByConfig: boolean): string {
+  if (disabledByConfig) return "Linters: not run (review.linters is false in the project config).";
+  if (configured.length === 0) return "Linters: none configured for the changed files.";
+  return `Linters: ${configured.join(", ")} configured but not run: a linter runs the repository's own code (its installed linter, config files and plugins), which a review does only when allowed; pass --allow-exec (MCP: allowExec: true) to run them.`;
+}
+
 export async function externalFindings(ctx: ReviewContext, engineContext: EngineContext): Promise<ExternalResult> {
   const notes: string[] = [];
   const findings: Finding[] = [];
   const candidates = ctx.files.filter((file) => file.newText !== undefined && file.added.size > 0);
   if (candidates.length === 0) return { findings, notes };
-  const lint = ctx.settings.linters && engineContext.options.allowExec !== false;
+  const python = candidates.filter((file) => file.language === "python");
+  const lint = ctx.settings.linters && engineContext.options.allowExec === true;
   if (!ctx.settings.security && !lint) {
-    notes.push("Linters: not run (disabled by configuration or --no-exec).");
+    notes.push(lintersSkippedNote(configuredLinters(ctx.root, python.length > 0), !ctx.settings.linters));
     return { findings, notes };
   }
   const site = await analysisRoot(ctx, candidates);
   try {
     if (ctx.settings.security) findings.push(...(await securityFindings(site, engineContext, candidates, notes)));
     if (!lint) {
-      notes.push("Linters: not run (disabled by configuration or --no-exec).");
+      notes.push(lintersSkippedNote(configuredLinters(site.dir, python.length > 0), !ctx.settings.linters));
       return { findings, notes };
     }
-    const python = candidates.filter((file) => file.language === "python");
     findings.push(...(await eslintFindings(ctx, site, candidates, notes)));
     if (python.length > 0) {
       findings.push(...(await ruffFindings(ctx, site, python, notes)));

@@ -179,10 +179,25 @@ function commentedOutFinding(file: ReviewFile, block: SyntaxNode[]): Finding {
 
 const TODO_MARK = /(?:\/\/|#|\/\*|^\s*\*|<!--|--|;)\s*(?:@?)(TODO|FIXME|XXX|HACK)\b[:\s(]?(.*)$/;
 
+/** Lines of source files where a TODO sits in a comment, not in a string or a name. */
+function commentTodoLines(file: ReviewFile): Set<number> | undefined {
+  const tree = file.analysable ? file.tree("new") : undefined;
+  if (!tree) return undefined;
+  const lines = new Set<number>();
+  for (const comment of tree.rootNode.descendantsOfType("comment")) {
+    const start = comment.startPosition.row + 1;
+    comment.text.split("\n").forEach((text, offset) => {
+      if (TODO_MARK.test(text)) lines.add(start + offset);
+    });
+  }
+  return lines;
+}
+
 function todoFindings(file: ReviewFile, out: Finding[]): void {
+  const inComments = commentTodoLines(file);
   for (const [at, text] of file.change.patch.addedText) {
     const match = TODO_MARK.exec(text);
-    if (!match) continue;
+    if (!match || (inComments && !inComments.has(at))) continue;
     const tag = match[1]!;
     const note = match[2]!.replace(/\*\/\s*$|-->\s*$/, "").trim();
     out.push(

@@ -1,48 +1,10 @@
-// Changes that are risky whatever the code looks like: a public signature
-// that callers depend on, tests that disappear, a lockfile moving on its own,
-// build output or binaries in version control, credentials, submodule bumps.
+// Changes that are risky whatever the code looks like: tests that disappear,
+// a lockfile moving on its own, build output or binaries in version control,
+// credentials, submodule bumps. (Public API changes: checks/api.ts.)
 import path from "node:path";
 import type { SyntaxNode } from "../../../lang/parsers.js";
 import type { Finding } from "../../../protocol/finding.js";
 import { makeFinding, type ReviewContext, type ReviewFile } from "../context.js";
-
-function exportedApiFindings(file: ReviewFile, out: Finding[]): void {
-  if (!file.analysable || file.oldText === undefined || file.isTest) return;
-  const after = new Map(file.functions("new").filter((unit) => unit.exported).map((unit) => [unit.name, unit]));
-  for (const before of file.functions("old")) {
-    if (!before.exported) continue;
-    const unit = after.get(before.name);
-    if (!unit) {
-      const renamed = file.renamedTo(before);
-      out.push(
-        makeFinding(file, 0, {
-          ruleId: "review/export-removed",
-          severity: "Medium",
-          title: renamed ? `Exported \`${before.name}\` renamed to \`${renamed.name}\`` : `Exported \`${before.name}\` removed`,
-          message: `\`${before.name}${before.signature}\` was part of ${file.change.oldPath ?? file.path}'s public API and no longer exists there${renamed ? ` (the change renamed it to \`${renamed.name}\`)` : ""}; every importer breaks.`,
-          recommendation: renamed
-            ? `Keep \`${before.name}\` as a deprecated alias of \`${renamed.name}\` for one release, or confirm no caller (including other packages) imports it.`
-            : "Keep a deprecated wrapper that forwards to the replacement for one release, or confirm no caller (including other packages) imports it.",
-          ...(renamed ? { properties: { function: before.name, renamedTo: renamed.name } } : {}),
-        }),
-      );
-      continue;
-    }
-    if (unit.signature === before.signature) continue;
-    const at = file.added.has(unit.signatureLine) ? unit.signatureLine : file.addedBetween(unit.startLine, unit.endLine)[0];
-    if (at === undefined) continue;
-    out.push(
-      makeFinding(file, at, {
-        ruleId: "review/exported-signature-changed",
-        severity: "Medium",
-        title: `Signature of exported \`${unit.name}\` changed`,
-        message: `\`${unit.name}\` changed from \`${before.signature}\` to \`${unit.signature}\`; callers outside this change may now pass the wrong arguments.`,
-        recommendation: "Update every caller in the same change, or keep the old parameters working (optional new parameters at the end, an overload, or a deprecated wrapper) and note the change in the changelog.",
-        properties: { function: unit.name, before: before.signature, after: unit.signature },
-      }),
-    );
-  }
-}
 
 function countTests(file: ReviewFile, side: "old" | "new"): number {
   const tree = file.tree(side);
@@ -219,7 +181,6 @@ function secretFindings(file: ReviewFile, out: Finding[]): void {
 export function riskFindings(ctx: ReviewContext): Finding[] {
   const findings: Finding[] = [];
   for (const file of ctx.files) {
-    exportedApiFindings(file, findings);
     deletedTestFindings(file, findings);
     artifactFindings(file, findings);
     secretFindings(file, findings);

@@ -6,34 +6,52 @@
 import type { Finding } from "../../../protocol/finding.js";
 import { makeFinding, type ReviewContext, type ReviewFile } from "../context.js";
 import type { FunctionUnit } from "../functions.js";
+import { code, lineSpan, signed } from "../messages.js";
 
-function describeRaise(label: string, after: number, before: number | undefined, limit: number): string {
-  const was = before === undefined ? "" : ` (was ${before}, ${after - before >= 0 ? "+" : ""}${after - before})`;
+/** Growth of an already too long function or file that is still the change's doing. */
+export const FUNCTION_GROWTH_LINES = 20;
+export const FILE_GROWTH_LINES = 100;
+
+function describeMeasure(label: string, after: number, before: number | undefined, limit: number): string {
+  const was = before === undefined || before === after ? "" : ` (was ${before}, ${signed(after - before)})`;
   return `${label} complexity ${after}${was}, limit ${limit}`;
 }
 
+/**
+ * A new function over a limit is reported (Medium only when its cognitive
+ * complexity is over: that is what readers feel); an existing one only when the
+ * change pushes it over a limit or raises its cognitive complexity by at
+ * least complexityRaise. A function that was already over and got a little
+ * worse (a bug fix adding one condition) is not the change's fault.
+ */
 function complexityFinding(ctx: ReviewContext, file: ReviewFile, unit: FunctionUnit, before: FunctionUnit | undefined, line: number): Finding | undefined {
   const { maxCognitive, maxCyclomatic, complexityRaise } = ctx.settings;
-  const rose = (after: number, prior: number | undefined) => prior === undefined || after > prior;
-  const cognitiveOver = unit.cognitive > maxCognitive && rose(unit.cognitive, before?.cognitive);
-  const cyclomaticOver = unit.cyclomatic > maxCyclomatic && rose(unit.cyclomatic, before?.cyclomatic);
-  const bigRaise = before !== undefined && unit.cognitive - before.cognitive >= complexityRaise;
-  if (!cognitiveOver && !cyclomaticOver && !bigRaise) return undefined;
+  const over = unit.cognitive > maxCognitive || unit.cyclomatic > maxCyclomatic;
+  let severity: "Medium" | "Low";
+  if (!before) {
+    if (!over) return undefined;
+    // Cyclomatic complexity alone over-counts flat code (a switch of simple cases); it reads easily.
+    severity = unit.cognitive > maxCognitive ? "Medium" : "Low";
+  } else {
+    const crossed = (unit.cognitive > maxCognitive && before.cognitive <= maxCognitive) || (unit.cyclomatic > maxCyclomatic && before.cyclomatic <= maxCyclomatic);
+    const bigRaise = unit.cognitive - before.cognitive >= complexityRaise;
+    if (!crossed && !bigRaise) return undefined;
+    severity = bigRaise && over ? "Medium" : "Low";
+  }
 
   const measures = [
-    describeRaise("cognitive", unit.cognitive, before?.cognitive, maxCognitive),
-    describeRaise("cyclomatic", unit.cyclomatic, before?.cyclomatic, maxCyclomatic),
+    describeMeasure("cognitive", unit.cognitive, before?.cognitive, maxCognitive),
+    describeMeasure("cyclomatic", unit.cyclomatic, before?.cyclomatic, maxCyclomatic),
   ].join("; ");
-  const over = cognitiveOver || cyclomaticOver;
-  const renamed = before !== undefined && before.name !== unit.name ? ` (renamed from \`${before.name}\`)` : "";
+  const renamed = before !== undefined && before.name !== unit.name ? ` (renamed from ${code(before.name)})` : "";
   return makeFinding(file, line, {
     ruleId: before ? "review/complexity-increase" : "review/complex-function",
-    severity: over ? "Medium" : "Low",
+    severity,
     title: before ? `Change raises the complexity of ${unit.name}` : `New function ${unit.name} is too complex`,
-    message: `\`${unit.name}\`${renamed} (lines ${unit.startLine}-${unit.endLine}) ${before ? "now has" : "has"} ${measures}.`,
+    message: `${code(unit.name)}${renamed} (${lineSpan(unit.startLine, unit.endLine)}) ${before ? "now has" : "has"} ${measures}.`,
     recommendation: over
-      ? `Split \`${unit.name}\`: move each branch-heavy step into a named helper, return early instead of nesting, and replace flag-driven conditionals with separate functions, until cognitive complexity is at most ${maxCognitive}.`
-      : `Keep \`${unit.name}\` from growing: extract the newly added branches into a helper with a descriptive name.`,
+      ? `Split ${code(unit.name)}: move each branch-heavy step into a named helper, return early instead of nesting, and replace flag-driven conditionals with separate functions, until cognitive complexity is at most ${maxCognitive}.`
+      : `Keep ${code(unit.name)} from growing: extract the newly added branches into a helper with a descriptive name.`,
     endLine: unit.endLine,
     properties: {
       function: unit.name,
@@ -44,12 +62,18 @@ function complexityFinding(ctx: ReviewContext, file: ReviewFile, unit: FunctionU
   });
 }
 
+/** Over the limit because of the change: new and over, pushed over, or grown by at least `growth` while over. */
+function grewPast(limit: number, after: number, before: number | undefined, growth: number): boolean {
+  if (after <= limit) return false;
+  return before === undefined || before <= limit || after - before >= growth;
+}
+
 function shapeFindings(ctx: ReviewContext, file: ReviewFile, unit: FunctionUnit, before: FunctionUnit | undefined, line: number): Finding[] {
   const { maxFunctionLines, maxNesting, maxParams } = ctx.settings;
   const findings: Finding[] = [];
   const length = unit.endLine - unit.startLine + 1;
   const lengthBefore = before ? before.endLine - before.startLine + 1 : undefined;
-  if (length > maxFunctionLines && (lengthBefore === undefined || length > lengthBefore)) {
+  if (grewPast(maxFunctionLines, length, lengthBefore, FUNCTION_GROWTH_LINES)) {
     findings.push(
       makeFinding(file, line, {
         ruleId: "review/long-function",
@@ -103,7 +127,7 @@ export function structureFindings(ctx: ReviewContext): Finding[] {
     }
     const lineCount = file.newLines().length;
     const oldCount = file.oldText === undefined ? 0 : file.oldText.split("\n").length - (file.oldText.endsWith("\n") ? 1 : 0);
-    if (lineCount > ctx.settings.maxFileLines && lineCount > oldCount) {
+    if (grewPast(ctx.settings.maxFileLines, lineCount, file.oldText === undefined ? undefined : oldCount, FILE_GROWTH_LINES)) {
       findings.push(
         makeFinding(file, file.firstAddedLine(), {
           ruleId: "review/long-file",

@@ -67,6 +67,8 @@ export async function testingFindings(ctx: ReviewContext): Promise<Finding[]> {
     );
   }
 
+  // A function moved from one changed file to another is not new API.
+  const exportedBefore = new Set(ctx.files.flatMap((file) => (file.analysable && file.oldText !== undefined ? file.functions("old") : []).filter((unit) => unit.exported).map((unit) => unit.name)));
   const newExports = sources.flatMap((file) => {
     // Scripts and examples are run, not imported; decorated Python functions are called by a framework.
     if (!file.analysable || scriptLike(file)) return [];
@@ -74,7 +76,7 @@ export async function testingFindings(ctx: ReviewContext): Promise<Finding[]> {
     const existing = new Set(file.functions("old").filter((unit) => unit.exported).map((unit) => unit.name));
     return file
       .functions("new")
-      .filter((unit) => unit.exported && !unit.name.includes(".") && !existing.has(unit.name) && file.added.has(unit.startLine) && !decorated.has(unit.startLine))
+      .filter((unit) => unit.exported && !unit.name.includes(".") && !existing.has(unit.name) && !exportedBefore.has(unit.name) && file.added.has(unit.startLine) && !decorated.has(unit.startLine))
       .map((unit) => ({ file, unit, word: unit.name.split(".").pop()! }))
       .filter((entry) => /^[A-Za-z_$][\w$]*$/.test(entry.word) && entry.word !== "default" && !entry.word.startsWith("__"));
   });

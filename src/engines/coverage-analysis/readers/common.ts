@@ -38,6 +38,8 @@ export interface ReaderContext {
   signal: AbortSignal;
   /** coverage.py's [report] precision from the project's config, for reports that do not state it. */
   precision?: number;
+  /** Absolute workspace root, for readers that must find a report's sources. */
+  root?: string;
   emit(raw: RawFileCoverage, hints?: PathHints): void;
 }
 
@@ -50,6 +52,8 @@ export interface ReportInfo {
   statedTotals?: Partial<Record<Metric, Counter>>;
   /** coverage.py's statements+branches total, when the report is from coverage.py. */
   combinedTotal?: boolean;
+  /** What the reader left out and why (files a plugin measured, options it could not apply), one line each. */
+  notes?: string[];
 }
 
 export type Reader = (ctx: ReaderContext) => Promise<ReportInfo>;

@@ -48,8 +48,9 @@ function parseCount(text: string): number {
 export const readLcov: Reader = async (ctx) => {
   let current: RawFileCoverage | undefined;
   let currentStart = 0;
-  let fnLines = new Map<string, number>();
-  let fnHits = new Map<string, number>();
+  // Per name, in record order: two functions of one name (an `init` in two closures) are two functions.
+  let fnLines = new Map<string, number[]>();
+  let fnHits = new Map<string, number[]>();
   let records = 0;
 
   const fail = (line: number, detail: string): never => {
@@ -59,9 +60,15 @@ export const readLcov: Reader = async (ctx) => {
   const finish = () => {
     if (!current) return;
     const functions: FunctionHit[] = [];
-    for (const [name, line] of fnLines) functions.push({ name, line, hits: fnHits.get(name) ?? 0 });
+    for (const [name, lines] of fnLines) {
+      const hits = fnHits.get(name) ?? [];
+      // istanbul, c8 and lcov write FNDA in FN order, so the k-th FNDA of a name is the k-th FN of it;
+      // when the counts differ (merged tracefiles) the name's hits are summed for each of its functions.
+      const total = hits.reduce((sum, h) => sum + h, 0);
+      lines.forEach((line, k) => functions.push({ name, line, hits: hits.length === lines.length ? hits[k]! : total }));
+    }
     // FNDA without FN (some producers) still names a function, at an unknown line.
-    for (const [name, hits] of fnHits) if (!fnLines.has(name)) functions.push({ name, line: 0, hits });
+    for (const [name, hits] of fnHits) if (!fnLines.has(name)) functions.push({ name, line: 0, hits: hits.reduce((sum, h) => sum + h, 0) });
     if (functions.length > 0) current.functions = functions;
     ctx.emit(current);
     records++;
@@ -120,14 +127,18 @@ export const readLcov: Reader = async (ctx) => {
         if (!Number.isInteger(lineNo) || fields.length < 2) fail(n, `malformed FN: ${JSON.stringify(value)}`);
         const hasEnd = fields.length >= 3 && /^\d+$/.test(fields[1]!);
         const name = fields.slice(hasEnd ? 2 : 1).join(",");
-        if (!fnLines.has(name)) fnLines.set(name, lineNo);
+        const lines = fnLines.get(name);
+        if (!lines) fnLines.set(name, [lineNo]);
+        else if (!lines.includes(lineNo)) lines.push(lineNo);
         return;
       }
       case "FNDA": {
         const hits = parseCount(fields[0] ?? "");
         if (Number.isNaN(hits) || fields.length < 2) fail(n, `malformed FNDA: ${JSON.stringify(value)}`);
         const name = fields.slice(1).join(",");
-        fnHits.set(name, (fnHits.get(name) ?? 0) + hits);
+        const list = fnHits.get(name);
+        if (list) list.push(hits);
+        else fnHits.set(name, [hits]);
         return;
       }
       case "BRDA": {
