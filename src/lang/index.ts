@@ -3,7 +3,7 @@ import type { ModuleIR } from "./ir.js";
 import { lowerJavaScript } from "./javascript.js";
 import { type Language, parseSource, syntaxErrors, type SyntaxProblem } from "./parsers.js";
 import { lowerPython } from "./python.js";
-import { toLiteTree } from "./tree.js";
+import { type LiteNode, toLiteTree } from "./tree.js";
 
 export type { Language } from "./parsers.js";
 export { languageForPath, supportedExtensions } from "./parsers.js";
@@ -14,10 +14,14 @@ export interface LoweredFile {
   problems: SyntaxProblem[];
 }
 
-export function lowerSource(language: Language, text: string): LoweredFile {
+/** Parses into the flat node table; the native tree is unreachable once this returns, so lowering never holds both. */
+function parseToTable(language: Language, text: string): { root: LiteNode; problems: SyntaxProblem[] } {
   const tree = parseSource(language, text);
-  const problems = syntaxErrors(tree);
-  const root = toLiteTree(tree, text);
+  return { problems: syntaxErrors(tree), root: toLiteTree(tree, text) };
+}
+
+export function lowerSource(language: Language, text: string): LoweredFile {
+  const { root, problems } = parseToTable(language, text);
   const module = language === "python" ? lowerPython(root) : lowerJavaScript(root, language);
   return { module, problems };
 }

@@ -31,11 +31,24 @@ function loadGrammar(language: Language): unknown {
 // language per thread is enough.
 const parsers = new Map<Language, Parser>();
 
+/**
+ * setLanguage otherwise builds a SyntaxNode subclass per node type (with
+ * `new Function` and a linear search of node-types.json for each): tens of
+ * milliseconds per grammar, for typed field getters (`node.bodyNode`) that
+ * nothing here reads. Every node is then a plain SyntaxNode, which has the
+ * same type, fields and methods.
+ */
+function withPlainNodes(grammar: object): object {
+  const target = grammar as { nodeSubclasses?: unknown };
+  target.nodeSubclasses ??= new Proxy([], { get: (list, key) => (typeof key === "string" && /^\d+$/.test(key) ? (Parser as unknown as { SyntaxNode: unknown }).SyntaxNode : Reflect.get(list, key)) });
+  return grammar;
+}
+
 function parserFor(language: Language): Parser {
   let parser = parsers.get(language);
   if (!parser) {
     parser = new Parser();
-    parser.setLanguage(loadGrammar(language) as Parser.Language);
+    parser.setLanguage(withPlainNodes(loadGrammar(language) as object) as Parser.Language);
     parsers.set(language, parser);
   }
   return parser;

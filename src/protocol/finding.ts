@@ -62,11 +62,15 @@ export function parseSeverity(value: string): Severity | undefined {
 }
 
 /** Highest severity first, then file, then line: the order every report uses. */
+// The same order as String#localeCompare with no arguments, without building
+// a collator per call (Node 20 does: sorting 441 findings cost ~100 ms).
+const collator = new Intl.Collator();
+
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
-    a.file.localeCompare(b.file) ||
+    collator.compare(a.file, b.file) ||
     a.line - b.line ||
-    a.ruleId.localeCompare(b.ruleId)
+    collator.compare(a.ruleId, b.ruleId)
   );
 }

@@ -204,7 +204,9 @@ export async function reserveRunRecord(root: string, record: RunRecord, explicit
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         if (explicitId) {
-          throw new InputError(`run id ${id} is already used (${runRecordPath(id)}): pass another --id or leave it out to derive one`);
+          // Name the exact flags: a prompt that names its id usually names its report too, and that path is taken as well.
+          const output = record.request.reportExplicit ? ` --out ${candidate.report.replace(/(\.md)?$/, "-2.md")}` : "";
+          throw new InputError(`run id ${id} is already used (${runRecordPath(id)}): to run again, add --id ${id}-2${output}; to redo that run, delete ${runRecordPath(id)} first`);
         }
       } finally {
         await unlink(temp).catch(() => undefined);

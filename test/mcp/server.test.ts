@@ -2,14 +2,13 @@
 // drives real background runs on a copy of the bundled example.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { cp, mkdtemp, readFile, realpath, rm } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { connectBgr, type BgrClient } from "./client.js";
 import { startFakeProvider, type FakeProvider } from "../llm/fake-provider.js";
+import { copyExample } from "../security/example-workspace.js";
 
-const EXAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../examples/auth-app");
 const REPORT = ".agents/reports/20260123-143000-auth-security.md";
 const SESSION = ".agents/sessions/20260123-140000-auth-feature.md";
 
@@ -21,7 +20,7 @@ describe("bgr mcp over stdio", () => {
   before(async () => {
     parent = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-mcp-")));
     root = path.join(parent, "auth-app");
-    await cp(EXAMPLE, root, { recursive: true });
+    copyExample(root);
     bgr = await connectBgr(root);
   });
   after(async () => {

@@ -3,26 +3,21 @@
 // flaws it was built with and leaves its safe code alone.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import type { Finding } from "../../src/protocol/finding.js";
 import { canonicalCwe } from "./corpus-scoring.js";
 import { REPO_ROOT } from "./corpus-run.js";
+import { copyExample } from "./example-workspace.js";
 
-const EXAMPLE = join(REPO_ROOT, "examples", "auth-app");
 const CLI = join(REPO_ROOT, "dist", "src", "cli", "main.js");
 const scratch = mkdtempSync(join(tmpdir(), "bgr-example-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function freshCopy(name: string): string {
-  const target = join(scratch, name);
-  cpSync(EXAMPLE, target, {
-    recursive: true,
-    filter: (source) => !/[\\/]\.agents[\\/](reports|runs|cache)(?:[\\/]|$)/.test(source),
-  });
-  return target;
+  return copyExample(join(scratch, name));
 }
 
 function bgr(args: string[], cwd: string) {

@@ -2,13 +2,12 @@
 // the seed's prompt, and a coverage analysis of an LCOV report over the
 // example's files. Copied, never used in place, so the repository's
 // example stays as committed.
-import { cp, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { bgr } from "../cli/helpers.js";
+import { copyExample } from "../security/example-workspace.js";
 
-const EXAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../examples/auth-app");
 export const AUDIT_ID = "bg-20260123-143000-auth-security";
 export const AUDIT_REPORT = ".agents/reports/20260123-143000-auth-security.md";
 export const SESSION = ".agents/sessions/20260123-140000-auth-feature.md";
@@ -46,7 +45,7 @@ export interface ExampleWorkspace {
 export async function exampleAfterRuns(): Promise<ExampleWorkspace> {
   const parent = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-ui-")));
   const root = path.join(parent, "auth-app");
-  await cp(EXAMPLE, root, { recursive: true, filter: (src) => !/[\\/]\.agents[\\/](runs|reports|cache)([\\/]|$)/.test(src) });
+  copyExample(root);
   const audit = await bgr(["run", "-p", "task.md"], { cwd: root });
   if (audit.code !== 0) throw new Error(`the example audit failed: ${audit.stderr}`);
   await writeFile(path.join(root, "lcov.info"), LCOV);

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { ensureCacheDir } from "../cache-dir.js";
 import { nodePlan, ProduceError, type Step } from "./node-plan.js";
 
 export { ProduceError };
@@ -111,6 +112,8 @@ export async function produceCoverage(
   log: (message: string) => void,
 ): Promise<ProducedReport> {
   const outDir = path.join(cacheDir, "produced");
+  // The folder (and .agents/cache/.gitignore) only inside the workspace; a symlink out of it is refused.
+  if (!ensureCacheDir(cacheDir, root)) throw new ProduceError(`${path.relative(root, cacheDir)} resolves outside the workspace; remove that symlink`);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const plan = nodePlan(root, outDir) ?? (await pythonPlan(root, outDir));

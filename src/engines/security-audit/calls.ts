@@ -6,7 +6,7 @@ import type { Expr, FunctionIR } from "../../lang/ir.js";
 import { fixedPrefix } from "./expressions.js";
 import type { Frame, Interpreter } from "./interpreter.js";
 import { checkCondition, type SiteArg } from "./matching.js";
-import { anyPathMatches, indexesFor } from "./rules.js";
+import { anyPathMatches, indexesFor } from "./rule-paths.js";
 import {
   anyElement, CLEAN, clearTaint, constOf, mkConst, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
 } from "./values.js";

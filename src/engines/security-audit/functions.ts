@@ -4,7 +4,7 @@
 import type { Expr, FunctionIR } from "../../lang/ir.js";
 import { cachedRegex } from "./matching.js";
 import type { Frame, Interpreter, State } from "./interpreter.js";
-import { anyPathMatches } from "./rules.js";
+import { anyPathMatches } from "./rule-paths.js";
 import { CLEAN, type ClassInfo, deepTaint, joinTaint, joinValues, listValue, type Taint, type Value } from "./values.js";
 
 const MAX_INLINE_DEPTH = 4;

@@ -1,6 +1,6 @@
 // The security audit engine: taint-tracking SAST for Python, JavaScript and
 // TypeScript over tree-sitter, with rules as data (rules/security/**).
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { readRegularFile } from "../../tools/safe-read.js";
 import { languageForPath, supportedExtensions } from "../../lang/languages.js";
@@ -9,11 +9,13 @@ import { loadConfig } from "../../runtime/config.js";
 import { listFiles } from "../../tools/walk.js";
 import type { Engine, EngineContext, EngineError, EngineResult } from "../types.js";
 import type { FileAnalysis } from "./analyze-file.js";
-import { AnalysisCache, cacheKey, StatIndex } from "./cache.js";
-import type { Job } from "./pool.js";
-import { defaultRulesDir, loadRuleSet, type RuleSet, rulesHash } from "./rules.js";
+import { AnalysisCache, CacheStore, cacheKey } from "./cache.js";
+import { loadRules } from "./compiled-rules.js";
+import type { FileJob } from "./job.js";
 import { contentHash, forgetProjectModules } from "./modules.js";
 import { applyPolicy, type FindingPolicy, parseConfidence, parseSeverities, parseTestMode } from "./policy.js";
+import { defaultRulesDir, rulesHash } from "./rule-files.js";
+import type { RuleSet } from "./rules.js";
 import { countsBy, recommendationsFor, summarize } from "./summary.js";
 
 /** Files bigger than this are almost always generated or data; they are listed as skipped. */
@@ -76,88 +78,85 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   const files = listed.filter((f) => !/\.d\.[cm]?ts$/.test(f));
 
   forgetProjectModules(ctx.root);
-  const cache = ctx.options.noCache ? undefined : new AnalysisCache(ctx.cacheDir);
-  const statIndex = ctx.options.noCache ? undefined : new StatIndex(ctx.cacheDir, hash, disabled);
+  const store = ctx.options.noCache ? undefined : CacheStore.open(ctx.cacheDir, ctx.root);
+  const cache = store ? new AnalysisCache(store) : undefined;
   const results = new Map<string, FileAnalysis>();
-  const jobs: Job[] = [];
-  const keys = new Map<string, string>();
+  const jobs: FileJob[] = [];
   let cached = 0;
   let done = 0;
   ctx.progress(0, files.length, "reading files");
-  for (const file of files) {
-    if (ctx.signal.aborted) break;
-    const language = languageForPath(file)!;
-    const abs = path.join(ctx.root, file);
-    const info = await stat(abs);
+  const infos = await Promise.all(files.map((file) => stat(path.join(ctx.root, file)).catch((error: NodeJS.ErrnoException) => error)));
+  const sizes = new Map<string, { size: number; mtimeMs: number }>();
+  files.forEach((file, i) => {
+    const info = infos[i]!;
+    if (info instanceof Error) {
+      errors.push({ file, message: `could not read: ${info.code ?? info.message}` });
+      return;
+    }
+    if (!info.isFile()) {
+      errors.push({ file, message: "skipped: not a regular file" });
+      return;
+    }
     if (info.size > MAX_FILE_BYTES) {
       errors.push({ file, message: `skipped: ${Math.round(info.size / 1024)} KB is over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for source files` });
-      continue;
+      return;
     }
-    // Same size and modification time as last run: the stored key stands, without reading the file.
-    const known = statIndex?.get(file, info.size, info.mtimeMs);
-    const knownHit = known ? cache?.get(known) : undefined;
-    if (knownHit) {
-      statIndex!.keep(file, info.size, info.mtimeMs, known!);
-      results.set(file, knownHit);
-      cached++;
-      done++;
-      continue;
-    }
-    let text: string;
-    try {
-      // O_NONBLOCK and a regular-file check: a FIFO or device in scope is one file's error, not a hung audit.
-      text = (await readRegularFile(abs, { label: file, maxBytes: MAX_FILE_BYTES })).toString("utf8");
-    } catch (error) {
-      errors.push({ file, message: `skipped: ${(error as Error).message.split("\n")[0]}` });
-      done++;
-      continue;
-    }
-    const key = cacheKey(text, file, hash, disabled);
-    statIndex?.keep(file, info.size, info.mtimeMs, key);
-    const hit = cache?.get(key);
+    sizes.set(file, { size: info.size, mtimeMs: info.mtimeMs });
+    // Same size and modification time as last run: the recorded content digest stands, without reading the file.
+    const digest = store?.statDigest(file, info.size, info.mtimeMs);
+    const hit = digest ? cache!.get(cacheKey(digest, file, hash, disabled)) : undefined;
     if (hit) {
       results.set(file, hit);
       cached++;
       done++;
-      continue;
+      return;
     }
-    keys.set(file, key);
-    jobs.push({ file, text, language });
-  }
+    jobs.push({ file, abs: path.join(ctx.root, file), language: languageForPath(file)!, size: info.size });
+  });
   // A cached result stands only while the project modules it read are unchanged: a changed module re-analyses its importers.
-  const depHashes = new Map<string, string | undefined>();
-  const currentHash = async (dep: string): Promise<string | undefined> => {
-    if (!depHashes.has(dep)) depHashes.set(dep, await readFile(path.join(ctx.root, dep), "utf8").then(contentHash, () => undefined));
-    return depHashes.get(dep);
+  const depHashes = new Map<string, Promise<string | undefined>>();
+  const currentHash = (dep: string): Promise<string | undefined> => {
+    let known = depHashes.get(dep);
+    if (!known) {
+      known = readRegularFile(path.join(ctx.root, dep), { label: dep, maxBytes: MAX_FILE_BYTES }).then((b) => contentHash(b.toString("utf8")), () => undefined);
+      depHashes.set(dep, known);
+    }
+    return known;
   };
-  for (const [file, hit] of results) {
-    let stale = false;
-    for (const [dep, hash] of Object.entries(hit.deps ?? {})) if ((await currentHash(dep)) !== hash) stale = true;
-    if (!stale) continue;
+  const withDeps = [...results].filter(([, hit]) => hit.deps && Object.keys(hit.deps).length > 0);
+  const stale = await Promise.all(
+    withDeps.map(async ([, hit]) => (await Promise.all(Object.entries(hit.deps!).map(async ([dep, h]) => (await currentHash(dep)) !== h))).some(Boolean)),
+  );
+  withDeps.forEach(([file], i) => {
+    if (!stale[i]) return;
     results.delete(file);
     cached--;
     done--;
-    const text = await readFile(path.join(ctx.root, file), "utf8");
-    keys.set(file, cacheKey(text, file, hash, disabled));
-    jobs.push({ file, text, language: languageForPath(file)! });
-  }
+    jobs.push({ file, abs: path.join(ctx.root, file), language: languageForPath(file)!, size: sizes.get(file)!.size });
+  });
   ctx.progress(done, files.length, "analysing");
 
   let aborted: string | undefined;
   try {
     if (jobs.length > 0) {
-      const ruleSet = loadRuleSet(rulesDir);
+      const ruleSet = await loadRules(rulesDir);
       warnUnknownDisabled(ruleSet, disabled, ctx);
       const { analyzeAll } = await import("./pool.js");
       await analyzeAll(jobs, {
         ruleSet,
         disabled,
+        // Analyses that read other modules are not taken on their key alone: those modules may have changed.
+        known: new Set(cache?.keysWithoutDeps() ?? []),
         root: ctx.root,
         signal: ctx.signal,
-        onDone(job, analysis) {
-          results.set(job.file, analysis);
-          const key = keys.get(job.file);
-          if (cache && key && !analysis.errors.some((e) => e.message.startsWith("analysis failed"))) cache.set(key, analysis);
+        onDone(job, { digest, key, analysis }) {
+          const stamp = sizes.get(job.file)!;
+          if (store && digest) store.keepStat(job.file, stamp.size, stamp.mtimeMs, digest);
+          const fromCache = !analysis && key ? cache?.get(key) : undefined;
+          if (fromCache) cached++;
+          else if (cache && key && analysis) cache.set(key, analysis);
+          const result = fromCache ?? analysis;
+          if (result) results.set(job.file, result);
           ctx.progress(++done, files.length, job.file);
         },
       });
@@ -165,7 +164,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   } catch (error) {
     aborted = (error as Error).message;
   }
-  statIndex?.save();
+  store?.save();
   if (ctx.signal.aborted && !aborted) aborted = String((ctx.signal.reason as Error | undefined)?.message ?? "aborted");
 
   const findings: Finding[] = [];

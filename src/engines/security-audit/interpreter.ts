@@ -11,7 +11,8 @@ import { analyseStandalone, invokeLocal } from "./functions.js";
 import { bindImport, type LoadedModule, type ProjectModules, starNames } from "./modules.js";
 import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
 import { canRefine, refine } from "./refine.js";
-import { indexesFor, type Matcher, PathIndex, type RuleSpec, type TaintConfig } from "./rules.js";
+import { indexesFor, PathIndex } from "./rule-paths.js";
+import type { Matcher, RuleSpec, TaintConfig } from "./rules.js";
 import {
   addStep, anyElement, CLEAN, type ClassInfo, constOf, joinStates, joinTaint, joinValues,
   member, sameValue, stepAt, type Taint, truthiness, type Value, withField, withRest,

@@ -1,7 +1,8 @@
 // Rule matchers and conditions evaluated against the abstract values the
 // interpreter computed at a call, an assignment, a literal or a return.
 import type { ConstValue, Loc } from "../../lang/ir.js";
-import { anyPathMatches, type Condition, type Matcher, type Selector } from "./rules.js";
+import { anyPathMatches } from "./rule-paths.js";
+import type { Condition, Matcher, Selector } from "./rules.js";
 import { constOf, deepTaint, joinTaint, member, taintFor, type Taint, type Value } from "./values.js";
 
 export interface SiteArg {

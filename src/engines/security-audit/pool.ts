@@ -1,96 +1,154 @@
-// Files in parallel: a pool of at most two worker threads (the machines bgr
-// runs on are small and shared); small jobs stay in the calling thread,
-// where starting a worker would cost more than it saves.
+// Files in parallel. The calling thread only hands out paths, largest first,
+// in batches, with two batches in flight per worker so no worker waits on
+// the main thread; workers read, parse, analyse and answer a whole batch in
+// one message. Small audits stay in the calling thread, where starting a
+// worker would cost more than it saves.
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { Language } from "../../lang/index.js";
-import { analyzeFile, type FileAnalysis } from "./analyze-file.js";
+import { failedAnalysis, type FileJob, type JobContext, type JobResult, runJob } from "./job.js";
 import type { RuleSet } from "./rules.js";
-import type { WorkerJob, WorkerReply } from "./worker.js";
+import type { WorkerBatch, WorkerData, WorkerReply } from "./worker.js";
 
-export interface Job {
-  file: string;
-  text: string;
-  language: Language;
-}
+export type { FileJob };
 
 export interface PoolOptions {
   ruleSet: RuleSet;
   disabled: string[];
+  /** Cache keys already held: a file whose content has one is read and hashed but not analysed. */
+  known: ReadonlySet<string>;
   /** The project folder, for following imports into the project's own modules. */
   root?: string;
   signal: AbortSignal;
   /** Called as each file completes (any order). */
-  onDone(job: Job, analysis: FileAnalysis): void;
+  onDone(job: FileJob, result: JobResult): void;
   maxWorkers?: number;
 }
 
-/** Below this much source text, threads are not worth starting. */
+/** Below this much source, threads are not worth starting. */
 const IN_THREAD_BYTES = 256 * 1024;
+/** A batch closes at this many files or bytes, whichever comes first. */
+const BATCH_FILES = 16;
+const BATCH_BYTES = 128 * 1024;
+const IN_FLIGHT_PER_WORKER = 2;
+/** Files at least this big are analysed one at a time across all threads. */
+const ONE_AT_A_TIME_BYTES = 512 * 1024;
 
-function failed(job: Job, message: string): FileAnalysis {
-  return { findings: [], errors: [{ file: job.file, message: `analysis failed: ${message}` }] };
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error("aborted");
 }
 
-export async function analyzeAll(jobs: Job[], options: PoolOptions): Promise<void> {
-  const totalBytes = jobs.reduce((n, j) => n + j.text.length, 0);
-  // Largest first, so that two threads finish together instead of one waiting on the last big file.
-  jobs = [...jobs].sort((a, b) => b.text.length - a.text.length);
-  const workers = Math.min(options.maxWorkers ?? 2, jobs.length);
-  if (workers <= 1 || totalBytes < IN_THREAD_BYTES) return analyzeInThread(jobs, options);
+// The build's bundle (scripts/bundle-commands.mjs) defines this as true.
+declare const BGR_BUNDLED: boolean | undefined;
+
+/** Bundled, the worker is the bundle's sibling entry: one file to load instead of the engine's module graph. */
+function workerScript(): URL {
+  return typeof BGR_BUNDLED !== "undefined" && BGR_BUNDLED ? new URL("./worker.mjs", import.meta.url) : new URL("./worker.js", import.meta.url);
+}
+
+function batches(jobs: FileJob[]): FileJob[][] {
+  const out: FileJob[][] = [];
+  let current: FileJob[] = [];
+  let bytes = 0;
+  for (const job of jobs) {
+    current.push(job);
+    bytes += job.size;
+    if (current.length >= BATCH_FILES || bytes >= BATCH_BYTES) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise<void> {
+  const totalBytes = jobs.reduce((n, j) => n + j.size, 0);
+  // Largest first, so that the threads finish together instead of one waiting on the last big file.
+  jobs = [...jobs].sort((a, b) => b.size - a.size);
+  const workerCount = Math.min(options.maxWorkers ?? availableParallelism(), jobs.length);
+  if (workerCount <= 1 || totalBytes < IN_THREAD_BYTES) return analyzeInThread(jobs, options);
+  // A large file's syntax tree dwarfs everything else held while it is analysed: one at a time,
+  // so peak memory stays near one parse instead of one per thread; small files fill the other threads.
+  const large = jobs.filter((j) => j.size >= ONE_AT_A_TIME_BYTES).map((j) => [j]);
+  const small = batches(jobs.filter((j) => j.size < ONE_AT_A_TIME_BYTES));
+  const script = workerScript();
+  const workerData: WorkerData = { ruleSet: options.ruleSet, disabled: options.disabled, known: [...options.known], root: options.root };
   await new Promise<void>((resolve, reject) => {
-    let next = 0;
     let finished = 0;
+    let largeInFlight: number | undefined;
+    const hungry: Worker[] = [];
     const pool: Worker[] = [];
-    const inFlight = new Map<number, Job>();
+    const inFlight = new Map<number, FileJob>();
+    let settled = false;
     const stop = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      options.signal.removeEventListener("abort", onAbort);
       for (const w of pool) void w.terminate();
       if (error) reject(error);
       else resolve();
     };
-    const onAbort = (): void => stop(options.signal.reason instanceof Error ? options.signal.reason : new Error("aborted"));
+    const onAbort = (): void => stop(abortError(options.signal));
     options.signal.addEventListener("abort", onAbort, { once: true });
+    let ids = 0;
+    const canTake = (): boolean => small.length > 0 || (large.length > 0 && largeInFlight === undefined);
     const feed = (worker: Worker): void => {
-      if (next >= jobs.length) return;
-      const id = next++;
-      inFlight.set(id, jobs[id]!);
-      const message: WorkerJob = { id, ...jobs[id]! };
-      worker.postMessage(message);
+      const isLarge = large.length > 0 && largeInFlight === undefined;
+      const next = isLarge ? large.shift() : small.shift();
+      if (!next) {
+        // Nothing it may take now; a large file finishing may free one.
+        if (large.length > 0) hungry.push(worker);
+        return;
+      }
+      const batch: WorkerBatch = { jobs: next.map((job) => ({ ...job, id: ids++ })) };
+      if (isLarge) largeInFlight = batch.jobs[0]!.id;
+      for (const job of batch.jobs) inFlight.set(job.id, job);
+      worker.postMessage(batch);
     };
-    for (let i = 0; i < workers; i++) {
-      const worker = new Worker(new URL("./worker.js", import.meta.url), {
-        workerData: { ruleSet: options.ruleSet, disabled: options.disabled, root: options.root },
-      });
+    for (let i = 0; i < workerCount; i++) {
+      const worker = new Worker(script, { workerData });
       pool.push(worker);
       worker.on("message", (reply: WorkerReply) => {
-        const job = inFlight.get(reply.id)!;
-        inFlight.delete(reply.id);
-        options.onDone(job, reply.analysis ?? failed(job, reply.error ?? "unknown error"));
-        finished++;
-        if (finished === jobs.length) {
-          options.signal.removeEventListener("abort", onAbort);
-          stop();
-        } else feed(worker);
+        if (settled) return;
+        for (const result of reply.results) {
+          const job = inFlight.get(result.id)!;
+          inFlight.delete(result.id);
+          const { id: _id, ...rest } = result;
+          options.onDone(job, rest);
+          finished++;
+          if (result.id === largeInFlight) largeInFlight = undefined;
+        }
+        if (finished === jobs.length) return stop();
+        feed(worker);
+        while (hungry.length > 0 && canTake()) feed(hungry.shift()!);
       });
-      worker.on("error", (error) => {
-        options.signal.removeEventListener("abort", onAbort);
-        stop(error);
+      worker.on("error", (error) => stop(error));
+      worker.on("exit", (code) => {
+        if (!settled) stop(new Error(`an analysis thread exited (code ${code}) with ${inFlight.size} files unfinished`));
       });
-      feed(worker);
+      for (let k = 0; k < IN_FLIGHT_PER_WORKER; k++) feed(worker);
     }
   });
 }
 
-async function analyzeInThread(jobs: Job[], options: PoolOptions): Promise<void> {
-  const disabled = new Set(options.disabled);
+async function analyzeInThread(jobs: FileJob[], options: PoolOptions): Promise<void> {
+  const ctx: JobContext = {
+    ruleSet: options.ruleSet,
+    disabled: new Set(options.disabled),
+    disabledList: options.disabled,
+    known: options.known,
+    root: options.root,
+  };
   for (const job of jobs) {
-    if (options.signal.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error("aborted");
-    let analysis: FileAnalysis;
+    if (options.signal.aborted) throw abortError(options.signal);
+    let result: JobResult;
     try {
-      analysis = await analyzeFile(job.file, job.text, job.language, options.ruleSet, disabled, options.root);
+      result = await runJob(job, ctx);
     } catch (error) {
-      analysis = failed(job, (error as Error).message);
+      result = { analysis: failedAnalysis(job.file, (error as Error).message) };
     }
-    options.onDone(job, analysis);
+    options.onDone(job, result);
     // Let timers and abort signals run between files.
     await new Promise((r) => setImmediate(r));
   }

@@ -5,7 +5,7 @@
 import type { Expr } from "../../lang/ir.js";
 import type { Frame, Interpreter, State } from "./interpreter.js";
 import { checkCondition, type Site } from "./matching.js";
-import { anyPathMatches } from "./rules.js";
+import { anyPathMatches } from "./rule-paths.js";
 import { clearTaint, constOf, deepTaint, joinStates, mkConst, type Value } from "./values.js";
 
 const URL_AUTHORITY = new Set(["origin", "host", "hostname", "netloc"]);

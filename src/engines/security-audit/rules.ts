@@ -1,12 +1,12 @@
 // Rule files are data (rules/security/<language>/*.yaml). This module
-// validates them with zod and compiles path patterns once, so the
-// interpreter only ever sees checked, ready-to-match rules.
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+// validates them with zod, so the interpreter only ever sees checked rules.
+// The build runs loadRuleSet once into dist (scripts/compile-rules.mjs);
+// audits read that (compiled-rules.ts) and load this module only when the
+// compiled file is missing or stale. Path matching lives in rule-paths.ts.
+import { existsSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { defaultRulesDir, hashOf, modelsDirFor, ruleFiles } from "./rule-files.js";
 
 const constValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -198,28 +198,6 @@ const taintConfigSchema = z.object({
 export type TaintConfig = z.infer<typeof taintConfigSchema>;
 export type SanitizerSpec = TaintConfig["sanitizers"][number];
 
-interface ConfigIndexes {
-  sanitizers: PathIndex<SanitizerSpec>;
-  sources: PathIndex<string>;
-  propagators: PathIndex<PropagatorSpec>;
-}
-
-const configIndexes = new WeakMap<TaintConfig, ConfigIndexes>();
-
-/** Sanitizers and sources of a taint configuration, indexed once per configuration. */
-export function indexesFor(config: TaintConfig): ConfigIndexes {
-  let indexes = configIndexes.get(config);
-  if (!indexes) {
-    indexes = {
-      sanitizers: new PathIndex(config.sanitizers.map((s) => ({ patterns: s.call, item: s }))),
-      sources: new PathIndex(config.sources.map((s) => ({ patterns: s.path, item: s.label }))),
-      propagators: new PathIndex(config.propagators.map((p) => ({ patterns: p.call, item: p }))),
-    };
-    configIndexes.set(config, indexes);
-  }
-  return indexes;
-}
-
 export interface RuleSet {
   rules: RuleSpec[];
   taint: Record<"python" | "javascript", TaintConfig>;
@@ -236,38 +214,10 @@ export class RuleError extends Error {
   }
 }
 
-/** The packaged rules folder: <package>/rules/security, found from dist/src/engines/security-audit or src/…. */
-export function defaultRulesDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = path.join(dir, "rules", "security");
-    if (existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new Error("bgr rules folder rules/security not found next to the package; reinstall bgr");
-}
+export { defaultRulesDir, rulesHash } from "./rule-files.js";
 
 function formatZodError(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-}
-
-function ruleFiles(dir: string): Array<{ rel: string; text: string }> {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((rel) => ({ rel, text: readFileSync(path.join(dir, rel), "utf8") }));
-}
-
-function hashOf(files: Array<{ rel: string; text: string }>): string {
-  const hash = createHash("sha256");
-  for (const { rel, text } of files) hash.update(rel).update("\0").update(text);
-  return hash.digest("hex").slice(0, 16);
-}
-
-/** The rule set's identity for cache keys, without parsing or validating anything. */
-export function rulesHash(dir = defaultRulesDir()): string {
-  const models = existsSync(modelsDirFor(dir)) ? ruleFiles(modelsDirFor(dir)).map((f) => ({ ...f, rel: `models/${f.rel}` })) : [];
-  return hashOf([...ruleFiles(dir), ...models]);
 }
 
 export function loadRuleSet(dir = defaultRulesDir()): RuleSet {
@@ -306,11 +256,6 @@ export function loadRuleSet(dir = defaultRulesDir()): RuleSet {
 }
 
 // ---- the library model catalog ----------------------------------------------------
-
-/** rules/models sits next to rules/security. */
-function modelsDirFor(rulesDir: string): string {
-  return path.join(path.dirname(rulesDir), "models");
-}
 
 const modelExample = z.object({ code: z.string(), file: z.string().optional() }).or(z.string().transform((code) => ({ code, file: undefined })));
 
@@ -375,120 +320,4 @@ function mergeModels(files: Array<{ rel: string; text: string }>, rules: RuleSpe
     }
   }
   return out;
-}
-
-const patternCache = new Map<string, RegExp>();
-
-/**
- * Callee / member paths: "os.system" matches exactly; a leading "*." matches
- * any receiver ("*.execute" ⇒ "db.cursor().execute"); "*" elsewhere matches
- * one segment and "**" any number ("requests.**" ⇒ "requests.Session().get").
- */
-export function pathMatches(pattern: string, value: string | undefined): boolean {
-  if (value === undefined) return false;
-  let re = patternCache.get(pattern);
-  if (!re) {
-    let body = "";
-    let rest = pattern;
-    if (rest.startsWith("*.")) {
-      body = "(?:.+\\.)?";
-      rest = rest.slice(2);
-    }
-    body += rest
-      .split(".")
-      .map((seg) => (seg === "**" ? ".+" : seg === "*" ? "[^.]+" : seg.replace(/[\\^$+?()[\]{}|]/g, "\\$&").replace(/\*/g, "[^.]*")))
-      .join("\\.");
-    re = new RegExp(`^${body}$`);
-    patternCache.set(pattern, re);
-  }
-  return re.test(value);
-}
-
-interface CompiledList {
-  /** Patterns by their last segment ("*.execute" under "execute"): a path only meets the few that can match it. */
-  byLast: Map<string, RegExp>;
-  /** Patterns whose last segment is a wildcard. */
-  wild?: RegExp;
-  memo: Map<string, boolean>;
-}
-
-function alternation(patterns: string[]): RegExp {
-  for (const p of patterns) pathMatches(p, "");
-  return new RegExp(`^(?:${patterns.map((p) => patternCache.get(p)!.source.slice(1, -1)).join("|")})$`);
-}
-
-// Rule lists are matched against every call site: an index by last
-// segment, one alternation per bucket, and a memo per distinct path.
-const compiledLists = new WeakMap<readonly string[], CompiledList>();
-
-function compileList(patterns: readonly string[]): CompiledList {
-  const buckets = new Map<string, string[]>();
-  const wild: string[] = [];
-  for (const p of patterns) {
-    const last = p.slice(p.lastIndexOf(".") + 1);
-    if (last.includes("*") || last.includes("(") || last.includes("[")) wild.push(p);
-    else buckets.set(last, [...(buckets.get(last) ?? []), p]);
-  }
-  const byLast = new Map<string, RegExp>();
-  for (const [last, list] of buckets) byLast.set(last, alternation(list));
-  return { byLast, wild: wild.length ? alternation(wild) : undefined, memo: new Map() };
-}
-
-export function anyPathMatches(patterns: readonly string[], value: string | undefined): boolean {
-  if (value === undefined || patterns.length === 0) return false;
-  let compiled = compiledLists.get(patterns);
-  if (!compiled) {
-    compiled = compileList(patterns);
-    compiledLists.set(patterns, compiled);
-  }
-  let hit = compiled.memo.get(value);
-  if (hit === undefined) {
-    const bucket = compiled.byLast.get(value.slice(value.lastIndexOf(".") + 1));
-    hit = (bucket?.test(value) ?? false) || (compiled.wild?.test(value) ?? false);
-    if (compiled.memo.size > 20000) compiled.memo.clear();
-    compiled.memo.set(value, hit);
-  }
-  return hit;
-}
-
-/**
- * Which of many (patterns, item) entries match a path, answered from an index
- * by last segment so a path meets only the entries that could match it; used
- * for sink matchers, sanitizers and sources, which every call site consults.
- */
-export class PathIndex<T> {
-  private readonly byLast = new Map<string, Array<{ patterns: readonly string[]; item: T; order: number }>>();
-  private readonly wild: Array<{ patterns: readonly string[]; item: T; order: number }> = [];
-  private readonly memo = new Map<string, T[]>();
-
-  constructor(entries: ReadonlyArray<{ patterns: readonly string[]; item: T }>) {
-    for (const [order, { patterns, item }] of entries.entries()) {
-      const entry = { patterns, item, order };
-      const lasts = new Set<string>();
-      let isWild = false;
-      for (const p of entry.patterns) {
-        const last = p.slice(p.lastIndexOf(".") + 1);
-        if (last.includes("*") || last.includes("(") || last.includes("[")) isWild = true;
-        else lasts.add(last);
-      }
-      if (isWild) this.wild.push(entry);
-      else for (const last of lasts) this.byLast.set(last, [...(this.byLast.get(last) ?? []), entry]);
-    }
-  }
-
-  /** Matching items, in the order the entries were given. */
-  lookup(path: string | undefined): T[] {
-    if (path === undefined) return [];
-    let hit = this.memo.get(path);
-    if (!hit) {
-      const candidates = [...(this.byLast.get(path.slice(path.lastIndexOf(".") + 1)) ?? []), ...this.wild];
-      hit = candidates
-        .filter((c) => anyPathMatches(c.patterns, path))
-        .sort((a, b) => a.order - b.order)
-        .map((c) => c.item);
-      if (this.memo.size > 50000) this.memo.clear();
-      this.memo.set(path, hit);
-    }
-    return hit;
-  }
 }

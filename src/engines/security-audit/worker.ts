@@ -1,33 +1,36 @@
-// Worker thread: analyses the files it is sent with the rules it was started
-// with, one message per file, so the main thread keeps the cache and order.
+// Worker thread: takes batches of file paths, reads and analyses each with
+// the rules it was started with, and answers each batch with one message.
 import { parentPort, workerData } from "node:worker_threads";
-import type { Language } from "../../lang/index.js";
-import { analyzeFile, type FileAnalysis } from "./analyze-file.js";
+import { type FileJob, type JobContext, type JobResult, runJob } from "./job.js";
 import type { RuleSet } from "./rules.js";
 
-export interface WorkerJob {
-  id: number;
-  file: string;
-  text: string;
-  language: Language;
+export interface WorkerData {
+  ruleSet: RuleSet;
+  disabled: string[];
+  known: string[];
+  root?: string;
+}
+
+export interface WorkerBatch {
+  jobs: Array<FileJob & { id: number }>;
 }
 
 export interface WorkerReply {
-  id: number;
-  analysis?: FileAnalysis;
-  error?: string;
+  results: Array<JobResult & { id: number }>;
 }
 
-// The rules arrive already validated: re-reading YAML in every thread would cost more than small audits take.
-const { ruleSet, disabled, root } = workerData as { ruleSet: RuleSet; disabled: string[]; root?: string };
-const disabledSet = new Set(disabled);
+// The rules arrive already loaded: reading them again in every thread would cost more than small audits take.
+const data = workerData as WorkerData;
+const ctx: JobContext = {
+  ruleSet: data.ruleSet,
+  disabled: new Set(data.disabled),
+  disabledList: data.disabled,
+  known: new Set(data.known),
+  root: data.root,
+};
 
-parentPort!.on("message", async (job: WorkerJob) => {
-  let reply: WorkerReply;
-  try {
-    reply = { id: job.id, analysis: await analyzeFile(job.file, job.text, job.language, ruleSet, disabledSet, root) };
-  } catch (error) {
-    reply = { id: job.id, error: (error as Error).message };
-  }
-  parentPort!.postMessage(reply);
+parentPort!.on("message", async (batch: WorkerBatch) => {
+  const results: WorkerReply["results"] = [];
+  for (const job of batch.jobs) results.push({ id: job.id, ...(await runJob(job, ctx)) });
+  parentPort!.postMessage({ results } satisfies WorkerReply);
 });

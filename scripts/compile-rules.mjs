@@ -1,0 +1,19 @@
+// Build step after tsc: the rule set, loaded and validated by the same
+// loadRuleSet() an audit would run, written as one JSON that audits read
+// instead of 59 YAML files (src/engines/security-audit/compiled-rules.ts).
+// A rule error fails the build with the same message an audit would give.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const { loadRuleSet } = await import(path.join(root, "dist/src/engines/security-audit/rules.js"));
+const { compiledRulesPath } = await import(path.join(root, "dist/src/engines/security-audit/compiled-rules.js"));
+const rulesDir = path.join(root, "rules", "security");
+const target = compiledRulesPath(rulesDir);
+try {
+  writeFileSync(target, JSON.stringify(loadRuleSet(rulesDir)));
+} catch (error) {
+  console.error(`compile-rules: ${error.message}`);
+  process.exit(1);
+}
