@@ -14,6 +14,10 @@ import { renderHtmlReport } from "../report/html.js";
 import { renderJsonReport } from "../report/json.js";
 import { renderMarkdownReport, severityLine } from "../report/markdown.js";
 import { renderSarif } from "../report/sarif.js";
+import { buildRdjson, renderCheckstyle, renderGithubAnnotations, renderJunit } from "../report/ci-formats.js";
+import { fingerprintsOf } from "../report/fingerprint.js";
+import { applyBaseline, baselineFromFile, baselineSource, checkoutMergeBase, type Baseline } from "./baseline.js";
+import { githubTarget, postGithubReview } from "./github-review.js";
 import { parseDuration } from "../runtime/request.js";
 import { resolveInside } from "../tools/sandbox.js";
 import { gateCacheDir } from "../tools/write-gate.js";
@@ -37,7 +41,7 @@ export interface EngineCommandSpec {
   toOptions?(opts: Record<string, unknown>, args: string[]): { scope: string[]; options: EngineOptions };
 }
 
-export const FORMATS = ["md", "sarif", "json", "html"] as const;
+export const FORMATS = ["md", "sarif", "json", "html", "github", "rdjson", "checkstyle", "junit"] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 
 /** Only bgr's own four severities (any case): a foreign word such as Critical is refused, not quietly mapped to High. */
@@ -49,10 +53,34 @@ function parseFailOn(value: string): Severity | "none" {
 }
 
 export function renderResult(format: OutputFormat, kind: TaskKind, title: string, result: EngineResult, root: string): string {
-  if (format === "json") return renderJsonReport({ kind, title, result });
-  if (format === "sarif") return renderSarif({ kind, result, root });
-  if (format === "html") return renderHtmlReport({ kind, title, result, root });
-  return renderMarkdownReport({ title, result, partial: Boolean(result.blockers?.length) });
+  switch (format) {
+    case "json":
+      return renderJsonReport({ kind, title, result });
+    case "sarif":
+      return renderSarif({ kind, result, root });
+    case "html":
+      return renderHtmlReport({ kind, title, result, root });
+    case "github":
+      return renderGithubAnnotations({ kind, title, result });
+    case "rdjson":
+      return `${JSON.stringify(buildRdjson({ kind, title, result }), null, 2)}\n`;
+    case "checkstyle":
+      return renderCheckstyle({ kind, title, result });
+    case "junit":
+      return renderJunit({ kind, title, result });
+    case "md":
+      return renderMarkdownReport({ title, result, partial: Boolean(result.blockers?.length) });
+  }
+}
+
+/** --json is shorthand for --format json; with another --format named too, which one was meant is unknowable. */
+function chooseFormat(opts: Record<string, unknown>, formatSource: string | undefined): OutputFormat {
+  const format = opts.format as OutputFormat;
+  if (!opts.json) return format;
+  if (formatSource !== "default" && format !== "json") {
+    throw new UsageError(`--json and --format ${format} conflict (--json means --format json): drop one of them`);
+  }
+  return "json";
 }
 
 export async function writeOutput(outPath: string, text: string): Promise<void> {
@@ -69,23 +97,34 @@ export function addEngineCommand(program: Command, spec: EngineCommandSpec): Com
     .option("--out <file>", "write the report to this file instead of stdout")
     .option("--fail-on <severity>", "exit 1 when a finding is at or above this severity (High, Medium, Low, Info, none)", "none")
     .option("--no-cache", "ignore and do not update the analysis cache")
-    .option("--timeout <duration>", "give up after this long: 90 (seconds), 90s, 30m, 1h");
+    .option("--timeout <duration>", "give up after this long: 90 (seconds), 90s, 30m, 1h")
+    .option(
+      "--baseline <ref-or-file>",
+      spec.kind === "security-audit"
+        ? "report only findings not present at the merge-base of this git revision, or in this earlier --format json (or sarif) output"
+        : "report only findings not present in this earlier --format json (or sarif) output",
+    );
+  if (spec.kind === "code-review") {
+    cmd
+      .addOption(new Option("--post <target>", "also post the findings as a pull-request review (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)").choices(["github"]))
+      .option("--pr <number>", "the pull request to post to (default: from GITHUB_EVENT_PATH)");
+  }
   withCommonOptions(cmd);
   spec.configure?.(cmd);
   cmd.action(async (...received: unknown[]) => {
     const command = received[received.length - 1] as Command;
     const opts = command.opts() as Record<string, unknown>;
     const args = (command.args ?? []).map(String);
-    process.exitCode = await runEngineCommand(spec, opts, args);
+    process.exitCode = await runEngineCommand(spec, opts, args, command.getOptionValueSource("format"));
   });
   return cmd;
 }
 
-async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, unknown>, args: string[]): Promise<number> {
+async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, unknown>, args: string[], formatSource?: string): Promise<number> {
   const progress = createProgress(spec.name);
   try {
     const root = rootOf({ cwd: opts.cwd as string | undefined });
-    const format: OutputFormat = opts.json ? "json" : (opts.format as OutputFormat);
+    const format = chooseFormat(opts, formatSource);
     const failOn = parseFailOn(String(opts.failOn ?? "none"));
     const { scope, options } = spec.toOptions
       ? spec.toOptions(opts, args)
@@ -97,6 +136,9 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
       }
     }
     options.noCache = opts.cache === false;
+    if (opts.pr !== undefined && opts.post === undefined) throw new UsageError(`--pr ${String(opts.pr)}: it names where --post github posts: add --post github or drop --pr`);
+    // Checked before the analysis, so a missing token does not cost a whole review first.
+    const postTo = opts.post === "github" ? await githubTarget(process.env, opts.pr as string | undefined) : undefined;
 
     const engine = await loadEngine(spec.kind);
     if (!engine) throw new Error(`the ${spec.kind} engine is not available in this build of bgr`);
@@ -112,19 +154,40 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
     }
     // A linked .agents/cache that leads out of the workspace is refused, not written through.
     const cacheDir = options.noCache ? path.join(root, CACHE_DIR, spec.kind) : gateCacheDir(root, spec.kind);
-    let result: EngineResult;
-    try {
-      result = await engine.run({
-        root,
+    const analyse = (at: string, label?: string): Promise<EngineResult> =>
+      engine.run({
+        root: at,
         scope,
         task: spec.summary,
         instructions: "",
-        options,
+        options: { ...options },
         signal: controller.signal,
-        log: (message) => progress.log(message),
-        progress: (done, total, label) => progress.update(done, total, label),
+        log: (message) => progress.log(label ? `${label}: ${message}` : message),
+        progress: (done, total, step) => progress.update(done, total, label ? `${label}: ${step ?? ""}` : step),
+        // The workspace's cache serves the baseline too: its entries are keyed by path and content.
         cacheDir,
       });
+    let result: EngineResult;
+    let baseline: Baseline | undefined;
+    try {
+      const source = opts.baseline === undefined ? undefined : baselineSource(String(opts.baseline), root);
+      if (source?.kind === "file") baseline = await baselineFromFile(source.file, String(opts.baseline));
+      if (source?.kind === "ref" && spec.kind !== "security-audit") {
+        throw new UsageError(
+          `--baseline ${source.ref}: no such file${spec.kind === "code-review" ? " (a review already covers only the change since --base)" : ""}: give an earlier \`bgr ${spec.name} --format json\` output; a git revision as baseline is for \`bgr audit\``,
+        );
+      }
+      const checkout = source?.kind === "ref" ? await checkoutMergeBase(root, source.ref) : undefined;
+      try {
+        result = await analyse(root);
+        if (checkout && !controller.signal.aborted) {
+          const before = await analyse(checkout.root, "baseline");
+          if (before.blockers?.length && !controller.signal.aborted) throw new Error(`baseline ${checkout.label} could not be analysed: ${before.blockers.join("; ")}`);
+          baseline = { label: checkout.label, fingerprints: new Set(fingerprintsOf(before.findings)) };
+        }
+      } finally {
+        await checkout?.dispose();
+      }
     } finally {
       process.off("SIGINT", onSignal);
       timer?.clear();
@@ -136,6 +199,7 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
     if (result.blockers?.length && !controller.signal.aborted && result.filesAnalyzed.length === 0 && result.findings.length === 0) {
       throw new UsageError(result.blockers.join("; "));
     }
+    if (baseline) result = applyBaseline(result, baseline);
     const title = result.title ?? spec.title;
     const text = renderResult(format, spec.kind, title, result, root);
     if (opts.out) {
@@ -143,6 +207,14 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
       process.stderr.write(`bgr: ${result.findings.length} findings (${severityLine(result.findings)}) → ${String(opts.out)}\n`);
     } else {
       process.stdout.write(text);
+    }
+    if (postTo) {
+      const posted = await postGithubReview(result, postTo);
+      process.stderr.write(
+        posted.url
+          ? `bgr: posted a review with ${posted.inline} line comments and ${posted.inBody} findings in its body (${posted.alreadyPosted} posted before) → ${posted.url}\n`
+          : `bgr: nothing new to post (${posted.alreadyPosted} findings posted before)\n`,
+      );
     }
     if (result.blockers?.length) return 1;
     if (failOn === "none") return 0;

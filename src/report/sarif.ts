@@ -1,17 +1,20 @@
-// SARIF 2.1.0, one run, the shape GitHub code scanning and most viewers read:
-// rules carry CWE tags and a security-severity, results carry workspace-
-// relative URIs against %SRCROOT%, data-flow traces become codeFlows.
-import { createHash } from "node:crypto";
-import { pathToFileURL } from "node:url";
+// SARIF 2.1.0, one run, the shape GitHub code scanning reads: rules with
+// help, CWE/OWASP tags, precision and security-severity; results with
+// %SRCROOT%-relative URIs, data-flow traces as codeFlows, and bgr's own
+// fingerprint. The machine's absolute path never goes into the file: the
+// upload resolves %SRCROOT% against the checkout. primaryLocationLineHash is
+// left to GitHub's upload, which computes it from the file's text.
 import type { EngineResult, TaskKind } from "../engines/types.js";
 import { compareFindings, type Finding, type Severity } from "../protocol/finding.js";
 import { VERSION } from "../version.js";
+import { FINGERPRINT_KEY, fingerprintsOf } from "./fingerprint.js";
+import { ruleHelp } from "./rule-help.js";
 
 export interface SarifInput {
   kind: TaskKind;
   result: EngineResult;
-  /** Absolute workspace root, recorded as %SRCROOT%. */
-  root: string;
+  /** Absolute workspace root. Deliberately not written: %SRCROOT% is wherever the reader checked the code out. */
+  root?: string;
 }
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
@@ -21,26 +24,54 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
   Info: "note",
 };
 
+/** CodeQL's vocabulary, which GitHub shows for non-security alerts. */
+const PROBLEM_SEVERITY: Record<Severity, "error" | "warning" | "recommendation"> = {
+  High: "error",
+  Medium: "warning",
+  Low: "recommendation",
+  Info: "recommendation",
+};
+
 // GitHub maps security-severity to critical/high/medium/low at 9/7/4/0.1.
 const SECURITY_SEVERITY: Record<Severity, string> = { High: "8.0", Medium: "5.5", Low: "3.0", Info: "0.0" };
 
+const PRECISION = { High: "high", Medium: "medium", Low: "low" } as const;
+
+/** One upload per kind: an audit upload and a review upload must not replace each other's alerts. */
+export const AUTOMATION_CATEGORY: Record<TaskKind, string> = {
+  "security-audit": "bgr/audit/",
+  "code-review": "bgr/review/",
+  "coverage-analysis": "bgr/coverage/",
+  llm: "bgr/llm/",
+};
+
+function camelName(ruleId: string): string {
+  return ruleId.replace(/^[^A-Za-z]+/, "").replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ""));
+}
+
 function ruleFor(finding: Finding, kind: TaskKind) {
-  const tags: string[] = [kind];
-  const isSecurity = finding.cwe !== undefined || finding.owasp !== undefined || kind === "security-audit";
-  if (isSecurity) tags.unshift("security");
-  if (finding.cwe !== undefined) tags.push(`external/cwe/cwe-${finding.cwe}`);
-  for (const cwe of alsoCwe(finding)) tags.push(`external/cwe/cwe-${cwe}`);
-  if (finding.owasp) tags.push(`owasp/${finding.owasp}`);
+  const help = ruleHelp(finding);
+  const isSecurity = help.cwe !== undefined || help.owasp !== undefined || kind === "security-audit";
+  const tags = [
+    ...(isSecurity ? ["security"] : []),
+    kind,
+    ...(help.cwe !== undefined ? [`external/cwe/cwe-${help.cwe}`] : []),
+    ...alsoCwe(finding).map((cwe) => `external/cwe/cwe-${cwe}`),
+    ...(help.owasp ? [`external/owasp/${help.owasp}`] : []),
+  ];
   return {
     id: finding.ruleId,
-    name: finding.ruleId.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : "")),
-    shortDescription: { text: finding.title },
-    help: { text: finding.recommendation },
-    defaultConfiguration: { level: LEVEL[finding.severity] },
+    name: camelName(finding.ruleId) || finding.ruleId,
+    shortDescription: { text: help.title },
+    fullDescription: { text: help.description },
+    help: { text: help.text, markdown: help.markdown },
+    ...(help.helpUri ? { helpUri: help.helpUri } : {}),
+    defaultConfiguration: { level: LEVEL[help.severity] },
     properties: {
       tags,
-      ...(isSecurity ? { "security-severity": SECURITY_SEVERITY[finding.severity] } : {}),
-      ...(finding.confidence ? { precision: finding.confidence === "High" ? "high" : finding.confidence === "Medium" ? "medium" : "low" } : {}),
+      "problem.severity": PROBLEM_SEVERITY[help.severity],
+      ...(isSecurity ? { "security-severity": SECURITY_SEVERITY[help.severity] } : {}),
+      ...(help.confidence ? { precision: PRECISION[help.confidence] } : {}),
     },
   };
 }
@@ -57,15 +88,21 @@ function region(line: number, endLine: number, column?: number, endColumn?: numb
     startLine: line,
     endLine: Math.max(line, endLine),
     ...(column ? { startColumn: column } : {}),
-    ...(endColumn ? { endColumn } : {}),
+    // A same-line end before the start is not a region SARIF viewers accept.
+    ...(endColumn && !(endLine <= line && column && endColumn < column) ? { endColumn } : {}),
     ...(snippet ? { snippet: { text: snippet } } : {}),
   };
+}
+
+/** A workspace-relative path as a relative URI reference: each segment percent-encoded, slashes kept. */
+export function relativeUri(file: string): string {
+  return file.split("/").map(encodeURIComponent).join("/");
 }
 
 function physicalLocation(file: string, reg?: ReturnType<typeof region>) {
   return {
     physicalLocation: {
-      artifactLocation: { uri: encodeURI(file), uriBaseId: "%SRCROOT%" },
+      artifactLocation: { uri: relativeUri(file), uriBaseId: "%SRCROOT%" },
       ...(reg ? { region: reg } : {}),
     },
   };
@@ -73,6 +110,7 @@ function physicalLocation(file: string, reg?: ReturnType<typeof region>) {
 
 export function buildSarif(input: SarifInput): Record<string, unknown> {
   const findings = [...input.result.findings].sort(compareFindings);
+  const fingerprints = fingerprintsOf(findings);
   const rules: ReturnType<typeof ruleFor>[] = [];
   const ruleIndex = new Map<string, number>();
   for (const f of findings) {
@@ -81,18 +119,13 @@ export function buildSarif(input: SarifInput): Record<string, unknown> {
       rules.push(ruleFor(f, input.kind));
     }
   }
-  const results = findings.map((f) => ({
+  const results = findings.map((f, i) => ({
     ruleId: f.ruleId,
     ruleIndex: ruleIndex.get(f.ruleId),
     level: LEVEL[f.severity],
     message: { text: f.message },
     locations: [physicalLocation(f.file, region(f.line, f.endLine, f.column, f.endColumn, f.snippet))],
-    partialFingerprints: {
-      primaryLocationLineHash: createHash("sha256")
-        .update(`${f.ruleId}\0${f.file}\0${(f.snippet ?? "").trim() || f.line}`)
-        .digest("hex")
-        .slice(0, 32),
-    },
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprints[i]! },
     ...(f.trace?.length
       ? {
           codeFlows: [
@@ -117,14 +150,22 @@ export function buildSarif(input: SarifInput): Record<string, unknown> {
       ...(f.properties?.testCode === true ? { tags: ["test-code"] } : {}),
     },
   }));
-  const root = pathToFileURL(input.root.endsWith("/") ? input.root : `${input.root}/`).href;
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "bgr", version: VERSION, semanticVersion: VERSION, rules } },
-        originalUriBaseIds: { "%SRCROOT%": { uri: root } },
+        tool: {
+          driver: {
+            name: "bgr",
+            version: VERSION,
+            semanticVersion: VERSION,
+            rules,
+          },
+        },
+        automationDetails: { id: AUTOMATION_CATEGORY[input.kind] },
+        // No uri: the base is wherever the repository is checked out (the upload's checkout path).
+        originalUriBaseIds: { "%SRCROOT%": { description: { text: "The root of the analysed workspace." } } },
         results,
         invocations: [
           {

@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from "yaml";
 import { didYouMean } from "../protocol/did-you-mean.js";
+import { readIgnoreFiles } from "./ignore-files.js";
 
 export interface BgrConfig {
   exclude: string[];
@@ -26,6 +27,8 @@ export interface BgrConfig {
   source?: string;
   /** `file:line` of every value the file sets, by dotted key ("coverage.thresholds.lines"). */
   origins?: Record<string, string>;
+  /** Ignore files whose lines lead `exclude` (.semgrepignore, .bandit, pyproject.toml, .bgrignore). */
+  ignoreFiles?: string[];
 }
 
 export const CONFIG_FILES = [
@@ -223,7 +226,10 @@ export function loadConfig(root: string): Promise<BgrConfig> {
   const key = path.resolve(root);
   let pending = cache.get(key);
   if (!pending) {
-    pending = readConfig(key);
+    // Ignore files of other tools (and .bgrignore) come ahead of the config's own exclude: see ignore-files.ts.
+    pending = Promise.all([readConfig(key), readIgnoreFiles(key)]).then(([config, ignores]) =>
+      ignores.length ? { ...config, exclude: [...ignores.flatMap((s) => s.patterns), ...config.exclude], ignoreFiles: ignores.map((s) => s.file) } : config,
+    );
     cache.set(key, pending);
     pending.catch(() => cache.delete(key));
   }
@@ -241,7 +247,8 @@ export interface ConfigEntry {
 export function effectiveConfig(config: BgrConfig, env: NodeJS.ProcessEnv = process.env): ConfigEntry[] {
   const origin = (key: string) => config.origins?.[key] ?? "default";
   const entries: ConfigEntry[] = [
-    { key: "exclude", value: config.exclude, from: origin("exclude") },
+    // Ignore files' lines lead the list (see loadConfig), so they are named first.
+    { key: "exclude", value: config.exclude, from: [...(config.ignoreFiles ?? []), ...(config.origins?.exclude ? [config.origins.exclude] : [])].join(" + ") || "default" },
     { key: "rules.disable", value: config.rules.disable, from: origin("rules.disable") },
     { key: "audit.exclude", value: config.audit?.exclude ?? [], from: origin("audit.exclude") },
     { key: "audit.tests", value: config.audit?.tests ?? "demote", from: origin("audit.tests") },

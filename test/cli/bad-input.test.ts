@@ -125,7 +125,7 @@ test("engine commands: a path that does not exist, an unreadable report, no git 
   await writeFile(path.join(root, "broken.info"), "garbage{{{\n");
   assertUsage(await bgr(["coverage", "--report", "broken.info", "--format", "json"], { cwd: root }), /broken\.info:1: unrecognized coverage format/);
   // The temp workspace is not a git repository.
-  assertUsage(await bgr(["review"], { cwd: root }), /is not inside a git work tree, so there is no change to review: run the review in a git repository/);
+  assertUsage(await bgr(["review"], { cwd: root }), /not inside a git work tree, so there is no change to review: run the review in a git repository/);
   // A readable report still gives a report, under the engine's own heading.
   const ok = await bgr(["coverage", "--report", "coverage/lcov.info"], { cwd: root });
   assert.equal(ok.code, 0, ok.stderr);

@@ -19,10 +19,17 @@ describe("complexity the change did not cause", () => {
     assert.deepEqual(findingsOf(result, "review/complexity-increase"), [], rules(result).join(", "));
   });
 
+  it("rates a raise of a function that was already far over the limit Low, unless the change alone adds a function's worth", async () => {
+    const small = await branchChange({ "src/calc.js": branchy("calc", 10) }, { "src/calc.js": branchy("calc", 12) }).review();
+    assert.deepEqual(findingsOf(small, "review/complexity-increase").map((f) => f.severity), ["Low"]);
+    const large = await branchChange({ "src/calc.js": branchy("calc", 10) }, { "src/calc.js": branchy("calc", 14) }).review();
+    assert.deepEqual(findingsOf(large, "review/complexity-increase").map((f) => f.severity), ["Medium"]);
+  });
+
   it("rates pushing a function over the limit Low, and a big raise over it Medium", async () => {
     const crossed = await branchChange({ "src/calc.js": branchy("calc", 3) }, { "src/calc.js": branchy("calc", 4) }).review();
     assert.deepEqual(findingsOf(crossed, "review/complexity-increase").map((f) => f.severity), ["Low"]);
-    const raised = await branchChange({ "src/calc.js": branchy("calc", 5) }, { "src/calc.js": branchy("calc", 8) }).review();
+    const raised = await branchChange({ "src/calc.js": branchy("calc", 3) }, { "src/calc.js": branchy("calc", 8) }).review();
     const [finding] = findingsOf(raised, "review/complexity-increase");
     assert.equal(finding?.severity, "Medium");
     assert.match(finding!.message, /^`calc` \(lines 1-\d+\) now has cognitive complexity \d+ \(was \d+, \+\d+\), limit 15; cyclomatic complexity \d+ \(was \d+, \+\d+\), limit 10\.$/);
@@ -40,6 +47,17 @@ const block = `export function normalise(records) {
   return out.sort((a, b) => a.id - b.id);
 }
 `;
+
+describe("one finding per cause", () => {
+  it("folds a too complex function's length into its complexity finding", async () => {
+    const r = branchChange({ "bgr.config.yaml": "review:\n  maxFunctionLines: 10\n", "src/a.js": "export const a = 1;\n" }, { "src/a.js": `export const a = 1;\n${branchy("calc", 5)}` });
+    const result = await r.review();
+    assert.deepEqual(findingsOf(result, "review/long-function"), []);
+    const [finding] = findingsOf(result, "review/complex-function");
+    assert.deepEqual(finding?.properties?.alsoReported, ["review/long-function"]);
+    assert.match(finding!.message, /limit 10\. Also: `calc` spans 19 lines; the limit is 10\.$/);
+  });
+});
 
 describe("duplicates the change did not create", () => {
   it("does not report a copy that existed before when the change edits one line of it", async () => {
@@ -60,6 +78,11 @@ describe("duplicates the change did not create", () => {
 });
 
 describe("findings that are not about the shipped code", () => {
+  it("does not ask for tests of a benchmark or a script", async () => {
+    const r = branchChange({ "bench/speed.mjs": "console.log(1);\n", "src/a.js": "export const a = 1;\n" }, { "bench/speed.mjs": "console.log(2);\n" });
+    assert.deepEqual(findingsOf(await r.review(), "review/no-tests"), []);
+  });
+
   it("takes a TODO only from a comment, not from a string that spells one", async () => {
     const r = branchChange({ "src/a.js": "export const a = 1;\n" }, { "src/a.js": 'export const a = 1;\nexport const report = "# TODO: report";\n// TODO: split this module\n' });
     assert.deepEqual(findingsOf(await r.review(), "review/todo-added").map((f) => f.line), [3]);

@@ -19,9 +19,6 @@ import { commandSection, listSection, perFileSection, totalsSection } from "./se
 import { byRisk, commonStyle, computeTotals, fileRow, rowToJson } from "./summarize.js";
 import { coveragePyReportOptions, loadThresholds } from "./thresholds.js";
 
-/** The permission to run the project's code, as each way of starting bgr spells it. */
-export const ALLOW_EXEC_HINT = "--allow-exec (bgr coverage, bgr run, bgr spawn), allowExec: true (MCP, or .agents/config.yaml)";
-
 function inScope(file: string, scope: string[]): boolean {
   if (scope.length === 0) return true;
   return scope.some((entry) => {

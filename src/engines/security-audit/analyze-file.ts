@@ -7,7 +7,7 @@ import type { EngineError } from "../types.js";
 import { displayPath, Interpreter, type RawFinding } from "./interpreter.js";
 import type { RuleSet, RuleSpec } from "./rules.js";
 import { scanSecrets } from "./secrets.js";
-import { dropUnconfigured, raiseSecretUses } from "./local-flow.js";
+import { dropUnconfigured, lowerParamDefaults, raiseSecretUses } from "./local-flow.js";
 import { projectModules } from "./modules.js";
 import { isSuppressed } from "./suppress.js";
 
@@ -36,6 +36,7 @@ export function analyzeSource(file: string, text: string, language: Language, ru
   // Local def-use refinements look at this file's own IR, so only at this file's findings.
   const own = raw.filter((r) => r.file === file);
   raiseSecretUses(module, own);
+  lowerParamDefaults(module, own);
   const kept = new Set(dropUnconfigured(module, own));
   const dropped = new Set(own.filter((r) => !kept.has(r)));
   const linesOf = new Map<string, string[]>([[file, text.split(/\r?\n/)]]);

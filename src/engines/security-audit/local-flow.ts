@@ -39,6 +39,8 @@ interface Scope {
   sinks: Expr[];
   /** Every expression of the scope, to find the flagged call in. */
   exprs: Expr[];
+  /** The enclosing function's parameter names. */
+  params: ReadonlySet<string>;
 }
 
 function targetNames(t: Target): string[] {
@@ -83,7 +85,7 @@ function collect(stmts: Stmt[], scope: Scope, scopes: Scope[]): void {
     if (!e) return;
     scope.exprs.push(e);
     sinksOfExpr(e, scope.sinks);
-    for (const sub of expressionsOf(e)) if (sub.k === "func") scopes.push(scopeOf(sub.fn.body, scopes));
+    for (const sub of expressionsOf(e)) if (sub.k === "func") scopes.push(scopeOf(sub.fn.body, scopes, paramNames(sub.fn.params)));
   };
   for (const s of stmts) {
     switch (s.k) {
@@ -125,7 +127,7 @@ function collect(stmts: Stmt[], scope: Scope, scopes: Scope[]): void {
         collect(s.body, scope, scopes);
         break;
       case "func":
-        scopes.push(scopeOf(s.fn.body, scopes));
+        scopes.push(scopeOf(s.fn.body, scopes, paramNames(s.fn.params)));
         break;
       case "class":
         collect(s.body, scope, scopes);
@@ -136,8 +138,12 @@ function collect(stmts: Stmt[], scope: Scope, scopes: Scope[]): void {
   }
 }
 
-function scopeOf(stmts: Stmt[], scopes: Scope[]): Scope {
-  const scope: Scope = { assigns: [], sinks: [], exprs: [] };
+function paramNames(params: ReadonlyArray<{ name: string }>): Set<string> {
+  return new Set(params.map((p) => p.name));
+}
+
+function scopeOf(stmts: Stmt[], scopes: Scope[], params: ReadonlySet<string> = new Set()): Scope {
+  const scope: Scope = { assigns: [], sinks: [], exprs: [], params };
   collect(stmts, scope, scopes);
   return scope;
 }
@@ -239,4 +245,25 @@ export function dropUnconfigured(module: ModuleIR, findings: RawFinding[]): RawF
       return false;
     });
   });
+}
+
+/**
+ * Lowers findings whose matcher has `param-default` when the flagged value is
+ * assigned to a parameter of its function: a library's fallback for a caller
+ * who passed nothing (`if context is None: context = weak()`), where the
+ * caller, not this code, decides.
+ */
+export function lowerParamDefaults(module: ModuleIR, findings: RawFinding[]): void {
+  const candidates = findings.filter((f) => f.matcher?.["param-default"] && !f.taint);
+  if (candidates.length === 0) return;
+  const scopes: Scope[] = [];
+  scopes.push(scopeOf(module.body, scopes));
+  for (const f of candidates) {
+    const home = scopes.find((s) => s.exprs.some((e) => containsCallAt(e, f.loc)));
+    if (!home) continue;
+    if (home.assigns.some((a) => a.names.some((n) => home.params.has(n)) && containsCallAt(a.value, f.loc))) {
+      const lowered = f.matcher!["param-default"]!;
+      f.matcher = { ...f.matcher!, confidence: lowered.confidence, severity: lowered.severity };
+    }
+  }
 }

@@ -81,7 +81,11 @@ function findDeep(v: Value, prop: string, depth: number): Selected {
 export function select(site: Site, sel: Selector): Selected {
   let base: Selected;
   if (sel.receiver) base = site.kind === "call" && site.receiver ? { state: "value", value: site.receiver } : MISSING;
-  else if (sel.arg !== undefined && site.kind === "call") {
+  else if (sel.arg === "**" && site.kind === "call") {
+    // `f(**data)` / `f(*items)`: the spread argument itself.
+    const spread = site.args.find((a) => a.spread);
+    base = spread ? { state: "value", value: spread.value } : MISSING;
+  } else if (sel.arg !== undefined && site.kind === "call") {
     const a = sel.arg;
     if (typeof a === "number") base = positional(site, a);
     else if (typeof a === "string") base = keyword(site, a);

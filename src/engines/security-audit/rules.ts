@@ -104,6 +104,8 @@ const matcher = z
         value: constValue,
       })
       .optional(),
+    /** Lowered to this when the value only fills in a parameter the caller left out (`if ctx is None: ctx = weak()`). */
+    "param-default": z.object({ confidence: z.enum(["High", "Medium", "Low"]), severity: z.enum(["High", "Medium", "Low", "Info"]) }).optional(),
     "secret-use": z.object({ confidence: z.enum(["High", "Medium", "Low"]), severity: z.enum(["High", "Medium", "Low", "Info"]) }).optional(),
   })
   .refine((m) => m.call || m.assign || m.name || m.dict || m["route-return"] || m.string, {

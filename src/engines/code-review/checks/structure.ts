@@ -3,7 +3,7 @@
 // body when the change renamed it). A function that
 // was already complex and did not get worse is not the change's fault and is
 // not reported.
-import type { Finding } from "../../../protocol/finding.js";
+import { type Finding, severityRank } from "../../../protocol/finding.js";
 import { makeFinding, type ReviewContext, type ReviewFile } from "../context.js";
 import type { FunctionUnit } from "../functions.js";
 import { code, lineSpan, signed } from "../messages.js";
@@ -33,10 +33,12 @@ function complexityFinding(ctx: ReviewContext, file: ReviewFile, unit: FunctionU
     // Cyclomatic complexity alone over-counts flat code (a switch of simple cases); it reads easily.
     severity = unit.cognitive > maxCognitive ? "Medium" : "Low";
   } else {
-    const crossed = (unit.cognitive > maxCognitive && before.cognitive <= maxCognitive) || (unit.cyclomatic > maxCyclomatic && before.cyclomatic <= maxCyclomatic);
-    const bigRaise = unit.cognitive - before.cognitive >= complexityRaise;
-    if (!crossed && !bigRaise) return undefined;
-    severity = bigRaise && over ? "Medium" : "Low";
+    const crossed = (unit.cognitive > maxCognitive && before.cognitive <= maxCognitive) || (unit.cyclomatic > maxCyclomatic && before.cognitive <= maxCognitive && before.cyclomatic <= maxCyclomatic);
+    const raise = unit.cognitive - before.cognitive;
+    if (!crossed && raise < complexityRaise) return undefined;
+    // Medium when the change pushes it over with a real raise, or adds a whole function's worth to one already over.
+    const wasOver = before.cognitive > maxCognitive;
+    severity = over && raise >= complexityRaise && (!wasOver || raise >= maxCognitive) ? "Medium" : "Low";
   }
 
   const measures = [
@@ -113,6 +115,22 @@ function shapeFindings(ctx: ReviewContext, file: ReviewFile, unit: FunctionUnit,
   return findings;
 }
 
+/**
+ * A function that is too complex is usually also too long or too deeply
+ * nested: one cause, one finding. The shape findings become a sentence of the
+ * complexity finding (their rule ids stay in its properties).
+ */
+function foldShapes(complexity: Finding, shapes: Finding[]): Finding {
+  if (shapes.length === 0) return complexity;
+  const severity = shapes.some((shape) => severityRank(shape.severity) > severityRank(complexity.severity)) ? shapes[0]!.severity : complexity.severity;
+  return {
+    ...complexity,
+    severity,
+    message: `${complexity.message} Also: ${shapes.map((shape) => shape.message.replace(/\.$/, "")).join("; ")}.`,
+    properties: { ...complexity.properties, alsoReported: shapes.map((shape) => shape.ruleId) },
+  };
+}
+
 export function structureFindings(ctx: ReviewContext): Finding[] {
   const findings: Finding[] = [];
   for (const file of ctx.files) {
@@ -122,8 +140,9 @@ export function structureFindings(ctx: ReviewContext): Finding[] {
       if (touched.length === 0) continue;
       const prior = file.priorVersion(unit);
       const complexity = complexityFinding(ctx, file, unit, prior, touched[0]!);
-      if (complexity) findings.push(complexity);
-      findings.push(...shapeFindings(ctx, file, unit, prior, touched[0]!));
+      const shapes = shapeFindings(ctx, file, unit, prior, touched[0]!);
+      if (complexity) findings.push(foldShapes(complexity, shapes));
+      else findings.push(...shapes);
     }
     const lineCount = file.newLines().length;
     const oldCount = file.oldText === undefined ? 0 : file.oldText.split("\n").length - (file.oldText.endsWith("\n") ? 1 : 0);

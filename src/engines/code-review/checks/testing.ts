@@ -50,7 +50,8 @@ export async function testingFindings(ctx: ReviewContext): Promise<Finding[]> {
   const findings: Finding[] = [];
   // Files reviewed in full are not a change: "no test touched" would be meaningless.
   if (ctx.change.mode === "files") return findings;
-  const sources = ctx.files.filter((file) => file.language && !file.isTest && file.change.status !== "deleted" && file.added.size > 0);
+  // Scripts, benchmarks and examples are run, not unit-tested.
+  const sources = ctx.files.filter((file) => file.language && !file.isTest && !scriptLike(file) && file.change.status !== "deleted" && file.added.size > 0);
   const testsTouched = ctx.files.some((file) => file.isTest && file.change.status !== "deleted" && file.added.size > 0);
   if (sources.length > 0 && !testsTouched) {
     const first = sources[0]!;
