@@ -129,6 +129,6 @@ describe("bgr audit filters and reports", () => {
     const configured = await workspace("audit:\n  tests: sometimes\n");
     const config = await bgr(["audit", "--no-cache"], { cwd: configured });
     assert.equal(config.code, 2);
-    assert.match(config.stderr, /config audit\.tests: "sometimes" is not one of include, demote, skip/);
+    assert.match(config.stderr, /bgr\.config\.yaml:2: audit\.tests: use one of include, demote, skip, got "sometimes"/);
   });
 });
