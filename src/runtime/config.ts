@@ -92,8 +92,8 @@ const SCHEMA: Schema = {
 
 /** Ids of the reviewer's own checks; a test keeps this list in step with the engine. */
 export const REVIEW_RULE_IDS = [
-  "bare-except", "binary-file", "commented-out-code", "complex-function", "complexity-increase", "deep-nesting",
-  "duplicate-code", "empty-catch", "export-removed", "exported-signature-changed", "focused-test", "generated-file",
+  "bare-except", "binary-file", "commented-out-code", "complex-function", "complexity-increase", "conflict-marker", "deep-nesting",
+  "deprecation-retired", "duplicate-code", "empty-catch", "export-removed", "exported-signature-changed", "focused-test", "generated-file",
   "ignored-error", "leftover-debug", "lockfile-without-manifest", "long-file", "long-function", "long-parameter-list",
   "no-tests", "secret", "skipped-test", "submodule-changed", "swallowed-rejection", "test-deleted", "todo-added",
   "untested-export",
