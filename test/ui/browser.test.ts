@@ -13,6 +13,8 @@ import { bgr, startSilentModelServer } from "../cli/helpers.js";
 import { AUDIT_ID, AUDIT_REPORT, exampleAfterRuns, type ExampleWorkspace } from "./workspace.js";
 
 const CHROMIUM = process.env.BGR_CHROMIUM ?? "/usr/bin/chromium";
+/** Waits are on what the page shows; this only bounds a page that never shows it, generously for a loaded machine. */
+const PAGE_WAIT_MS = 180_000;
 
 interface Finding {
   title: string;
@@ -33,6 +35,7 @@ describe("bgr ui in a browser", () => {
     ui = await startUiServer({ root: ws.root });
     browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--headless=new", "--disable-gpu"] });
     page = await browser.newPage();
+    page.setDefaultTimeout(PAGE_WAIT_MS);
     await page.setViewport({ width: 1280, height: 900 });
     page.on("console", (message) => {
       if (message.type() === "error") problems.push(`console: ${message.text()}`);
@@ -127,6 +130,7 @@ describe("bgr ui in a browser", () => {
     const audit = await bgr(["audit", "--format", "html", "--out", out, "src"], { cwd: ws.root });
     assert.equal(audit.code, 0, audit.stderr);
     const saved = await browser.newPage();
+    saved.setDefaultTimeout(PAGE_WAIT_MS);
     saved.on("pageerror", (error) => problems.push(`saved page error: ${error instanceof Error ? error.message : String(error)}`));
     // Nothing may be fetched: a saved copy works with the network off.
     await saved.setRequestInterception(true);
