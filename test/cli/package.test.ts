@@ -6,17 +6,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readdir, realpath, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, realpath, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { copyExample } from "../security/example-workspace.js";
 
 const run = promisify(execFile);
 const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const EXAMPLE = path.join(PACKAGE_ROOT, "examples/auth-app");
 
 test("npm pack → npm install -g --prefix → bgr audit and bgr mcp from the install", async () => {
   const work = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-pack-")));
@@ -27,7 +27,7 @@ test("npm pack → npm install -g --prefix → bgr audit and bgr mcp from the in
     const packed = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: PACKAGE_ROOT, env, maxBuffer: 64 * 1024 * 1024 });
     const manifest = JSON.parse(packed.stdout)[0] as { filename: string; files: Array<{ path: string }> };
     const files = manifest.files.map((f) => f.path);
-    for (const required of ["LICENSE", "CHANGELOG.md", "README.md", "package.json", "dist/src/cli/main.js", "dist/src/cli/spawn.bundle.mjs", "agents/background-runner.md"]) {
+    for (const required of ["LICENSE", "CHANGELOG.md", "README.md", "package.json", "dist/src/cli/main.js", "dist/src/bundle/spawn.mjs", "dist/src/bundle/cli.mjs", "dist/src/compiled-rules.json", "ui/app.js", "agents/background-runner.md"]) {
       assert.ok(files.includes(required), `${required} is in the package`);
     }
     assert.ok(files.some((f) => f.startsWith("rules/security/python/")), "the rules ship");
@@ -41,7 +41,7 @@ test("npm pack → npm install -g --prefix → bgr audit and bgr mcp from the in
     assert.ok((await stat(bin)).isFile());
 
     const app = path.join(work, "auth-app");
-    await cp(EXAMPLE, app, { recursive: true });
+    copyExample(app);
     const version = await run(bin, ["--version"], { cwd: app, env });
     assert.match(version.stdout, /^\d+\.\d+\.\d+/);
     const audit = await run(bin, ["audit", "src/auth", "--format", "json"], { cwd: app, env, maxBuffer: 64 * 1024 * 1024 });
