@@ -127,7 +127,7 @@ describe("LCOV functions of the same name in one file stay apart (kleur's `init`
       ].join("\n"),
       "test/colours.test.js": 'import test from "node:test";\nimport assert from "node:assert";\nimport { red, blue } from "../src/colours.js";\ntest("colours", () => assert.equal(red("x") + blue("y"), "31x34y"));\n',
     });
-    const out = run(process.execPath, [c8Bin(), "--reporter=text", "--reporter=lcov", "--reporter=json-summary", process.execPath, "--test", "test/"], root);
+    const out = run(process.execPath, [c8Bin(), "--reporter=text", "--reporter=lcov", "--reporter=json-summary", process.execPath, "--test", "test/colours.test.js"], root);
     const printed = allFilesRow(out);
     const summary = JSON.parse(readFileSync(path.join(root, "coverage/coverage-summary.json"), "utf8")) as { total: { functions: { covered: number; total: number } } };
     // V8 reports the functions it compiled: three colours and the two inits that ran (green's never did).
