@@ -8,7 +8,7 @@ import path from "node:path";
 import { sidecarPath } from "../protocol/ids.js";
 import { parseReport } from "../protocol/report-parse.js";
 import { sourceExcerpts, type Excerpts } from "../report/excerpts.js";
-import { listReports, locateReport, type ReportView } from "../runtime/reports.js";
+import { listReports, locateReport, readReportView, type ReportView } from "../runtime/reports.js";
 import { listRuns, type RunStatusView } from "../runtime/status.js";
 import { resolveInside } from "../tools/sandbox.js";
 
@@ -111,9 +111,9 @@ export async function readReport(root: string, reportOrId: string): Promise<Repo
   const parsed = parseReport(markdown);
   const data = await readJsonFile(root, sidecarPath(rel, "json"));
   const findings = Array.isArray(data?.findings) ? (data.findings as Array<Record<string, unknown>>) : [];
-  const [view] = (await listReports(root)).filter((r) => r.path === rel);
   return {
-    view: view ?? { path: rel, title: parsed.title ?? null, status: null, created: null, id: null, session_reference: null, partial: /-partial\.md$/.test(rel) },
+    // This one report's view, not a listing of every report to find it in.
+    view: await readReportView(root, rel),
     meta: parsed.meta ?? {},
     markdown,
     data,
