@@ -9,9 +9,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+import { owaspBenchmarkDir, REPO_ROOT } from "./corpus/prepare.mjs";
 const BGR = path.join(REPO_ROOT, "dist", "src", "cli", "main.js");
 
 function fail(message) {
@@ -19,16 +17,7 @@ function fail(message) {
   process.exit(1);
 }
 
-function benchmarkDir() {
-  if (process.env.BGR_OWASP_DIR) return process.env.BGR_OWASP_DIR;
-  for (let dir = REPO_ROOT; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, "shared", "benchmarks", "BenchmarkPython");
-    if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
-
-const bench = benchmarkDir();
+const bench = owaspBenchmarkDir();
 if (!bench || !existsSync(path.join(bench, "score.py"))) {
   fail("the OWASP Benchmark for Python was not found (no shared/benchmarks/BenchmarkPython above this checkout); set BGR_OWASP_DIR to its folder (it holds testcode/, helpers/, score.py and expectedresults-*.csv)");
 }

@@ -13,12 +13,12 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
-import { INSTALL_HINT, prepareCorpora, REPO_ROOT } from "./corpus/prepare.mjs";
+import { INSTALL_HINT, owaspBenchmarkDir, prepareCorpora, REPO_ROOT } from "./corpus/prepare.mjs";
 
 const BGR = path.join(REPO_ROOT, "dist", "src", "cli", "main.js");
 const ESLINT = path.join(REPO_ROOT, "node_modules", ".bin", "eslint");
 const ESLINT_CONFIG = path.join(REPO_ROOT, "bench", "corpus", "eslint.config.mjs");
-const OWASP_PYTHON = process.env.BGR_BENCH_OWASP ?? path.resolve(REPO_ROOT, "..", "..", "shared", "benchmarks", "BenchmarkPython");
+const OWASP_PYTHON = process.env.BGR_BENCH_OWASP ?? owaspBenchmarkDir() ?? "shared/benchmarks/BenchmarkPython";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TIME = "/usr/bin/time";
 const only = process.argv.slice(2);

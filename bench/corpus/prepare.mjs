@@ -13,6 +13,16 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const NODE_MODULES = path.join(REPO_ROOT, "node_modules");
 
+/** The OWASP Benchmark for Python: $BGR_OWASP_DIR, else the nearest shared/benchmarks/BenchmarkPython above this checkout. */
+export function owaspBenchmarkDir() {
+  if (process.env.BGR_OWASP_DIR) return process.env.BGR_OWASP_DIR;
+  for (let dir = REPO_ROOT; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "shared", "benchmarks", "BenchmarkPython");
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
 export const DJANGO_SOURCE = "/usr/lib/python3/dist-packages/django";
 
 /** What to install when a corpus source or a peer tool is missing. */
