@@ -44,8 +44,26 @@ const common = {
   },
 };
 
+// Modules spawn reaches only through a rare dynamic import (a stale compiled rule set
+// behind a failed spawn's settle): left out of its file and imported from tsc's output
+// if ever needed. rules.js alone carries zod (~450 KB of the ~775 KB spawn file), which
+// every spawn would otherwise read and compile. They hold no state the bundle shares.
+const SPAWN_LAZY = ["engines/security-audit/rules.js"].map((rel) => path.join(dist, rel));
+const lazyForSpawn = {
+  name: "bgr-lazy-for-spawn",
+  setup(b) {
+    b.onResolve({ filter: /\.js$/ }, (args) => {
+      if (args.kind !== "dynamic-import" || !args.path.startsWith(".")) return undefined;
+      const target = path.resolve(args.resolveDir, args.path);
+      if (!SPAWN_LAZY.includes(target)) return undefined;
+      const rel = path.relative(outdir, target).split(path.sep).join("/");
+      return { path: rel.startsWith(".") ? rel : `./${rel}`, external: true };
+    });
+  },
+};
+
 // spawn is one file: an orchestrator waits on it, and every extra chunk is another module to resolve and compile.
-await build({ ...common, entryPoints: { spawn: path.join(dist, "cli/spawn-entry.js") }, outdir });
+await build({ ...common, entryPoints: { spawn: path.join(dist, "cli/spawn-entry.js") }, outdir, plugins: [lazyForSpawn] });
 // The rest share chunks, so a command loads its own code and the shared code once.
 await build({
   ...common,
