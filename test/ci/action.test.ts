@@ -3,13 +3,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, realpath, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { sarifSchemaErrors } from "../report/schema.js";
+import { copyExample } from "../security/example-workspace.js";
 
 const PACKAGE = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -48,7 +49,7 @@ function runStep(cwd: string, env: Record<string, string>): Promise<{ code: numb
 
 test("the run step writes valid SARIF, names it as an output, annotates, and fails on --fail-on", async () => {
   const root = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-action-")));
-  await cp(path.join(PACKAGE, "examples/auth-app"), root, { recursive: true });
+  copyExample(root);
   const runnerTemp = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-runner-")));
   const outputs = path.join(runnerTemp, "outputs");
   await writeFile(outputs, "");

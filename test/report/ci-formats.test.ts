@@ -1,15 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cp, mkdtemp, realpath } from "node:fs/promises";
+import { mkdtemp, realpath } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { SaxesParser } from "saxes";
 import type { EngineResult } from "../../src/engines/types.js";
 import type { Finding } from "../../src/protocol/finding.js";
 import { buildRdjson, renderCheckstyle, renderGithubAnnotations, renderJunit } from "../../src/report/ci-formats.js";
 import { bgr } from "../cli/helpers.js";
 import { rdjsonErrors } from "./schema.js";
+import { copyExample } from "../security/example-workspace.js";
 
 const sqli: Finding = {
   ruleId: "py.sql-injection",
@@ -120,7 +120,7 @@ test("junit: a suite per analysed file, failures for findings, a passing case fo
 
 test("the CI formats from the CLI, for audit and coverage", async () => {
   const root = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-ci-")));
-  await cp(fileURLToPath(new URL("../../../examples/auth-app", import.meta.url)), root, { recursive: true });
+  copyExample(root);
   const annotations = await bgr(["audit", "--format", "github"], { cwd: root });
   assert.equal(annotations.code, 0, annotations.stderr);
   assert.match(annotations.stdout, /^::error file=[^,]+,line=\d+,endLine=\d+/m);
