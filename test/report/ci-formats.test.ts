@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, realpath } from "node:fs/promises";
+import { mkdtemp, readFile, realpath } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { SaxesParser } from "saxes";
@@ -134,4 +134,14 @@ test("the CI formats from the CLI, for audit and coverage", async () => {
   const unknown = await bgr(["audit", "--format", "gitlab"], { cwd: root });
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /gitlab.*Allowed choices are md, sarif, json, html, github, rdjson, checkstyle, junit/);
+
+  // --sarif: the same analysis also written as SARIF, for a CI step that wants both.
+  const both = await bgr(["audit", "--format", "github", "--sarif", "out/audit.sarif"], { cwd: root });
+  assert.equal(both.code, 0, both.stderr);
+  assert.equal(both.stdout, annotations.stdout);
+  const sarif = JSON.parse(await readFile(path.join(root, "out/audit.sarif"), "utf8"));
+  assert.equal(sarif.runs[0].results.length, (annotations.stdout.match(/^::(error|warning|notice) /gm) ?? []).length);
+  const clash = await bgr(["audit", "--out", "r.sarif", "--sarif", "r.sarif"], { cwd: root });
+  assert.equal(clash.code, 2);
+  assert.match(clash.stderr, /--sarif r\.sarif is also the --out file/);
 });
