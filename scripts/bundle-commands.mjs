@@ -46,6 +46,22 @@ const builtinImports = {
   },
 };
 
+// fdir looks for picomatch with its own require() when it loads (for a glob option bgr
+// does not use), which reads and compiles picomatch from node_modules on every start,
+// outside any cache. The bundle gives it the bundled copy; if fdir changes, the build fails.
+const fdirPicomatch = {
+  name: "bgr-fdir-picomatch",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]fdir[\\/]dist[\\/]index\.mjs$/ }, async (args) => {
+      const { readFile } = await import("node:fs/promises");
+      const text = await readFile(args.path, "utf8");
+      const lookup = '__require.resolve("picomatch");\n\tpm = __require("picomatch");';
+      if (!text.includes(lookup)) throw new Error(`${args.path}: fdir no longer looks up picomatch as this build expects; update bgr-fdir-picomatch`);
+      return { contents: `import __bgrPicomatch from "picomatch";\n${text.replace(lookup, "pm = __bgrPicomatch;")}`, loader: "js" };
+    });
+  },
+};
+
 const scripts = { spawn: "cli/spawn-entry.js", cli: "cli/cli.js" };
 const result = await build({
   ...common,
@@ -53,7 +69,7 @@ const result = await build({
   outdir,
   format: "cjs",
   outExtension: { ".js": ".cjs" },
-  plugins: [builtinImports],
+  plugins: [builtinImports, fdirPicomatch],
   metafile: true,
   // Modules that find siblings by path (the audit's worker, the watchdog) ask whether they
   // run bundled; import.meta.url is the script's own file URL, as it is for an ES module.

@@ -21,6 +21,8 @@ import vm from "node:vm";
 
 export type CodeCacheUse = "hit" | "miss" | "off";
 
+const STALE_AFTER_MS = 14 * 24 * 3600 * 1000;
+
 /** $XDG_CACHE_HOME/bgr (when absolute), else ~/.cache/bgr: where bgr keeps its per-machine files. */
 export function bgrCacheBase(): string {
   const xdg = process.env.XDG_CACHE_HOME;
@@ -92,9 +94,14 @@ function saveCache(dir: string, fileName: string, prefix: string, data: Buffer):
   try {
     writeFileSync(temp, data, { flag: "wx", mode: 0o600 });
     renameSync(temp, path.join(dir, fileName));
-    // The caches of earlier builds of this bundle for this command can never match again.
+    // The caches of earlier builds of this bundle for this command can never match again, and
+    // those of copies that were removed (a test's temporary install) are never asked for:
+    // anything not rewritten for two weeks goes too (a cache still in use is rewritten on its next run).
+    const stale = Date.now() - STALE_AFTER_MS;
     for (const old of readdirSync(dir)) {
-      if (old.startsWith(prefix) && old !== fileName) rmSync(path.join(dir, old), { force: true });
+      if (old === fileName || !old.endsWith(".bin")) continue;
+      const oldPath = path.join(dir, old);
+      if (old.startsWith(prefix) || (statSync(oldPath, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < stale) rmSync(oldPath, { force: true });
     }
   } catch {
     rmSync(temp, { force: true });

@@ -63,6 +63,27 @@ test("a rebuilt script of the same length runs its new code, and the old build's
   }
 });
 
+test("writing a cache removes other bundles' caches untouched for two weeks and keeps recent ones", async () => {
+  const { dir, cacheHome, cwd, runner } = await scratch();
+  try {
+    const folder = path.join(cacheHome, "bgr", "code-cache");
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const old = path.join(folder, "000000000000-cli-run-0000000000000000.bin");
+    const recent = path.join(folder, "111111111111-cli-run-1111111111111111.bin");
+    await writeFile(old, "stale");
+    await writeFile(recent, "recent");
+    const longAgo = new Date(Date.now() - 20 * 24 * 3600 * 1000);
+    await utimes(old, longAgo, longAgo);
+    await run(runner, cacheHome, cwd);
+    const left = await readdir(folder);
+    assert.ok(!left.includes(path.basename(old)), left.join(", "));
+    assert.ok(left.includes(path.basename(recent)), left.join(", "));
+    assert.equal(left.length, 2);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test("a cache folder others can write is neither read nor written", async () => {
   const { dir, cacheHome, cwd, runner } = await scratch();
   try {
