@@ -9,7 +9,7 @@ import type { TraceStep } from "../../protocol/finding.js";
 import { binaryOp, evalExpr, evalQuietExpr, lookupName, memberOfValue } from "./expressions.js";
 import { analyseStandalone, invokeLocal } from "./functions.js";
 import { bindImport, type LoadedModule, type ProjectModules, starNames } from "./modules.js";
-import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
+import { matchesOfKind, type MatchContext, type Site, siteMatchesKind, sinkTaint } from "./matching.js";
 import { canRefine, refine } from "./refine.js";
 import { indexesFor, PathIndex } from "./rule-paths.js";
 import type { Matcher, RuleSpec, TaintConfig } from "./rules.js";
@@ -68,6 +68,8 @@ interface CompiledRules {
   bySite: Record<Site["kind"], CompiledMatcher[]>;
   /** Callee path → the call matchers that can match it; shared by every file analysed with these rules. */
   callMatchers: PathIndex<CompiledMatcher>;
+  /** Assigned path and name → the assignment matchers whose path and name patterns hold; every assignment is offered. */
+  assignMatchers: Map<string, CompiledMatcher[]>;
 }
 
 const compiledRules = new WeakMap<RuleSpec[], CompiledRules>();
@@ -82,7 +84,7 @@ function compileRules(rules: RuleSpec[]): CompiledRules {
       bySite[kind].push({ rule, matcher });
     }
   }
-  compiled = { bySite, callMatchers: new PathIndex(bySite.call.map((m) => ({ patterns: m.matcher.call!, item: m }))) };
+  compiled = { bySite, callMatchers: new PathIndex(bySite.call.map((m) => ({ patterns: m.matcher.call!, item: m }))), assignMatchers: new Map() };
   compiledRules.set(rules, compiled);
   return compiled;
 }
@@ -100,6 +102,7 @@ export class Interpreter {
   readonly inlineStack: FunctionIR[] = [];
   private readonly bySite: Record<Site["kind"], CompiledMatcher[]>;
   private readonly callMatchers: PathIndex<CompiledMatcher>;
+  private readonly assignMatchers: Map<string, CompiledMatcher[]>;
   /** Whether any rule looks at string literals (hard-coded secrets), so literals need offering at all. */
   get hasStringRules(): boolean {
     return this.bySite.string.length > 0;
@@ -129,6 +132,7 @@ export class Interpreter {
     const compiled = compileRules(rules);
     this.bySite = compiled.bySite;
     this.callMatchers = compiled.callMatchers;
+    this.assignMatchers = compiled.assignMatchers;
   }
 
   run(): RawFinding[] {
@@ -158,20 +162,31 @@ export class Interpreter {
 
   offer(site: Site, frame: Frame): void {
     let list = this.bySite[site.kind];
-    if (site.kind === "call") {
-      // Most call sites match no rule at all: decide that once per callee path.
-      list = this.callMatchers.lookup(site.path ?? "");
-    }
+    // Most call sites and assignments match no rule at all: decide which matchers' paths and names fit once per path.
+    if (site.kind === "call") list = site.path === undefined ? [] : this.callMatchers.lookup(site.path);
+    else if (site.kind === "assign") list = this.assignCandidates(site);
+    const kindChecked = site.kind === "call" || site.kind === "assign";
     if (list.length === 0) return;
     const ctx: MatchContext = { file: this.currentFile, contextNames: frame.contextNames };
     for (const { rule, matcher } of list) {
-      if (!matches(matcher, site, ctx)) continue;
+      if (!(kindChecked || siteMatchesKind(matcher, site)) || !matchesOfKind(matcher, site, ctx)) continue;
       if (rule.mode === "pattern") this.report(rule, site.loc, undefined, undefined, matcher);
       else {
         const t = sinkTaint(matcher, site, rule.class!);
         if (t) this.report(rule, site.loc, t, site.kind === "call" || site.kind === "assign" ? site.path : undefined, matcher);
       }
     }
+  }
+
+  private assignCandidates(site: Extract<Site, { kind: "assign" }>): CompiledMatcher[] {
+    const key = `${site.path ?? "\u0001"}\0${site.name ?? "\u0001"}`;
+    let list = this.assignMatchers.get(key);
+    if (!list) {
+      list = this.bySite.assign.filter((m) => siteMatchesKind(m.matcher, site));
+      if (this.assignMatchers.size > 50000) this.assignMatchers.clear();
+      this.assignMatchers.set(key, list);
+    }
+    return list;
   }
 
   report(rule: RuleSpec, loc: Loc, taint?: Taint, sinkPath?: string, matcher?: Matcher): void {

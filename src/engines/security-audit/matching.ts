@@ -144,7 +144,7 @@ export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): 
   return true;
 }
 
-function siteMatchesKind(m: Matcher, site: Site): boolean {
+export function siteMatchesKind(m: Matcher, site: Site): boolean {
   if (m.call) return site.kind === "call" && anyPathMatches(m.call, site.path);
   if (m.assign || m.name) {
     if (site.kind !== "assign") return false;
@@ -159,7 +159,11 @@ function siteMatchesKind(m: Matcher, site: Site): boolean {
 }
 
 export function matches(m: Matcher, site: Site, ctx: MatchContext): boolean {
-  if (!siteMatchesKind(m, site)) return false;
+  return siteMatchesKind(m, site) && matchesOfKind(m, site, ctx);
+}
+
+/** `matches` for a site already known to pass `siteMatchesKind` (the interpreter's indexes answer that once per path). */
+export function matchesOfKind(m: Matcher, site: Site, ctx: MatchContext): boolean {
   if (m.file && !cachedRegex(m.file).test(ctx.file)) return false;
   if (m.literal && !(site.kind === "string" || (site.kind === "assign" && site.literal))) return false;
   if (m.context && !ctx.contextNames.some((n) => contextWords(n, m.context!))) return false;
