@@ -97,7 +97,8 @@ const matcher = z
      */
     configured: z
       .object({
-        arg: z.union([z.number(), z.string(), z.tuple([z.number(), z.string()])]),
+        /** An argument, or "receiver" for a parser that parses itself (`p.setFeature(...)` then `p.parse(src)`). */
+        arg: z.union([z.literal("receiver"), z.number(), z.string(), z.tuple([z.number(), z.string()])]),
         method: z.string(),
         /** Regex on the first argument's name or string value. */
         first: z.string(),
