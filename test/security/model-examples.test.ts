@@ -49,4 +49,27 @@ describe("library models", () => {
     );
     assert.throws(() => loadRuleSet(rules), (e: unknown) => e instanceof RuleError && /models\/python\/acme\.yaml/.test(e.message) && /py\.nope/.test(e.message));
   });
+
+  test("model patterns join the named pattern rule, and a pattern naming a taint rule is refused", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "bgr-models-"));
+    const rules = path.join(dir, "security");
+    const models = path.join(dir, "models", "python");
+    for (const d of [rules, models]) mkdirSync(d, { recursive: true });
+    writeFileSync(path.join(rules, "taint.yaml"), "language: python\nsources: []\n");
+    writeFileSync(path.join(rules, "taint-js.yaml"), "language: javascript\nsources: []\n");
+    const rule = (id: string, mode: string, body: string) =>
+      `id: ${id}\ntitle: t\nlanguages: [python]\ncwe: 1\nowasp: A01:2021\nseverity: High\nconfidence: High\nmessage: m\nremediation: r\nmode: ${mode}\n${body}examples: { positive: [x], negative: [y] }\n`;
+    writeFileSync(path.join(rules, "flag.yaml"), rule("py.flag", "pattern", "patterns: [{ call: [acme.old] }]\n"));
+    writeFileSync(path.join(rules, "flow.yaml"), rule("py.flow", "taint", "class: flow\nsinks: [{ call: [acme.sink] }]\n"));
+    const model = (target: string) =>
+      `language: python\npackage: acme\ndocs: https://acme.example/docs\nmodels:\n  - name: q\n    patterns: [{ rule: ${target}, call: [acme.unsafe], where: [{ arg: strict, is: [false] }] }]\n    examples: { rule: ${target}, positive: [x], negative: [y] }\n`;
+    writeFileSync(path.join(models, "acme.yaml"), model("py.flag"));
+    const loaded = loadRuleSet(rules);
+    const flag = loaded.rules.find((r) => r.id === "py.flag")!;
+    assert.deepEqual(flag.patterns?.map((p) => p.call), [["acme.old"], ["acme.unsafe"]]);
+    const { findings } = analyzeSource("a.py", "import acme\nacme.unsafe(strict=False)\nacme.unsafe(strict=True)\n", "python", loaded, new Set());
+    assert.deepEqual(findings.filter((f) => f.ruleId === "py.flag").map((f) => f.line), [2]);
+    writeFileSync(path.join(models, "acme.yaml"), model("py.flow"));
+    assert.throws(() => loadRuleSet(rules), (e: unknown) => e instanceof RuleError && /models\/python\/acme\.yaml/.test(e.message) && /py\.flow, which is not a pattern rule/.test(e.message));
+  });
 });

@@ -97,7 +97,8 @@ const matcher = z
      */
     configured: z
       .object({
-        arg: z.union([z.number(), z.string(), z.tuple([z.number(), z.string()])]),
+        /** An argument, or "receiver" for a parser that parses itself (`p.setFeature(...)` then `p.parse(src)`). */
+        arg: z.union([z.literal("receiver"), z.number(), z.string(), z.tuple([z.number(), z.string()])]),
         method: z.string(),
         /** Regex on the first argument's name or string value. */
         first: z.string(),
@@ -270,6 +271,8 @@ const librarySchema = z.object({
       sources: z.array(sourceSpec).default([]),
       /** Sink matchers added to the named taint rule. */
       sinks: z.array(z.object({ rule: z.string() }).and(matcher)).default([]),
+      /** Matchers added to the named pattern rule: dangerous wherever written (a keyword flag, an unsafe loader). */
+      patterns: z.array(z.object({ rule: z.string() }).and(matcher)).default([]),
       sanitizers: z.array(sanitizerSpec).default([]),
       guards: z.array(guardSpec).default([]),
       propagators: z.array(propagatorSpec).default([]),
@@ -310,6 +313,12 @@ function mergeModels(files: Array<{ rel: string; text: string }>, rules: RuleSpe
         if (!rule || rule.mode !== "taint") throw new RuleError(where, `model "${model.name}": sink names ${id}, which is not a taint rule`);
         if (!rule.languages.includes(lib.language)) throw new RuleError(where, `model "${model.name}": rule ${id} is not a ${lib.language} rule`);
         rule.sinks = [...(rule.sinks ?? []), sink as Matcher];
+      }
+      for (const { rule: id, ...pattern } of model.patterns) {
+        const rule = byId.get(id);
+        if (!rule || rule.mode !== "pattern") throw new RuleError(where, `model "${model.name}": pattern names ${id}, which is not a pattern rule`);
+        if (!rule.languages.includes(lib.language)) throw new RuleError(where, `model "${model.name}": rule ${id} is not a ${lib.language} rule`);
+        rule.patterns = [...(rule.patterns ?? []), pattern as Matcher];
       }
       if (!byId.has(model.examples.rule)) throw new RuleError(where, `model "${model.name}": examples name ${model.examples.rule}, which is no rule`);
       config.sources.push(...model.sources);
