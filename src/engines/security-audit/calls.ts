@@ -34,6 +34,12 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   if (!frame.state) return CLEAN;
   const cfg = it.config;
 
+  // require("sqlite3").verbose(), require("express")(): a package required inline is named as
+  // `const m = require("m")` names it, so library models match chained calls too.
+  if (path === "require" && !callee.fn && it.module.language !== "python") {
+    const spec = constOf(args[0]?.value);
+    if (typeof spec === "string" && !/^[./]/.test(spec)) return { path: spec.replace(/^node:/, "") };
+  }
   if (anyPathMatches(cfg.noreturn, path)) {
     frame.state = null;
     return CLEAN;
