@@ -219,7 +219,7 @@ export function binaryOp(it: Interpreter, op: string, l: Value, r: Value, _loc: 
  * Data appended after a prefix the attacker does not control cannot choose
  * where a URL points: after a path ("/search?q=") or a scheme and host
  * ("https://api.example.com/") it is no longer an open redirect, and after a
- * fixed host no longer SSRF. A bare "https://" fixes nothing.
+ * fixed host or a "/path" on this origin no longer SSRF. A bare "https://" fixes nothing.
  */
 export function fixedPrefix(t: Taint | undefined, first: Value | undefined): Taint | undefined {
   if (!t || !first || deepTaint(first)) return t;
@@ -228,6 +228,7 @@ export function fixedPrefix(t: Taint | undefined, first: Value | undefined): Tai
   if (typeof c !== "string") return t;
   if (c.length > 0 && t.cleared.includes("~no-dotdot")) t = clearTaint(t, ["path"])!;
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i.test(c)) return clearTaint(t, ["redirect", "ssrf"]);
-  if (/^\/(?![/\\])/.test(c)) return clearTaint(t, ["redirect"]);
+  // A path on this origin (or on a client's fixed baseURL) keeps the host too.
+  if (/^\/(?![/\\])/.test(c)) return clearTaint(t, ["redirect", "ssrf"]);
   return t;
 }

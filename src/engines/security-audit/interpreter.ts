@@ -4,6 +4,7 @@
 // take one side only, calls to functions of the same file are analysed with
 // the caller's argument values (memoized summaries), and every call,
 // assignment, literal and return is offered to the rules.
+import { VUE_V_HTML } from "../../lang/vue.js";
 import type { Expr, FunctionIR, Loc, ModuleIR, Stmt, Target } from "../../lang/ir.js";
 import type { TraceStep } from "../../protocol/finding.js";
 import { binaryOp, evalExpr, evalQuietExpr, lookupName, memberOfValue } from "./expressions.js";
@@ -555,6 +556,7 @@ export function isLiteral(e: Expr): boolean {
 }
 
 export function displayPath(path: string): string {
+  if (path === VUE_V_HTML) return "v-html";
   return path.replace(/^\$/, "");
 }
 

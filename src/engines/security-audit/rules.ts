@@ -159,8 +159,11 @@ const propagatorSpec = z.object({
   call: stringList,
   /** Where the data comes from: the receiver, an argument position, or every argument. */
   from: z.union([z.literal("receiver"), z.literal("args"), z.number()]),
-  /** Where it goes: into the receiver (it holds the data from now on) or the call's result. */
-  to: z.enum(["receiver", "return"]),
+  /**
+   * Where it goes: into the receiver (it holds the data from now on), the call's result, or the
+   * parameters after the first (err) of the function arguments (Node-style callbacks: parseString(xml, (err, doc) => …)).
+   */
+  to: z.enum(["receiver", "return", "callback"]),
 });
 export type PropagatorSpec = z.infer<typeof propagatorSpec>;
 
