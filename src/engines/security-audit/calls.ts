@@ -112,6 +112,7 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   // Markup survives string methods ("<p>{}</p>".format(x)); template engines' results are their own sinks.
   if (receiver?.html) out.html = true;
   if (receiver?.text) out.text = true;
+  if (receiver?.sql && e.callee.k === "attr" && e.callee.name === "format") out.sql = true;
   // Constant keyword arguments stay readable: XMLParser(resolve_entities=True).resolve_entities.
   for (const a of args) if (a.name && a.value.c) out.fields = new Map([...(out.fields ?? []), [a.name, a.value]]);
   const origin = originOf(e);

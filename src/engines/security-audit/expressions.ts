@@ -6,7 +6,7 @@ import type { Frame, Interpreter } from "./interpreter.js";
 import { canRefine, refine } from "./refine.js";
 import { isLiteral } from "./interpreter.js";
 import {
-  anyElement, CLEAN, clearTaint, constOf, deepTaint, foldBinary, joinTaint, joinValues, listValue, member, mkConst,
+  anyElement, CLEAN, clearTaint, constOf, deepTaint, foldBinary, isSqlText, joinTaint, joinValues, listValue, member, mkConst,
   type Taint, truthiness, type Value, withField, withRest,
 } from "./values.js";
 
@@ -108,7 +108,9 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
       if (parts.every((p) => p.c)) return mkConst(parts.map((p) => String(p.c!.v ?? "")).join(""));
       let t: Taint | undefined;
       for (const p of parts) t = joinTaint(t, deepTaint(p));
-      return { t: fixedPrefix(t, parts[0]), html: parts.some((p) => p.html) || undefined, text: true };
+      // f"UPDATE {t} SET a = {v}": the statement's keywords are spread over the literal parts.
+      const sql = parts.some((p) => p.sql) || isSqlText(parts.map((p) => (typeof p.c?.v === "string" ? p.c.v : " ? ")).join(""));
+      return { t: fixedPrefix(t, parts[0]), html: parts.some((p) => p.html) || undefined, text: true, sql: sql || undefined };
     }
     case "dict":
       return evalDict(it, e, frame);
@@ -212,6 +214,7 @@ export function binaryOp(it: Interpreter, op: string, l: Value, r: Value, _loc: 
   if (op === "/" && l.path !== undefined && /^pathlib\.(Pure)?(Posix|Windows)?Path\(\)$/.test(l.path)) out.path = l.path;
   if (l.html || r.html) out.html = true;
   if ((op === "+" && (typeof lc === "string" || typeof rc === "string" || l.text || r.text)) || (op === "%" && (typeof lc === "string" || l.text))) out.text = true;
+  if ((op === "+" && (l.sql || r.sql)) || (op === "%" && l.sql)) out.sql = true;
   return out;
 }
 

@@ -14,7 +14,7 @@ import { canRefine, refine } from "./refine.js";
 import { indexesFor, PathIndex } from "./rule-paths.js";
 import type { Matcher, RuleSpec, TaintConfig } from "./rules.js";
 import {
-  addStep, anyElement, CLEAN, type ClassInfo, constOf, joinStates, joinTaint, joinValues,
+  addStep, anyElement, CLEAN, type ClassInfo, constOf, joinStates, joinTaint, joinValues, LOCAL_INPUT,
   member, sameValue, stepAt, type Taint, truthiness, type Value, withField, withRest,
 } from "./values.js";
 
@@ -187,16 +187,17 @@ export class Interpreter {
   }
 
   sourceLabel(path: string | undefined): string | undefined {
-    return indexesFor(this.config).sources.lookup(path)[0];
+    return indexesFor(this.config).sources.lookup(path)[0]?.label;
   }
 
 
   withSource(v: Value, loc: Loc): Value {
     // One query, path, cookie or header value is a string: sent back as a response body it is text, not JSON.
     if (v.t && !v.text && v.path !== undefined && SCALAR_SOURCE.test(v.path)) return { ...v, text: true };
-    const label = this.sourceLabel(v.path);
-    if (!label || v.t) return v;
-    const t: Taint = { steps: [stepAt(this.currentFile, loc, `source: \`${displayPath(v.path!)}\` (${label})`)], cleared: [] };
+    const source = v.t ? undefined : indexesFor(this.config).sources.lookup(v.path)[0];
+    if (!source) return v;
+    // The local-input marker clears no sink class; joined with request data it drops out (joinTaint keeps common marks only).
+    const t: Taint = { steps: [stepAt(this.currentFile, loc, `source: \`${displayPath(v.path!)}\` (${source.label})`)], cleared: source.local ? [LOCAL_INPUT] : [] };
     return SCALAR_SOURCE.test(v.path!) ? { ...v, t, text: true } : { ...v, t };
   }
 

@@ -41,6 +41,8 @@ const baseCondition = selector.extend({
   tainted: z.boolean().optional(),
   /** The value is not a compile-time constant. */
   dynamic: z.boolean().optional(),
+  /** SQL text assembled at run time: a literal statement joined with values not known here. */
+  "built-sql": z.boolean().optional(),
 });
 
 export type Condition = z.infer<typeof baseCondition> & { any?: Condition[]; all?: Condition[]; not?: Condition };
@@ -146,7 +148,14 @@ const ruleSchema = z.object({
 
 export type RuleSpec = z.infer<typeof ruleSchema>;
 
-const sourceSpec = z.object({ path: stringList, label: z.string(), call: z.boolean().optional() });
+const sourceSpec = z.object({
+  path: stringList,
+  label: z.string(),
+  call: z.boolean().optional(),
+  /** Written by the program's own user (command line, environment, terminal): its flows are reported at Low severity only. */
+  local: z.boolean().optional(),
+});
+export type SourceSpec = z.infer<typeof sourceSpec>;
 const sanitizerSpec = z.object({
   call: stringList,
   /** Sink classes made safe; "all" for everything. */
