@@ -9,7 +9,7 @@ import { CLEAN, type ClassInfo, deepTaint, joinTaint, joinValues, listValue, typ
 
 const MAX_INLINE_DEPTH = 4;
 
-function isRoute(it: Interpreter, fn: FunctionIR): boolean {
+export function isRoute(it: Interpreter, fn: FunctionIR): boolean {
   if (it.routeFns.has(fn)) return true;
   return fn.decorators.some((d) => {
     const callee = d.k === "call" ? d.callee : d;

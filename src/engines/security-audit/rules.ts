@@ -43,6 +43,8 @@ const baseCondition = selector.extend({
   dynamic: z.boolean().optional(),
   /** SQL text assembled at run time: a literal statement joined with values not known here. */
   "built-sql": z.boolean().optional(),
+  /** Attacker data the analysis followed through a sanitizer or guard for any of these sink classes. */
+  cleared: z.array(z.string()).optional(),
 });
 
 export type Condition = z.infer<typeof baseCondition> & { any?: Condition[]; all?: Condition[]; not?: Condition };
@@ -75,6 +77,11 @@ const matcher = z
     "not-context": z.string().optional(),
     /** File path regex the match is limited to. */
     file: z.string().optional(),
+    /**
+     * Not in a route handler's own body: there the taint rules follow every value from the request,
+     * so a shape-only finding ("a value built at run time") would only repeat or second-guess them.
+     */
+    "outside-routes": z.boolean().optional(),
     /** Taint sinks: which arguments must not be tainted (default: the first). */
     args: z.array(z.union([selector, z.number(), z.string(), z.tuple([z.number(), z.string()])])).optional(),
     /** Only the value's own taint counts (not its elements): a dict literal of tainted strings is fine. */
