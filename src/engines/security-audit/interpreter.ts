@@ -322,6 +322,7 @@ export class Interpreter {
         const v: Value = { fn: s.fn, scope: state, path: s.fn.name };
         if (s.fn.name && !s.fn.className) state.set(s.fn.name, v);
         this.defined(s.fn, state, frame);
+        this.offerDecorators(s.fn.decorators, v, frame);
         return;
       }
       case "class":
@@ -377,8 +378,10 @@ export class Interpreter {
       if (stmt.k === "func" && stmt.fn.name) {
         cls.methods.set(stmt.fn.name, stmt.fn);
         this.defined(stmt.fn, frame.state!, frame);
+        this.offerDecorators(stmt.fn.decorators, { fn: stmt.fn, path: stmt.fn.name }, frame);
       } else if (classFrame.state) this.exec(stmt, classFrame);
     }
+    this.offerDecorators(s.decorators, { cls, path: s.name }, frame);
     for (const [k, v] of classFrame.state ?? []) {
       if (k === "this") for (const [fk, fv] of v.fields ?? []) cls.fields.set(fk, fv);
       else cls.fields.set(k, v);
@@ -475,6 +478,20 @@ export class Interpreter {
 
   lookup(name: string, frame: Frame): Value {
     return lookupName(this, name, frame);
+  }
+
+  /**
+   * A decorator is a call made when the function or class is defined: `@csrf_exempt` calls
+   * csrf_exempt(view), `@cross_origin(origins="*")` calls cross_origin(...) and applies its result.
+   * Rules see those calls; nothing else of the decorator is run.
+   */
+  private offerDecorators(decorators: Expr[], target: Value, frame: Frame): void {
+    for (const d of decorators) {
+      if (d.k === "call") {
+        const args = d.args.map((a) => ({ value: this.evalQuiet(a.value, frame), name: a.name, spread: a.spread }));
+        this.offer({ kind: "call", path: this.evalQuiet(d.callee, frame).path, args, loc: d.loc }, frame);
+      } else this.offer({ kind: "call", path: this.evalQuiet(d, frame).path, args: [{ value: target }], loc: d.loc }, frame);
+    }
   }
 
   /** Evaluates without offering sites to the rules (decorators, bases, guard keys). */
