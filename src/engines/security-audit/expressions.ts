@@ -41,6 +41,8 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
   switch (e.k) {
     case "name": {
       const v = it.lookup(e.name, frame);
+      const known = libraryConstant(it, v);
+      if (known) return known;
       return v.path !== undefined && !v.t ? it.withSource(v, e.loc) : v;
     }
     case "const":
@@ -155,9 +157,18 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
 const REQUEST_PATH = /^(flask|bottle)\.request\.path$/;
 
 /** `o.name`, with browser globals (`window.location`) read as the bare global. */
+/** A library's documented constant (`stat.S_IWOTH` is 0o002) read by its path. */
+function libraryConstant(it: Interpreter, v: Value): Value | undefined {
+  if (v.path === undefined || v.t || v.c) return undefined;
+  const known = it.config.constants[v.path];
+  return known === undefined ? undefined : mkConst(known);
+}
+
 export function memberOfValue(it: Interpreter, o: Value, name: string, loc: Loc, frame: Frame): Value {
   let v = member(o, name);
   if (v.pending) v = v.pending();
+  const known = libraryConstant(it, v);
+  if (known) return known;
   // In a route with a fixed rule (no <variables>), the request path is that rule: no attacker text in it.
   if (frame.routePath !== undefined && v.path !== undefined && REQUEST_PATH.test(v.path)) return mkConst(frame.routePath);
   if (it.module.language !== "python" && (o.path === "window" || o.path === "globalThis" || o.path === "self") && !o.t) {
@@ -215,6 +226,10 @@ export function binaryOp(it: Interpreter, op: string, l: Value, r: Value, _loc: 
   if (l.html || r.html) out.html = true;
   if ((op === "+" && (typeof lc === "string" || typeof rc === "string" || l.text || r.text)) || (op === "%" && (typeof lc === "string" || l.text))) out.text = true;
   if ((op === "+" && (l.sql || r.sql)) || (op === "%" && l.sql)) out.sql = true;
+  if (op === "|") {
+    const bits = (typeof lc === "number" ? lc : l.orBits ?? 0) | (typeof rc === "number" ? rc : r.orBits ?? 0);
+    if (bits) out.orBits = bits;
+  }
   return out;
 }
 

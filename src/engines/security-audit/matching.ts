@@ -140,7 +140,7 @@ export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): 
     if (!items.some((i) => i.c && cond.contains!.some((x) => sameConst(x, i.c!.v)))) return false;
   }
   if (cond.lt !== undefined && !(typeof c === "number" && c < cond.lt)) return false;
-  if (cond.bits !== undefined && !((modeNumber(c) ?? 0) & cond.bits)) return false;
+  if (cond.bits !== undefined && !((modeNumber(c) ?? value?.orBits ?? 0) & cond.bits)) return false;
   if (cond.tainted !== undefined && (deepTaint(value) !== undefined) !== cond.tainted) return false;
   if (cond.dynamic !== undefined && (value !== undefined && !value.c) !== cond.dynamic) return false;
   if (cond["built-sql"] !== undefined && (value?.sql === true && !value.c) !== cond["built-sql"]) return false;

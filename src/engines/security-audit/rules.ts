@@ -209,6 +209,8 @@ const taintConfigSchema = z.object({
   passthrough: z.array(z.string()).default([]),
   /** Calls that move data between their receiver, arguments and result (buffer.write, buffer.getvalue). */
   propagators: z.array(propagatorSpec).default([]),
+  /** Library constants by path, as their documentation defines them (stat.S_IWOTH: 2). */
+  constants: z.record(z.string(), z.union([z.number(), z.string()])).default({}),
 });
 
 export type TaintConfig = z.infer<typeof taintConfigSchema>;

@@ -40,6 +40,8 @@ export interface Value {
   text?: boolean;
   /** Holds literal SQL text (a statement's keywords): built around other values it is a query assembled at run time. */
   sql?: boolean;
+  /** Bits known to be set in a number built with `|` from constants and unknown values (`st.st_mode | S_IXOTH`). */
+  orBits?: number;
   /** Variable this value was derived from by a call (`urlparse(target)`), for guards. */
   origin?: string;
   /** A request object of a web framework (routes can be recognised by it). */
