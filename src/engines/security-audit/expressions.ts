@@ -157,6 +157,13 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
 const REQUEST_PATH = /^(flask|bottle)\.request\.path$/;
 
 /** `o.name`, with browser globals (`window.location`) read as the bare global. */
+/** A constant, or a tuple/list/dict of constants: `"... %s" % ()` pastes nothing unknown. */
+export function allConstant(v: Value, depth = 0): boolean {
+  if (v.c) return true;
+  if (depth > 3 || v.t || v.rest || !v.fields || v.path !== undefined) return false;
+  return [...v.fields.values()].every((f) => allConstant(f, depth + 1));
+}
+
 /** A library's documented constant (`stat.S_IWOTH` is 0o002) read by its path. */
 function libraryConstant(it: Interpreter, v: Value): Value | undefined {
   if (v.path === undefined || v.t || v.c) return undefined;
@@ -225,7 +232,7 @@ export function binaryOp(it: Interpreter, op: string, l: Value, r: Value, _loc: 
   if (op === "/" && l.path !== undefined && /^pathlib\.(Pure)?(Posix|Windows)?Path\(\)$/.test(l.path)) out.path = l.path;
   if (l.html || r.html) out.html = true;
   if ((op === "+" && (typeof lc === "string" || typeof rc === "string" || l.text || r.text)) || (op === "%" && (typeof lc === "string" || l.text))) out.text = true;
-  if ((op === "+" && (l.sql || r.sql)) || (op === "%" && l.sql)) out.sql = true;
+  if ((op === "+" && (l.sql || r.sql)) || (op === "%" && l.sql && !allConstant(r))) out.sql = true;
   if (op === "|") {
     const bits = (typeof lc === "number" ? lc : l.orBits ?? 0) | (typeof rc === "number" ? rc : r.orBits ?? 0);
     if (bits) out.orBits = bits;

@@ -17,6 +17,12 @@ export function isRoute(it: Interpreter, fn: FunctionIR): boolean {
   });
 }
 
+/** A route, or a view taking the framework request (`def view(request)`): the taint rules follow its request data. */
+export function isHandler(it: Interpreter, fn: FunctionIR): boolean {
+  const first = fn.className && it.module.language === "python" ? fn.params[1] : fn.params[0];
+  return (first !== undefined && it.config["request-params"].includes(first.name)) || isRoute(it, fn);
+}
+
 /** `@app.route("/about")`: the one constant rule of a route without URL variables. */
 function fixedRoutePath(it: Interpreter, fn: FunctionIR): string | undefined {
   let rule: string | undefined;

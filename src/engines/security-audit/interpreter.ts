@@ -7,7 +7,7 @@
 import type { Expr, FunctionIR, Loc, ModuleIR, Stmt, Target } from "../../lang/ir.js";
 import type { TraceStep } from "../../protocol/finding.js";
 import { binaryOp, evalExpr, evalQuietExpr, lookupName, memberOfValue } from "./expressions.js";
-import { analyseStandalone, invokeLocal, isRoute } from "./functions.js";
+import { analyseStandalone, invokeLocal, isHandler } from "./functions.js";
 import { bindImport, type LoadedModule, type ProjectModules, starNames } from "./modules.js";
 import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
 import { canRefine, refine } from "./refine.js";
@@ -164,7 +164,7 @@ export class Interpreter {
     }
     if (list.length === 0) return;
     // A route handler run from another (a GET view calling the POST one) is still a route handler.
-    const ctx: MatchContext = { file: this.currentFile, contextNames: frame.contextNames, inRoute: () => frame.route || (frame.fn !== undefined && isRoute(this, frame.fn)) };
+    const ctx: MatchContext = { file: this.currentFile, contextNames: frame.contextNames, inRoute: () => frame.route || (frame.fn !== undefined && isHandler(this, frame.fn)) };
     for (const { rule, matcher } of list) {
       if (!matches(matcher, site, ctx)) continue;
       if (rule.mode === "pattern") this.report(rule, site.loc, undefined, undefined, matcher);
