@@ -11,10 +11,10 @@ import { analyseStandalone, invokeLocal, isHandler } from "./functions.js";
 import { bindImport, type LoadedModule, type ProjectModules, starNames } from "./modules.js";
 import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
 import { canRefine, refine } from "./refine.js";
-import { indexesFor, PathIndex } from "./rule-paths.js";
+import { anyPathMatches, indexesFor, PathIndex } from "./rule-paths.js";
 import type { Matcher, RuleSpec, TaintConfig } from "./rules.js";
 import {
-  addStep, anyElement, CLEAN, type ClassInfo, constOf, joinStates, joinTaint, joinValues, LOCAL_INPUT,
+  addStep, anyElement, CLEAN, type ClassInfo, constOf, deepTaint, joinStates, joinTaint, joinValues, LOCAL_INPUT,
   member, sameValue, stepAt, type Taint, truthiness, type Value, withField, withRest,
 } from "./values.js";
 
@@ -92,6 +92,8 @@ export class Interpreter {
   readonly moduleScope: State = new Map();
   readonly classes = new Map<string, ClassInfo>();
   readonly routeFns = new WeakSet<FunctionIR>();
+  /** Per enclosing `try` body: request data given to calls whose exceptions quote their input. */
+  readonly tryInputs: Array<{ t?: Taint }> = [];
   /** Framework meaning of a callback's parameters, by position ("$request", "$message_event"). */
   readonly paramPaths = new WeakMap<FunctionIR, string[]>();
   readonly pending: Array<{ fn: FunctionIR; scope?: State }> = [];
@@ -157,6 +159,10 @@ export class Interpreter {
 
 
   offer(site: Site, frame: Frame): void {
+    const catching = this.tryInputs.at(-1);
+    if (catching && site.kind === "call" && anyPathMatches(this.config["raises-with-input"], site.path)) {
+      for (const a of site.args) catching.t = joinTaint(catching.t, deepTaint(a.value));
+    }
     let list = this.bySite[site.kind];
     if (site.kind === "call") {
       // Most call sites match no rule at all: decide that once per callee path.
@@ -295,12 +301,20 @@ export class Interpreter {
       }
       case "try": {
         const before = new Map(state);
-        this.execBlock(s.body, frame);
+        const raised: { t?: Taint } = {};
+        this.tryInputs.push(raised);
+        try {
+          this.execBlock(s.body, frame);
+        } finally {
+          this.tryInputs.pop();
+        }
         this.execBlock(s.orelse, frame);
         let out = frame.state;
+        // `except ValueError as e`: the message of a parser's exception quotes the text it was given.
+        const caught: Value = raised.t ? { t: addStep(raised.t, this.step(s.loc, "exception message quotes the parsed input")), text: true } : CLEAN;
         for (const h of s.handlers) {
           const hs = joinStates(before, out) ?? new Map(before);
-          if (h.name) hs.set(h.name, CLEAN);
+          if (h.name) hs.set(h.name, caught);
           frame.state = hs;
           this.execBlock(h.body, frame);
           out = this.joinBranches(out, frame.state, frame);

@@ -209,6 +209,11 @@ const taintConfigSchema = z.object({
   passthrough: z.array(z.string()).default([]),
   /** Calls that move data between their receiver, arguments and result (buffer.write, buffer.getvalue). */
   propagators: z.array(propagatorSpec).default([]),
+  /**
+   * Calls whose exception message quotes their input (`int("x")` raises "invalid literal for int()
+   * with base 10: 'x'"): the exception caught around them carries that input as text.
+   */
+  "raises-with-input": z.array(z.string()).default([]),
   /** Library constants by path, as their documentation defines them (stat.S_IWOTH: 2). */
   constants: z.record(z.string(), z.union([z.number(), z.string()])).default({}),
 });
