@@ -3,7 +3,7 @@
 // receiver, containers answer element reads, callbacks see their receiver's
 // elements, and anything else passes its inputs' taint on.
 import type { Expr, FunctionIR } from "../../lang/ir.js";
-import { fixedPrefix } from "./expressions.js";
+import { allConstant, fixedPrefix } from "./expressions.js";
 import type { Frame, Interpreter } from "./interpreter.js";
 import { checkCondition, type SiteArg } from "./matching.js";
 import { anyPathMatches, indexesFor } from "./rule-paths.js";
@@ -126,6 +126,7 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   // Markup survives string methods ("<p>{}</p>".format(x)); template engines' results are their own sinks.
   if (receiver?.html) out.html = true;
   if (receiver?.text) out.text = true;
+  if (receiver?.sql && e.callee.k === "attr" && e.callee.name === "format" && !args.every((a) => allConstant(a.value))) out.sql = true;
   // Constant keyword arguments stay readable: XMLParser(resolve_entities=True).resolve_entities.
   for (const a of args) if (a.name && a.value.c) out.fields = new Map([...(out.fields ?? []), [a.name, a.value]]);
   const origin = originOf(e);
