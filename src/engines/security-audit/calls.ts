@@ -8,7 +8,7 @@ import type { Frame, Interpreter } from "./interpreter.js";
 import { checkCondition, type SiteArg } from "./matching.js";
 import { anyPathMatches, indexesFor } from "./rule-paths.js";
 import {
-  anyElement, CLEAN, clearTaint, constOf, mkConst, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
+  anyElement, CLEAN, clearTaint, constOf, isConst, mkConst, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
 } from "./values.js";
 
 type CallExpr = Extract<Expr, { k: "call" }>;
@@ -81,6 +81,11 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   if (sanitizer) {
     const t = clearTaint(inputs, sanitizer.clears);
     return t ? { t, path: `${path}()`, origin: originOf(e) } : { path: `${path}()` };
+  }
+  // "SELECT … age=".concat("3") is as constant as the + of two literals.
+  const joined = constOf(receiver);
+  if (e.callee.k === "attr" && e.callee.name === "concat" && typeof joined === "string" && args.every((a) => !a.name && !a.spread && isConst(a.value))) {
+    return mkConst(joined + args.map((a) => String(constOf(a.value))).join(""));
   }
   const propagator = indexesFor(cfg).propagators.lookup(path)[0];
   if (propagator) {

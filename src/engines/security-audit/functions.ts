@@ -68,7 +68,14 @@ export function analyseStandalone(it: Interpreter, fn: FunctionIR, scope: State 
     routePath: fixedRoutePath(it, fn),
   };
   it.budget -= 1;
-  it.execBlock(fn.body, frame);
+  // A method of another module's class runs as that file, like an inlined call: its own sites are that module's to report.
+  const savedFile = it.currentFile;
+  it.currentFile = fn.file ?? it.file;
+  try {
+    it.execBlock(fn.body, frame);
+  } finally {
+    it.currentFile = savedFile;
+  }
   if (cls) absorbFields(it, cls, frame);
 }
 

@@ -41,6 +41,8 @@ const baseCondition = selector.extend({
   tainted: z.boolean().optional(),
   /** The value is not a compile-time constant. */
   dynamic: z.boolean().optional(),
+  /** The value is text built by concatenation or a template from a part that is not a literal. */
+  built: z.boolean().optional(),
 });
 
 export type Condition = z.infer<typeof baseCondition> & { any?: Condition[]; all?: Condition[]; not?: Condition };
