@@ -108,7 +108,7 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
       if (parts.every((p) => p.c)) return mkConst(parts.map((p) => String(p.c!.v ?? "")).join(""));
       let t: Taint | undefined;
       for (const p of parts) t = joinTaint(t, deepTaint(p));
-      return { t: fixedPrefix(t, parts[0]), html: parts.some((p) => p.html) || undefined, text: true };
+      return { t: fixedPrefix(t, parts[0]), html: parts.some((p) => p.html) || undefined, text: true, sql: parts.some((p) => p.sql) || undefined };
     }
     case "dict":
       return evalDict(it, e, frame);
@@ -211,6 +211,7 @@ export function binaryOp(it: Interpreter, op: string, l: Value, r: Value, _loc: 
   // Path / name is a Path: its methods stay recognisable as file operations.
   if (op === "/" && l.path !== undefined && /^pathlib\.(Pure)?(Posix|Windows)?Path\(\)$/.test(l.path)) out.path = l.path;
   if (l.html || r.html) out.html = true;
+  if (op === "+" && (l.sql || r.sql)) out.sql = true;
   if ((op === "+" && (typeof lc === "string" || typeof rc === "string" || l.text || r.text)) || (op === "%" && (typeof lc === "string" || l.text))) out.text = true;
   return out;
 }

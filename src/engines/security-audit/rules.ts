@@ -43,6 +43,8 @@ const baseCondition = selector.extend({
   dynamic: z.boolean().optional(),
   /** The value is text built by concatenation or a template from a part that is not a literal. */
   built: z.boolean().optional(),
+  /** The value holds literal text that reads as a SQL statement. */
+  sql: z.boolean().optional(),
 });
 
 export type Condition = z.infer<typeof baseCondition> & { any?: Condition[]; all?: Condition[]; not?: Condition };

@@ -38,6 +38,8 @@ export interface Value {
   html?: boolean;
   /** Built by string concatenation or a template: text, not an object sent as JSON. */
   text?: boolean;
+  /** Holds literal text that reads as the start of a SQL statement ("SELECT … FROM", "INSERT INTO"). */
+  sql?: boolean;
   /** Variable this value was derived from by a call (`urlparse(target)`), for guards. */
   origin?: string;
   /** A request object of a web framework (routes can be recognised by it). */
@@ -60,8 +62,11 @@ export function isConst(v: Value | undefined): boolean {
   return v?.c !== undefined;
 }
 
+const SQL_TEXT = /^[\s(]*(select\s|insert\s+(or\s+\w+\s+)?into\s|update\s+\S+\s+set\s|delete\s+from\s|(create|drop)\s+(temporary\s+|temp\s+|unique\s+)?(table|index|view)\s|alter\s+table\s|replace\s+into\s|merge\s+into\s|with\s+\w+\s+as\s*\()/i;
+
 export function mkConst(value: ConstValue): Value {
-  return { c: { v: value }, html: typeof value === "string" && /<[a-zA-Z!/]/.test(value) ? true : undefined, text: typeof value === "string" || undefined };
+  const text = typeof value === "string";
+  return { c: { v: value }, html: text && /<[a-zA-Z!/]/.test(value) ? true : undefined, text: text || undefined, sql: text && SQL_TEXT.test(value) ? true : undefined };
 }
 
 export function addStep(t: Taint | undefined, step: TraceStep | undefined): Taint | undefined {
