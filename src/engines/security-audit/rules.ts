@@ -190,6 +190,11 @@ const taintConfigSchema = z.object({
   routes: z.array(z.string()).default([]),
   /** Parameter names that hold the framework request / response objects. */
   "request-params": z.array(z.string()).default([]),
+  /** Type annotations that make a parameter the request / response object (`req: Request`, `({ body }: Request)`). */
+  "request-types": z.array(z.string()).default([]),
+  "response-types": z.array(z.string()).default([]),
+  /** Parameter decorators that fill the parameter from the request (NestJS `@Query()`), or with the request itself. */
+  "param-decorators": z.array(z.object({ call: stringList, label: z.string(), request: z.boolean().optional() })).default([]),
   "response-params": z.array(z.string()).default([]),
   /** Files holding views: there a function whose first parameter is the request takes its other parameters from the URL. */
   "view-files": z.string().optional(),
