@@ -8,7 +8,7 @@ import type { Frame, Interpreter } from "./interpreter.js";
 import { checkCondition, type SiteArg } from "./matching.js";
 import { anyPathMatches, indexesFor } from "./rule-paths.js";
 import {
-  anyElement, CLEAN, clearTaint, constOf, mkConst, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
+  anyElement, CLEAN, clearTaint, constOf, isConst, mkConst, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
 } from "./values.js";
 
 type CallExpr = Extract<Expr, { k: "call" }>;
@@ -88,6 +88,11 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     const t = clearTaint(inputs, sanitizer.clears);
     return t ? { t, path: `${path}()`, origin: originOf(e) } : { path: `${path}()` };
   }
+  // "SELECT … age=".concat("3") is as constant as the + of two literals.
+  const joined = constOf(receiver);
+  if (e.callee.k === "attr" && e.callee.name === "concat" && typeof joined === "string" && args.every((a) => !a.name && !a.spread && isConst(a.value))) {
+    return mkConst(joined + args.map((a) => String(constOf(a.value))).join(""));
+  }
   const propagator = indexesFor(cfg).propagators.lookup(path)[0];
   if (propagator) {
     const from = propagator.from === "receiver" ? (receiver ? deepTaint(receiver) : undefined)
@@ -126,7 +131,10 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   // Markup survives string methods ("<p>{}</p>".format(x)); template engines' results are their own sinks.
   if (receiver?.html) out.html = true;
   if (receiver?.text) out.text = true;
-  if (receiver?.sql && e.callee.k === "attr" && e.callee.name === "format" && !args.every((a) => allConstant(a.value))) out.sql = true;
+  // A statement's text with a value put into it (format, concat, replace) is a query assembled at run time; a built one stays so.
+  if (receiver?.sql && (receiver.c === undefined || !args.every((a) => allConstant(a.value)))) out.sql = true;
+  // util.format("SELECT … '%s'", x) is that statement with x in it.
+  if (path === "util.format" && args[0]?.value.sql) out.sql = out.text = true;
   // Constant keyword arguments stay readable: XMLParser(resolve_entities=True).resolve_entities.
   for (const a of args) if (a.name && a.value.c) out.fields = new Map([...(out.fields ?? []), [a.name, a.value]]);
   const origin = originOf(e);

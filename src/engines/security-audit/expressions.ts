@@ -249,7 +249,8 @@ export function binaryOp(it: Interpreter, op: string, l: Value, r: Value, _loc: 
 export function fixedPrefix(t: Taint | undefined, first: Value | undefined): Taint | undefined {
   if (!t || !first || deepTaint(first)) return t;
   const c = constOf(first);
-  if (c === undefined) return clearTaint(t, ["redirect"]);
+  // A base the program chose (config.apiBase + path) keeps the host out of the attacker's hands.
+  if (c === undefined) return clearTaint(t, ["redirect", "ssrf"]);
   if (typeof c !== "string") return t;
   if (c.length > 0 && t.cleared.includes("~no-dotdot")) t = clearTaint(t, ["path"])!;
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i.test(c)) return clearTaint(t, ["redirect", "ssrf"]);
