@@ -95,6 +95,7 @@ export function addEngineCommand(program: Command, spec: EngineCommandSpec): Com
   cmd
     .addOption(new Option("--format <format>", "output format").choices([...FORMATS]).default("md"))
     .option("--out <file>", "write the report to this file instead of stdout")
+    .option("--sarif <file>", "also write the results as SARIF to this file (one analysis for both, e.g. --format github --sarif out.sarif)")
     .option("--fail-on <severity>", "exit 1 when a finding is at or above this severity (High, Medium, Low, Info, none)", "none")
     .option("--no-cache", "ignore and do not update the analysis cache")
     .option("--timeout <duration>", "give up after this long: 90 (seconds), 90s, 30m, 1h")
@@ -125,6 +126,9 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
   try {
     const root = rootOf({ cwd: opts.cwd as string | undefined });
     const format = chooseFormat(opts, formatSource);
+    if (opts.sarif !== undefined && opts.out !== undefined && path.resolve(String(opts.sarif)) === path.resolve(String(opts.out))) {
+      throw new UsageError(`--sarif ${String(opts.sarif)} is also the --out file: give SARIF its own file, or use --format sarif --out`);
+    }
     const failOn = parseFailOn(String(opts.failOn ?? "none"));
     const { scope, options } = spec.toOptions
       ? spec.toOptions(opts, args)
@@ -207,6 +211,9 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
       process.stderr.write(`bgr: ${result.findings.length} findings (${severityLine(result.findings)}) → ${String(opts.out)}\n`);
     } else {
       process.stdout.write(text);
+    }
+    if (opts.sarif) {
+      await writeOutput(String(opts.sarif), renderResult("sarif", spec.kind, title, result, root));
     }
     if (postTo) {
       const posted = await postGithubReview(result, postTo);

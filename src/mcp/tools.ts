@@ -50,6 +50,7 @@ export const spawnShape = {
   out: z.string().min(1).optional().describe("Report path under .agents/reports/, ending in .md; default .agents/reports/<id without bg->.md."),
   output: z.string().min(1).optional().describe("Alias of `out`."),
   session: z.string().min(1).optional().describe("The orchestrator's session file whose background_agents entry bgr maintains."),
+  createSession: z.boolean().optional().describe("Create the session file when it does not exist (only under .agents/sessions/)."),
   id: z.string().min(1).optional().describe("Run id bg-YYYYMMDD-HHMMSS-<slug>; derived when absent."),
   agent: z.string().min(1).optional().describe("Agent definition name (default background-runner)."),
   model: z.string().min(1).optional().describe("Model id for llm runs."),

@@ -8,6 +8,7 @@ import { InputError, isRunId, RUNS_DIR, validateRunId } from "../protocol/ids.js
 import { emptyResult, settleRun } from "./settle.js";
 import { readRunRecord, requireRunRecord, updateRunRecord, type RunRecord, type RunStatus } from "./store.js";
 import { envMs } from "./timing.js";
+import { logTail } from "./log-tail.js";
 import { runnerLiveness } from "./process.js";
 import { readSessionEntriesOf, writeSessionEntry } from "./session-store.js";
 import { resolveInside, SandboxError, toWorkspacePath } from "../tools/sandbox.js";
@@ -39,17 +40,8 @@ export function toStatusView(record: RunRecord): RunStatusView {
   };
 }
 
-async function logTail(root: string, record: RunRecord, lines = 20): Promise<string> {
-  try {
-    const text = await readFile(path.join(root, record.log), "utf8");
-    return text.trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "";
-  }
-}
-
 async function settleAsDead(root: string, record: RunRecord, why: string): Promise<RunRecord> {
-  const tail = await logTail(root, record);
+  const tail = await logTail(root, record.log, 20);
   const result = emptyResult(
     `The run did not finish: ${why}. Nothing it may have found was recorded; run the task again.`,
     [`${why}. Last heartbeat: ${record.heartbeat}.`],

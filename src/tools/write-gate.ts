@@ -189,7 +189,7 @@ export function gateSession(root: string, rel: string, opts: { create?: boolean;
   if (!target.existing) {
     if (!opts.create) {
       // Also what another bgr's swap shows for an instant, hence the retryable kind.
-      throw new NotASessionError(`session file ${JSON.stringify(rel)} does not exist: pass the orchestrator's session file, or add --create-session to start one under ${SESSIONS_DIR}/`);
+      throw new NotASessionError(`session file ${JSON.stringify(rel)} does not exist: pass the orchestrator's session file, or add --create-session (MCP: createSession: true) to start one under ${SESSIONS_DIR}/`);
     }
     if (!under(target.realRel, SESSIONS_DIR) || !under(target.rel, SESSIONS_DIR)) {
       throw new WriteRefusedError(`--create-session: bgr creates session files only under ${SESSIONS_DIR}/, not at ${JSON.stringify(rel)}`);

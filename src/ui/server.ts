@@ -15,7 +15,7 @@ import { cancelRun, getStatus } from "../runtime/status.js";
 import { SandboxError } from "../tools/sandbox.js";
 import { renderPage } from "./page.js";
 import { readWorkspaceText } from "../report/excerpts.js";
-import { logTail, readOverview, readReport, readRuns, readTrends } from "./state.js";
+import { runLogTail, readOverview, readReport, readRuns, readTrends } from "./state.js";
 
 const COOKIE = "bgr_ui_token";
 const MAX_BODY_BYTES = 64 * 1024;
@@ -190,7 +190,7 @@ export async function startUiServer(options: UiOptions): Promise<UiServer> {
     const logMatch = /^\/api\/runs\/([^/]+)\/log$/.exec(p);
     if (method === "GET" && logMatch) {
       const run = await getStatus(root, decodeURIComponent(logMatch[1]!));
-      return sendJson(res, { id: run.id, status: run.status, log: await logTail(root, run) });
+      return sendJson(res, { id: run.id, status: run.status, log: await runLogTail(root, run) });
     }
     if (method === "POST" && (p === "/api/ack" || p === "/api/cancel")) {
       if (!sameSecret(req.headers["x-bgr-csrf"] as string | undefined, csrf)) throw new HttpError(403, "missing or wrong CSRF token: reload the page");

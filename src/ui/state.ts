@@ -3,17 +3,17 @@
 // exactly as `bgr list` would), reports through listReports, and each
 // report's JSON sidecar for the findings and coverage tables. Every path a
 // browser sends goes through the sandbox before a byte is read.
-import { open, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { sidecarPath } from "../protocol/ids.js";
 import { parseReport } from "../protocol/report-parse.js";
 import { sourceExcerpts, type Excerpts } from "../report/excerpts.js";
 import { listReports, locateReport, readReportView, type ReportView } from "../runtime/reports.js";
+import { logTail } from "../runtime/log-tail.js";
 import { listRuns, type RunStatusView } from "../runtime/status.js";
 import { resolveInside } from "../tools/sandbox.js";
 
 /** A log tail is for reading, not for shipping a whole log to the page. */
-const LOG_TAIL_BYTES = 64 * 1024;
 
 export interface RunProgress {
   done: number;
@@ -30,21 +30,6 @@ export interface SessionGroup {
   runs: RunRow[];
 }
 
-async function readTail(absolute: string, bytes: number): Promise<string> {
-  const handle = await open(absolute, "r");
-  try {
-    const { size } = await handle.stat();
-    const start = Math.max(0, size - bytes);
-    const buffer = Buffer.alloc(size - start);
-    await handle.read(buffer, 0, buffer.length, start);
-    const text = buffer.toString("utf8");
-    // A cut through the middle of a line shows half a line: drop it.
-    return start > 0 ? text.slice(text.indexOf("\n") + 1) : text;
-  } finally {
-    await handle.close();
-  }
-}
-
 /** The engine's last `progress N/M label` log line (execute.ts writes them). */
 export function lastProgress(log: string): RunProgress | undefined {
   const lines = log.trimEnd().split("\n");
@@ -55,13 +40,9 @@ export function lastProgress(log: string): RunProgress | undefined {
   return undefined;
 }
 
-export async function logTail(root: string, run: RunStatusView, lines = 200): Promise<string> {
-  try {
-    const text = await readTail(resolveInside(root, run.log), LOG_TAIL_BYTES);
-    return text.trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "";
-  }
+/** What the dashboard's log view shows: the run log's last lines. */
+export function runLogTail(root: string, run: RunStatusView, lines = 200): Promise<string> {
+  return logTail(root, run.log, lines);
 }
 
 export async function readRuns(root: string): Promise<RunRow[]> {
@@ -69,7 +50,7 @@ export async function readRuns(root: string): Promise<RunRow[]> {
   await Promise.all(
     runs.map(async (run) => {
       if (run.status !== "running") return;
-      const progress = lastProgress(await logTail(root, run, 50));
+      const progress = lastProgress(await logTail(root, run.log, 50));
       if (progress) run.progress = progress;
     }),
   );

@@ -3,13 +3,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, realpath, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { sarifSchemaErrors } from "../report/schema.js";
+import { copyExample } from "../security/example-workspace.js";
 
 const PACKAGE = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -48,7 +49,7 @@ function runStep(cwd: string, env: Record<string, string>): Promise<{ code: numb
 
 test("the run step writes valid SARIF, names it as an output, annotates, and fails on --fail-on", async () => {
   const root = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-action-")));
-  await cp(path.join(PACKAGE, "examples/auth-app"), root, { recursive: true });
+  copyExample(root);
   const runnerTemp = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-runner-")));
   const outputs = path.join(runnerTemp, "outputs");
   await writeFile(outputs, "");
@@ -73,5 +74,30 @@ test("the run step writes valid SARIF, names it as an output, annotates, and fai
   assert.equal(badPost.code, 2);
   assert.match(badPost.stdout, /post-review is for command review, not audit/);
   const badArgs = await runStep(root, { ...env, BGR_ARGS: "--fail-on sometimes" });
-  assert.equal(badArgs.code, 2, "a usage error in the SARIF pass stops the step");
+  assert.equal(badArgs.code, 2, "a usage error stops the step");
+  await writeFile(outputs, "");
+  const noSarif = await runStep(root, { ...env, BGR_ARGS: "--no-such-flag" });
+  assert.equal(noSarif.code, 2);
+  assert.equal(await readFile(outputs, "utf8"), "", "no SARIF output named when the run never analysed");
+});
+
+test("the run step analyses a checkout in a sub-folder (working-directory), once for both outputs", async () => {
+  const workspace = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-action-ws-")));
+  copyExample(path.join(workspace, "repo"));
+  const runnerTemp = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-runner-")));
+  const outputs = path.join(runnerTemp, "outputs");
+  await writeFile(outputs, "");
+  const env = { BGR_COMMAND: "audit", BGR_PATHS: "web", BGR_ARGS: "--no-cache", BGR_BASELINE: "", BGR_FAIL_ON: "none", BGR_SARIF: "true", BGR_POST_REVIEW: "false", BGR_WORKING_DIRECTORY: "repo", RUNNER_TEMP: runnerTemp, GITHUB_OUTPUT: outputs };
+  const run = await runStep(workspace, env);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^::error file=web\/[^,]+,line=\d+/m);
+  const sarif = JSON.parse(await readFile(path.join(runnerTemp, "bgr-audit.sarif"), "utf8"));
+  assert.deepEqual(sarifSchemaErrors(sarif), []);
+  const annotated = new Set([...run.stdout.matchAll(/^::\w+ file=([^,]+),line=(\d+)/gm)].map((m) => `${m[1]}:${m[2]}`));
+  const inSarif = new Set(sarif.runs[0].results.map((r: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }) => `${r.locations[0]!.physicalLocation.artifactLocation.uri}:${r.locations[0]!.physicalLocation.region.startLine}`));
+  assert.deepEqual([...annotated].sort(), [...inSarif].sort(), "annotations and SARIF come from the same analysis");
+
+  const missing = await runStep(workspace, { ...env, BGR_WORKING_DIRECTORY: "nope" });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stdout, /input working-directory 'nope' is not a folder/);
 });

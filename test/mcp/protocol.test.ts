@@ -5,14 +5,14 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { cp, mkdtemp, readFile, realpath, rm } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { connectBgr, type BgrClient } from "./client.js";
+import { copyExample } from "../security/example-workspace.js";
 
-const EXAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../examples/auth-app");
 const CLI_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.js");
 
 describe("bgr mcp as MCP clients expect", () => {
@@ -22,7 +22,7 @@ describe("bgr mcp as MCP clients expect", () => {
   before(async () => {
     parent = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-mcp-protocol-")));
     root = path.join(parent, "auth-app");
-    await cp(EXAMPLE, root, { recursive: true });
+    copyExample(root);
     bgr = await connectBgr(root);
   });
   after(async () => {

@@ -127,6 +127,25 @@ describe("bgr mcp over stdio", () => {
     assert.match(report.text, /\n## Blockers\n\n- [^\n]*cancel/i);
   });
 
+  it("starts a missing session file only when asked (createSession), and only under .agents/sessions/", async () => {
+    const missing = await bgr.call("spawn_background_agent", { task: "Audit src/auth for security issues", session: ".agents/sessions/mcp-new.md" });
+    assert.equal(missing.isError, true);
+    assert.match(missing.text, /does not exist: .*createSession: true/);
+    const outside = await bgr.call("spawn_background_agent", { task: "Audit src/auth for security issues", session: "docs/mcp-new.md", createSession: true });
+    assert.equal(outside.isError, true);
+    assert.match(outside.text, /creates session files only under \.agents\/sessions\//);
+
+    const spawned = await bgr.json("spawn_background_agent", {
+      task: "Audit src/auth for security issues", files: ["src/auth/token.py"], session: ".agents/sessions/mcp-new.md", createSession: true, id: "bg-20260123-150000-mcp-created",
+    });
+    assert.equal(spawned.session, ".agents/sessions/mcp-new.md");
+    const waited = await bgr.json("wait_background_agent", { ids: spawned.id, timeout_seconds: 170 });
+    assert.equal(waited.status, "completed", JSON.stringify(waited));
+    const session = await readFile(path.join(root, ".agents/sessions/mcp-new.md"), "utf8");
+    assert.match(session, /^---\n/);
+    assert.match(session, /id: "?bg-20260123-150000-mcp-created"?[\s\S]*?status: completed/);
+  });
+
   it("turns bad input into MCP tool errors with one-line messages", async () => {
     const cases: Array<[string, Record<string, unknown>, RegExp]> = [
       ["spawn_background_agent", {}, /^give either prompt \(the free-form task prompt\) or task \(what to do\)$/],

@@ -1,15 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cp, mkdtemp, realpath } from "node:fs/promises";
+import { mkdtemp, readFile, realpath } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { SaxesParser } from "saxes";
 import type { EngineResult } from "../../src/engines/types.js";
 import type { Finding } from "../../src/protocol/finding.js";
 import { buildRdjson, renderCheckstyle, renderGithubAnnotations, renderJunit } from "../../src/report/ci-formats.js";
 import { bgr } from "../cli/helpers.js";
 import { rdjsonErrors } from "./schema.js";
+import { copyExample } from "../security/example-workspace.js";
 
 const sqli: Finding = {
   ruleId: "py.sql-injection",
@@ -120,7 +120,7 @@ test("junit: a suite per analysed file, failures for findings, a passing case fo
 
 test("the CI formats from the CLI, for audit and coverage", async () => {
   const root = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-ci-")));
-  await cp(fileURLToPath(new URL("../../../examples/auth-app", import.meta.url)), root, { recursive: true });
+  copyExample(root);
   const annotations = await bgr(["audit", "--format", "github"], { cwd: root });
   assert.equal(annotations.code, 0, annotations.stderr);
   assert.match(annotations.stdout, /^::error file=[^,]+,line=\d+,endLine=\d+/m);
@@ -134,4 +134,14 @@ test("the CI formats from the CLI, for audit and coverage", async () => {
   const unknown = await bgr(["audit", "--format", "gitlab"], { cwd: root });
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /gitlab.*Allowed choices are md, sarif, json, html, github, rdjson, checkstyle, junit/);
+
+  // --sarif: the same analysis also written as SARIF, for a CI step that wants both.
+  const both = await bgr(["audit", "--format", "github", "--sarif", "out/audit.sarif"], { cwd: root });
+  assert.equal(both.code, 0, both.stderr);
+  assert.equal(both.stdout, annotations.stdout);
+  const sarif = JSON.parse(await readFile(path.join(root, "out/audit.sarif"), "utf8"));
+  assert.equal(sarif.runs[0].results.length, (annotations.stdout.match(/^::(error|warning|notice) /gm) ?? []).length);
+  const clash = await bgr(["audit", "--out", "r.sarif", "--sarif", "r.sarif"], { cwd: root });
+  assert.equal(clash.code, 2);
+  assert.match(clash.stderr, /--sarif r\.sarif is also the --out file/);
 });

@@ -1,22 +1,19 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cp, mkdtemp, readFile, realpath, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { EngineResult } from "../../src/engines/types.js";
 import type { Finding } from "../../src/protocol/finding.js";
 import { FINGERPRINT_KEY, fingerprintsOf } from "../../src/report/fingerprint.js";
 import { buildSarif } from "../../src/report/sarif.js";
 import { bgr } from "../cli/helpers.js";
 import { sarifSchemaErrors } from "./schema.js";
-
-const EXAMPLE = fileURLToPath(new URL("../../../examples/auth-app", import.meta.url));
+import { copyExample } from "../security/example-workspace.js";
 
 async function exampleCopy(): Promise<string> {
   const root = await realpath(await mkdtemp(path.join(tmpdir(), "bgr-sarif-")));
-  await cp(EXAMPLE, root, { recursive: true });
-  return root;
+  return copyExample(root);
 }
 
 const evalFinding: Finding = {

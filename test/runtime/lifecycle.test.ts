@@ -59,6 +59,9 @@ test("kill -9 of a running run: status notices the dead pid and settles it faile
   await waitUntil("the runner to die", async () => (isAlive(pid) ? undefined : true));
   const status = await bgrJson<Status>(["status", id], { cwd: root });
   await assertSettledFailed(root, status, /runner process \(pid \d+\) ended without settling the run/);
+  // The partial report ends with the log's last lines: what the runner was doing when it died.
+  const partial = await readText(root, status.result_location!);
+  assert.match(partial, /\n## Run Log \(last lines\)\n\n```text\n[\s\S]*running: [\s\S]*\n```/);
   // Settled once: a second look changes nothing.
   const again = await bgrJson<Status>(["status", id], { cwd: root });
   assert.deepEqual(again, status);

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { listFiles } from "../../tools/walk.js";
+import { loadCoveragePyConfig, measuredByConfig } from "./readers/coveragepy-config.js";
 import { sensitiveAreas, type SensitiveArea } from "./risk.js";
 
 export function goModulePath(root: string): string | undefined {
@@ -45,8 +46,10 @@ export async function filesWithoutCoverage(
   if ([".js", ".ts"].some((e) => languages.has(e))) for (const e of [".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"]) languages.add(e);
   if (languages.size === 0) return [];
   const candidates = await listFiles(root, { scope, extensions: [...languages], exclude, onMissing: () => undefined });
+  const pythonMeasured = languages.has(".py") ? measuredByConfig(loadCoveragePyConfig(root)) : () => true;
   return candidates
     .filter((file) => !covered.has(file) && !NOT_MEASURED.some((pattern) => pattern.test(file)))
+    .filter((file) => !file.endsWith(".py") || pythonMeasured(path.join(root, file)))
     .filter((file) => {
       try {
         return statSync(path.join(root, file)).size > 0;

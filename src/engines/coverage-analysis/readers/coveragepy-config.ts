@@ -203,3 +203,24 @@ export function pathMatcher(patterns: string[], dir: string): (absolutePaths: st
   const regexes = patterns.map((p) => fnmatchRegex(/^[*?]/.test(p) ? p : path.resolve(dir, p)));
   return (paths) => paths.some((p) => regexes.some((r) => r.test(p)));
 }
+
+/**
+ * Which files coverage.py would measure and report under this config: [run] source
+ * (folders, or importable package names, relative to the config's folder) or else
+ * [run] include, minus [run] omit, then [report] include/omit. Files it would never
+ * measure are not "files without coverage data".
+ */
+export function measuredByConfig(config: CoveragePyConfig): (absolutePath: string) => boolean {
+  const sources = config.runSource.map((s) => {
+    const dir = path.resolve(config.dir, s);
+    return existsSync(dir) ? dir : path.resolve(config.dir, ...s.split("."));
+  });
+  const runIncluded = config.runInclude.length > 0 ? pathMatcher(config.runInclude, config.dir) : () => true;
+  const runOmitted = config.runOmit.length > 0 ? pathMatcher(config.runOmit, config.dir) : () => false;
+  const reportIncluded = config.reportInclude.length > 0 ? pathMatcher(config.reportInclude, config.dir) : () => true;
+  const reportOmitted = config.reportOmit.length > 0 ? pathMatcher(config.reportOmit, config.dir) : () => false;
+  return (file) => {
+    const inSource = sources.length > 0 ? sources.some((dir) => file === dir || file.startsWith(dir + path.sep) || file === `${dir}.py`) : runIncluded([file]);
+    return inSource && !runOmitted([file]) && reportIncluded([file]) && !reportOmitted([file]);
+  };
+}
