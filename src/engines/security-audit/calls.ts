@@ -46,6 +46,11 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   }
   markCallbacks(it, path, args);
 
+  // Auditing a modelled library itself: its sanitizers keep their documented contract instead of running their body.
+  if (callee.model && (callee.fn || callee.cls)) {
+    const modelled = sanitized(it, callee.model, receiver, callee, args, e, frame);
+    if (modelled) return modelled;
+  }
   // Local classes and functions run with these arguments.
   if (callee.cls) {
     const cls = callee.cls;
@@ -81,13 +86,8 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     return t ? { t, path: "Promise()" } : { path: "Promise()" };
   }
   const inputs = inputTaint(receiver, callee, args);
-  const site = { kind: "call" as const, path, receiver, args, loc: e.loc };
-  const ctx = { file: it.file, contextNames: frame.contextNames };
-  const sanitizer = indexesFor(cfg).sanitizers.lookup(path).find((s) => s.where.every((c) => checkCondition(site, c, ctx)));
-  if (sanitizer) {
-    const t = clearTaint(inputs, sanitizer.clears);
-    return t ? { t, path: `${path}()`, origin: originOf(e) } : { path: `${path}()` };
-  }
+  const sanitizedValue = sanitized(it, path, receiver, callee, args, e, frame);
+  if (sanitizedValue) return sanitizedValue;
   // "SELECT … age=".concat("3") is as constant as the + of two literals.
   const joined = constOf(receiver);
   if (e.callee.k === "attr" && e.callee.name === "concat" && typeof joined === "string" && args.every((a) => !a.name && !a.spread && isConst(a.value))) {
@@ -140,6 +140,18 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   const origin = originOf(e);
   if (origin) out.origin = origin;
   return it.withSource(out, e.loc);
+}
+
+/** The result of a call to a sanitizer at `path` (its conditions met), or undefined for any other call. */
+function sanitized(it: Interpreter, path: string | undefined, receiver: Value | undefined, callee: Value, args: SiteArg[], e: CallExpr, frame: Frame): Value | undefined {
+  const sanitizers = indexesFor(it.config).sanitizers.lookup(path);
+  if (sanitizers.length === 0) return undefined;
+  const site = { kind: "call" as const, path, receiver, args, loc: e.loc };
+  const ctx = { file: it.file, contextNames: frame.contextNames };
+  const sanitizer = sanitizers.find((s) => s.where.every((c) => checkCondition(site, c, ctx)));
+  if (!sanitizer) return undefined;
+  const t = clearTaint(inputTaint(receiver, callee, args), sanitizer.clears);
+  return t ? { t, path: `${path}()`, origin: originOf(e) } : { path: `${path}()` };
 }
 
 function inputTaint(receiver: Value | undefined, callee: Value, args: SiteArg[]): Taint | undefined {

@@ -3,7 +3,7 @@
 // classes it has been made safe), its constant, the API path it stands for
 // ("os.system"), and its elements by constant key — so a clean element read
 // out of a container that also holds tainted data stays clean.
-import type { ConstValue, FunctionIR, Loc } from "../../lang/ir.js";
+import type { ConstValue, Expr, FunctionIR, Loc } from "../../lang/ir.js";
 import type { TraceStep } from "../../protocol/finding.js";
 
 export interface Taint {
@@ -50,6 +50,13 @@ export interface Value {
   pending?: () => Value;
   /** Python `import a.b` bindings merged under the same top package name. */
   imports?: string[];
+  /**
+   * The library path a project function or class was imported under (`django.utils._os.safe_join`
+   * while auditing Django itself): a library model of that path speaks for the body.
+   */
+  model?: string;
+  /** A boolean stored from a check (`ok = url_has_allowed_host_and_scheme(url=u)`): testing it is testing that check. */
+  test?: Expr;
 }
 
 export const CLEAN: Value = Object.freeze({}) as Value;
