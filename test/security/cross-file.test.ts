@@ -102,6 +102,46 @@ describe("cross-file taint: Python", () => {
     assert.equal(finding.trace?.at(-1)?.file, "shop/db/dao.py");
   });
 
+  test("DAO classes of static and class methods called on the class, from an aiohttp handler", async () => {
+    const root = project({
+      "school/__init__.py": "",
+      "school/dao/__init__.py": "",
+      "school/dao/pupil.py": [
+        "class Pupil:",
+        "    @staticmethod",
+        "    async def add(conn, name):",
+        "        q = \"INSERT INTO pupils (name) VALUES ('%(name)s')\" % {'name': name}",
+        "        async with conn.cursor() as cur:",
+        "            await cur.execute(q)",
+        "",
+        "    @staticmethod",
+        "    async def add_safe(conn, name):",
+        "        async with conn.cursor() as cur:",
+        "            await cur.execute('INSERT INTO pupils (name) VALUES (%s)', (name,))",
+        "",
+        "    @classmethod",
+        "    def rename(cls, conn, old, new):",
+        "        conn.cursor().execute(\"UPDATE pupils SET name = '%s' WHERE name = '%s'\" % (new, old))",
+        "",
+      ].join("\n"),
+      "school/handlers.py": [
+        "from aiohttp import web",
+        "from school.dao.pupil import Pupil",
+        "",
+        "async def enrol(request: web.Request):",
+        "    form = await request.post()",
+        "    async with request.app['db'].acquire() as conn:",
+        "        await Pupil.add(conn, form['name'])",
+        "        await Pupil.add_safe(conn, form['name'])",
+        "        Pupil.rename(conn, 'x', form['new'])",
+        "    return web.Response(text='ok')",
+        "",
+      ].join("\n"),
+    });
+    const result = await audit(root);
+    assert.deepEqual(hits(result, "py.sql-injection"), ["school/dao/pupil.py:15", "school/dao/pupil.py:6"]);
+  });
+
   test("import a.b binds the package; a module-level connection and a config value come from the other file", async () => {
     const root = project({
       "lib/__init__.py": "",

@@ -61,6 +61,13 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     }
   }
 
+  // `Item.create(conn, name)` on a class: a staticmethod or an unbound method takes the arguments as
+  // they are, a classmethod gets the class first (DAO classes of static query methods).
+  if (receiver?.cls && e.callee.k === "attr" && it.module.language === "python") {
+    const method = receiver.cls.methods.get(e.callee.name);
+    if (method) return it.invoke(method, undefined, args, frame, isClassMethod(method) ? receiver : undefined).ret;
+  }
+
   if (anyPathMatches(cfg.passthrough, path) && args[0]) return args[0].value;
   if (path === "$resolve") {
     for (const a of args) it.resolved = joinTaint(it.resolved, deepTaint(a.value));
@@ -135,6 +142,10 @@ function construct(it: Interpreter, callee: Value, args: SiteArg[], frame: Frame
   // `if (!(this instanceof Store)) return new Store(db)` returns another instance: both stand for the result.
   if (ret.fields || ret.fn || ret.inst) return joinValues(self ?? blank, ret);
   return self ?? blank;
+}
+
+function isClassMethod(fn: FunctionIR): boolean {
+  return fn.decorators.some((d) => d.k === "name" && d.name === "classmethod");
 }
 
 function inputTaint(receiver: Value | undefined, callee: Value, args: SiteArg[]): Taint | undefined {
