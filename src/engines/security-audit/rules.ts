@@ -43,8 +43,6 @@ const baseCondition = selector.extend({
   dynamic: z.boolean().optional(),
   /** SQL text assembled at run time: a literal statement joined with values not known here. */
   "built-sql": z.boolean().optional(),
-  /** Attacker data the analysis followed through a sanitizer or guard for any of these sink classes. */
-  cleared: z.array(z.string()).optional(),
 });
 
 export type Condition = z.infer<typeof baseCondition> & { any?: Condition[]; all?: Condition[]; not?: Condition };
