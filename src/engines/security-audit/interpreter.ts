@@ -4,12 +4,13 @@
 // take one side only, calls to functions of the same file are analysed with
 // the caller's argument values (memoized summaries), and every call,
 // assignment, literal and return is offered to the rules.
+import { VUE_V_HTML } from "../../lang/vue.js";
 import type { Expr, FunctionIR, Loc, ModuleIR, Stmt, Target } from "../../lang/ir.js";
 import type { TraceStep } from "../../protocol/finding.js";
 import { binaryOp, evalExpr, evalQuietExpr, lookupName, memberOfValue } from "./expressions.js";
 import { analyseStandalone, invokeLocal, isHandler } from "./functions.js";
 import { bindImport, type LoadedModule, type ProjectModules, starNames } from "./modules.js";
-import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
+import { matchesOfKind, type MatchContext, type Site, siteMatchesKind, sinkTaint } from "./matching.js";
 import { canRefine, refine } from "./refine.js";
 import { anyPathMatches, indexesFor, PathIndex } from "./rule-paths.js";
 import type { Matcher, RuleSpec, TaintConfig } from "./rules.js";
@@ -68,6 +69,8 @@ interface CompiledRules {
   bySite: Record<Site["kind"], CompiledMatcher[]>;
   /** Callee path → the call matchers that can match it; shared by every file analysed with these rules. */
   callMatchers: PathIndex<CompiledMatcher>;
+  /** Assigned path and name → the assignment matchers whose path and name patterns hold; every assignment is offered. */
+  assignMatchers: Map<string, CompiledMatcher[]>;
 }
 
 const compiledRules = new WeakMap<RuleSpec[], CompiledRules>();
@@ -82,7 +85,7 @@ function compileRules(rules: RuleSpec[]): CompiledRules {
       bySite[kind].push({ rule, matcher });
     }
   }
-  compiled = { bySite, callMatchers: new PathIndex(bySite.call.map((m) => ({ patterns: m.matcher.call!, item: m }))) };
+  compiled = { bySite, callMatchers: new PathIndex(bySite.call.map((m) => ({ patterns: m.matcher.call!, item: m }))), assignMatchers: new Map() };
   compiledRules.set(rules, compiled);
   return compiled;
 }
@@ -102,6 +105,7 @@ export class Interpreter {
   readonly inlineStack: FunctionIR[] = [];
   private readonly bySite: Record<Site["kind"], CompiledMatcher[]>;
   private readonly callMatchers: PathIndex<CompiledMatcher>;
+  private readonly assignMatchers: Map<string, CompiledMatcher[]>;
   /** Whether any rule looks at string literals (hard-coded secrets), so literals need offering at all. */
   get hasStringRules(): boolean {
     return this.bySite.string.length > 0;
@@ -131,6 +135,7 @@ export class Interpreter {
     const compiled = compileRules(rules);
     this.bySite = compiled.bySite;
     this.callMatchers = compiled.callMatchers;
+    this.assignMatchers = compiled.assignMatchers;
   }
 
   run(): RawFinding[] {
@@ -138,7 +143,8 @@ export class Interpreter {
     this.execBlock(this.module.body, top);
     // Fields a class's methods write become visible to its other methods.
     for (const cls of this.classes.values()) {
-      for (const fn of cls.methods.values()) this.analyseStandalone(fn, undefined);
+      // A class another project module defined is analysed, and reported, as part of that module's own analysis.
+      for (const fn of cls.methods.values()) if (fn.file === undefined) this.analyseStandalone(fn, undefined);
     }
     while (this.pending.length && this.budget > 0) {
       const { fn, scope } = this.pending.shift()!;
@@ -164,21 +170,32 @@ export class Interpreter {
       for (const a of site.args) catching.t = joinTaint(catching.t, deepTaint(a.value));
     }
     let list = this.bySite[site.kind];
-    if (site.kind === "call") {
-      // Most call sites match no rule at all: decide that once per callee path.
-      list = this.callMatchers.lookup(site.path ?? "");
-    }
+    // Most call sites and assignments match no rule at all: decide which matchers' paths and names fit once per path.
+    if (site.kind === "call") list = site.path === undefined ? [] : this.callMatchers.lookup(site.path);
+    else if (site.kind === "assign") list = this.assignCandidates(site);
+    const kindChecked = site.kind === "call" || site.kind === "assign";
     if (list.length === 0) return;
     // A route handler run from another (a GET view calling the POST one) is still a route handler.
     const ctx: MatchContext = { file: this.currentFile, contextNames: frame.contextNames, inRoute: () => frame.route || (frame.fn !== undefined && isHandler(this, frame.fn)) };
     for (const { rule, matcher } of list) {
-      if (!matches(matcher, site, ctx)) continue;
+      if (!(kindChecked || siteMatchesKind(matcher, site)) || !matchesOfKind(matcher, site, ctx)) continue;
       if (rule.mode === "pattern") this.report(rule, site.loc, undefined, undefined, matcher);
       else {
         const t = sinkTaint(matcher, site, rule.class!);
         if (t) this.report(rule, site.loc, t, site.kind === "call" || site.kind === "assign" ? site.path : undefined, matcher);
       }
     }
+  }
+
+  private assignCandidates(site: Extract<Site, { kind: "assign" }>): CompiledMatcher[] {
+    const key = `${site.path ?? "\u0001"}\0${site.name ?? "\u0001"}`;
+    let list = this.assignMatchers.get(key);
+    if (!list) {
+      list = this.bySite.assign.filter((m) => siteMatchesKind(m.matcher, site));
+      if (this.assignMatchers.size > 50000) this.assignMatchers.clear();
+      this.assignMatchers.set(key, list);
+    }
+    return list;
   }
 
   report(rule: RuleSpec, loc: Loc, taint?: Taint, sinkPath?: string, matcher?: Matcher): void {
@@ -240,7 +257,7 @@ export class Interpreter {
         if (s.op) {
           const old = this.eval(targetExpr(s.target) ?? s.value, frame);
           value = this.binary(s.op, old, value, s.loc);
-        }
+        } else if (s.target.k === "name" && isCheck(s.value)) value = { ...value, test: s.value };
         frame.state = inner.state;
         this.assignTarget(s.target, value, { ...frame, literal: inner.literal } as Frame, s.loc);
         frame.state = inner.state;
@@ -266,7 +283,7 @@ export class Interpreter {
         if (truth === true) return this.execBlock(s.then, frame);
         if (truth === false) return this.execBlock(s.else, frame);
         const before = frame.state!;
-        const narrows = canRefine(s.test);
+        const narrows = canRefine(s.test, frame);
         frame.state = narrows ? refine(this, new Map(before), s.test, true, frame) : new Map(before);
         this.execBlock(s.then, frame);
         const afterThen = frame.state;
@@ -566,6 +583,12 @@ function targetExpr(t: Target): Expr | undefined {
   return undefined;
 }
 
+/** A condition worth remembering under the name it is stored in: a call (a guard) or a comparison. */
+function isCheck(e: Expr): boolean {
+  if (e.k === "unary") return e.op === "not" && isCheck(e.operand);
+  return e.k === "call" || (e.k === "binary" && canRefine(e)) || (e.k === "logical" && (isCheck(e.left) || isCheck(e.right)));
+}
+
 export function isLiteral(e: Expr): boolean {
   if (e.k === "const") return true;
   if (e.k === "unary") return isLiteral(e.operand);
@@ -573,6 +596,7 @@ export function isLiteral(e: Expr): boolean {
 }
 
 export function displayPath(path: string): string {
+  if (path === VUE_V_HTML) return "v-html";
   return path.replace(/^\$/, "");
 }
 

@@ -115,7 +115,7 @@ export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): 
   if (cond.any && !cond.any.some((c) => checkCondition(site, c, ctx))) return false;
   if (cond.all && !cond.all.every((c) => checkCondition(site, c, ctx))) return false;
   if (cond.not && checkCondition(site, cond.not, ctx)) return false;
-  const hasTest = ["missing", "present", "is", "is-not", "path", "not-path", "matches", "not-matches", "contains", "lt", "bits", "tainted", "dynamic", "built-sql"]
+  const hasTest = ["missing", "present", "is", "is-not", "path", "not-path", "matches", "not-matches", "contains", "lt", "bits", "tainted", "dynamic", "built-sql", "built", "sql"]
     .some((k) => (cond as Record<string, unknown>)[k] !== undefined);
   if (!hasTest) return true;
   const sel = select(site, cond);
@@ -144,10 +144,12 @@ export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): 
   if (cond.tainted !== undefined && (deepTaint(value) !== undefined) !== cond.tainted) return false;
   if (cond.dynamic !== undefined && (value !== undefined && !value.c) !== cond.dynamic) return false;
   if (cond["built-sql"] !== undefined && (value?.sql === true && !value.c) !== cond["built-sql"]) return false;
+  if (cond.sql !== undefined && (value?.sql === true) !== cond.sql) return false;
+  if (cond.built !== undefined && (value !== undefined && !value.c && value.text === true) !== cond.built) return false;
   return true;
 }
 
-function siteMatchesKind(m: Matcher, site: Site): boolean {
+export function siteMatchesKind(m: Matcher, site: Site): boolean {
   if (m.call) return site.kind === "call" && anyPathMatches(m.call, site.path);
   if (m.assign || m.name) {
     if (site.kind !== "assign") return false;
@@ -162,7 +164,11 @@ function siteMatchesKind(m: Matcher, site: Site): boolean {
 }
 
 export function matches(m: Matcher, site: Site, ctx: MatchContext): boolean {
-  if (!siteMatchesKind(m, site)) return false;
+  return siteMatchesKind(m, site) && matchesOfKind(m, site, ctx);
+}
+
+/** `matches` for a site already known to pass `siteMatchesKind` (the interpreter's indexes answer that once per path). */
+export function matchesOfKind(m: Matcher, site: Site, ctx: MatchContext): boolean {
   if (m.file && !cachedRegex(m.file).test(ctx.file)) return false;
   if (m["outside-routes"] && ctx.inRoute?.()) return false;
   if (m.literal && !(site.kind === "string" || (site.kind === "assign" && site.literal))) return false;

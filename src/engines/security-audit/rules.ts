@@ -43,6 +43,10 @@ const baseCondition = selector.extend({
   dynamic: z.boolean().optional(),
   /** SQL text assembled at run time: a literal statement joined with values not known here. */
   "built-sql": z.boolean().optional(),
+  /** The value is text built by concatenation or a template from a part that is not a literal. */
+  built: z.boolean().optional(),
+  /** The value holds literal text that reads as a SQL statement. */
+  sql: z.boolean().optional(),
 });
 
 export type Condition = z.infer<typeof baseCondition> & { any?: Condition[]; all?: Condition[]; not?: Condition };
@@ -104,7 +108,8 @@ const matcher = z
      */
     configured: z
       .object({
-        arg: z.union([z.number(), z.string(), z.tuple([z.number(), z.string()])]),
+        /** An argument, or "receiver" for a parser that parses itself (`p.setFeature(...)` then `p.parse(src)`). */
+        arg: z.union([z.literal("receiver"), z.number(), z.string(), z.tuple([z.number(), z.string()])]),
         method: z.string(),
         /** Regex on the first argument's name or string value. */
         first: z.string(),
@@ -172,8 +177,11 @@ const propagatorSpec = z.object({
   call: stringList,
   /** Where the data comes from: the receiver, an argument position, or every argument. */
   from: z.union([z.literal("receiver"), z.literal("args"), z.number()]),
-  /** Where it goes: into the receiver (it holds the data from now on) or the call's result. */
-  to: z.enum(["receiver", "return"]),
+  /**
+   * Where it goes: into the receiver (it holds the data from now on), the call's result, or the
+   * parameters after the first (err) of the function arguments (Node-style callbacks: parseString(xml, (err, doc) => …)).
+   */
+  to: z.enum(["receiver", "return", "callback"]),
 });
 export type PropagatorSpec = z.infer<typeof propagatorSpec>;
 
@@ -200,6 +208,11 @@ const taintConfigSchema = z.object({
   routes: z.array(z.string()).default([]),
   /** Parameter names that hold the framework request / response objects. */
   "request-params": z.array(z.string()).default([]),
+  /** Type annotations that make a parameter the request / response object (`req: Request`, `({ body }: Request)`). */
+  "request-types": z.array(z.string()).default([]),
+  "response-types": z.array(z.string()).default([]),
+  /** Parameter decorators that fill the parameter from the request (NestJS `@Query()`), or with the request itself. */
+  "param-decorators": z.array(z.object({ call: stringList, label: z.string(), request: z.boolean().optional() })).default([]),
   "response-params": z.array(z.string()).default([]),
   /** Files holding views: there a function whose first parameter is the request takes its other parameters from the URL. */
   "view-files": z.string().optional(),
@@ -291,6 +304,8 @@ const librarySchema = z.object({
       sources: z.array(sourceSpec).default([]),
       /** Sink matchers added to the named taint rule. */
       sinks: z.array(z.object({ rule: z.string() }).and(matcher)).default([]),
+      /** Matchers added to the named pattern rule: dangerous wherever written (a keyword flag, an unsafe loader). */
+      patterns: z.array(z.object({ rule: z.string() }).and(matcher)).default([]),
       sanitizers: z.array(sanitizerSpec).default([]),
       guards: z.array(guardSpec).default([]),
       propagators: z.array(propagatorSpec).default([]),
@@ -331,6 +346,12 @@ function mergeModels(files: Array<{ rel: string; text: string }>, rules: RuleSpe
         if (!rule || rule.mode !== "taint") throw new RuleError(where, `model "${model.name}": sink names ${id}, which is not a taint rule`);
         if (!rule.languages.includes(lib.language)) throw new RuleError(where, `model "${model.name}": rule ${id} is not a ${lib.language} rule`);
         rule.sinks = [...(rule.sinks ?? []), sink as Matcher];
+      }
+      for (const { rule: id, ...pattern } of model.patterns) {
+        const rule = byId.get(id);
+        if (!rule || rule.mode !== "pattern") throw new RuleError(where, `model "${model.name}": pattern names ${id}, which is not a pattern rule`);
+        if (!rule.languages.includes(lib.language)) throw new RuleError(where, `model "${model.name}": rule ${id} is not a ${lib.language} rule`);
+        rule.patterns = [...(rule.patterns ?? []), pattern as Matcher];
       }
       if (!byId.has(model.examples.rule)) throw new RuleError(where, `model "${model.name}": examples name ${model.examples.rule}, which is no rule`);
       config.sources.push(...model.sources);
