@@ -13,12 +13,12 @@ function commandFindings(code: string) {
 }
 
 describe("local input sources (python)", () => {
-  test("sys.argv, os.environ and input() reach a shell at Low severity, Medium confidence", () => {
+  test("sys.argv, os.environ and input() reach a shell at Low severity and confidence", () => {
     for (const source of ["sys.argv[1]", 'os.environ["TARGET"]', 'os.getenv("TARGET")', 'input("host: ")']) {
       const found = commandFindings(`import os, sys\ndef main():\n    os.system("ping -c 1 " + ${source})\n`);
       assert.equal(found.length, 1, `${source}: expected one command-injection finding`);
       assert.equal(found[0]!.severity, "Low", `${source}: severity`);
-      assert.equal(found[0]!.confidence, "Medium", `${source}: confidence`);
+      assert.equal(found[0]!.confidence, "Low", `${source}: confidence`);
     }
   });
 

@@ -118,10 +118,11 @@ function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {
     finding.trace = [...taint.steps, { file, line: loc.line, note: `sink: ${sink}` }];
     const source = taint.steps[0]?.note.replace(/^source: /, "") ?? "request data";
     finding.message = `${rule.message} Data from ${source} at line ${taint.steps[0]?.line ?? loc.line} reaches \`${sink}\`.`;
-    // Whoever types the command line or sets the environment can usually run commands already.
+    // Whoever types the command line or sets the environment can usually run commands already;
+    // whether someone else sets them (CI, a service's shared environment) the code does not say.
     if (taint.cleared.includes(LOCAL_INPUT)) {
       finding.severity = finding.severity === "Info" ? "Info" : "Low";
-      if (finding.confidence === "High") finding.confidence = "Medium";
+      finding.confidence = "Low";
     }
   }
   return finding;

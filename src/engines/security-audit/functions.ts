@@ -35,6 +35,19 @@ function fixedRoutePath(it: Interpreter, fn: FunctionIR): string | undefined {
   return rule;
 }
 
+/**
+ * `def extract(tar: tarfile.TarFile)`: a parameter annotated with a library class is an instance of
+ * it, so its methods are recognised (`tarfile.TarFile().extractall`). Builtins and the project's own
+ * classes (no dotted library path) stay plain parameters.
+ */
+function annotatedInstance(it: Interpreter, fn: FunctionIR, annotation: string | undefined): string | undefined {
+  if (!annotation || it.module.language !== "python" || !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(annotation)) return undefined;
+  const [first, ...rest] = annotation.split(".");
+  const base = it.evalQuiet({ k: "name", name: first!, loc: fn.loc });
+  if (base.path === undefined || base.cls || base.fn || (!base.path.includes(".") && rest.length === 0)) return undefined;
+  return `${[base.path, ...rest].join(".")}()`;
+}
+
 /** Parameter values when a function is analysed on its own (no caller). */
 function entryParams(it: Interpreter, fn: FunctionIR, route: boolean, cls?: ClassInfo): State {
   const state: State = new Map();
@@ -43,7 +56,7 @@ function entryParams(it: Interpreter, fn: FunctionIR, route: boolean, cls?: Clas
   // Django-style views: `def detail(request, slug)` in views.py gets slug from the URL.
   const urlParams = !route && viewFiles !== undefined && fn.params[0]?.name === "request" && !fn.className && cachedRegex(viewFiles).test(it.file);
   fn.params.forEach((p, i) => {
-    let v: Value = { path: p.name };
+    let v: Value = { path: annotatedInstance(it, fn, p.annotation) ?? p.name };
     const given = framework?.[i];
     if (i === 0 && cls && (p.name === "self" || p.name === "cls")) v = { inst: cls, path: p.name, fields: new Map(cls.fields) };
     else if (given) v = { path: given, request: given === "$request" || undefined };

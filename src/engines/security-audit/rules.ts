@@ -43,8 +43,6 @@ const baseCondition = selector.extend({
   dynamic: z.boolean().optional(),
   /** SQL text assembled at run time: a literal statement joined with values not known here. */
   "built-sql": z.boolean().optional(),
-  /** Attacker data the analysis followed through a sanitizer or guard for any of these sink classes. */
-  cleared: z.array(z.string()).optional(),
   /** The value is text built by concatenation or a template from a part that is not a literal. */
   built: z.boolean().optional(),
   /** The value holds literal text that reads as a SQL statement. */
