@@ -41,12 +41,19 @@ export function analyzeSource(file: string, text: string, language: Language, ru
   lowerParamDefaults(module, own);
   const kept = new Set(dropUnconfigured(module, own));
   const dropped = new Set(own.filter((r) => !kept.has(r)));
-  const linesOf = new Map<string, string[]>([[file, text.split(/\r?\n/)]]);
-  for (const [dep, loaded] of interpreter.dependencies) linesOf.set(dep, loaded.text.split(/\r?\n/));
+  const texts = new Map<string, string>([[file, text]]);
+  for (const [dep, loaded] of interpreter.dependencies) texts.set(dep, loaded.text);
+  // Split into lines only for files that have findings: most analyses read a dozen modules and report in none.
+  const lines = new Map<string, string[]>();
+  const linesOf = (f: string): string[] => {
+    let known = lines.get(f);
+    if (!known) lines.set(f, (known = texts.get(f)?.split(/\r?\n/) ?? []));
+    return known;
+  };
   const findings = raw
     .filter((r) => !dropped.has(r))
-    .map((r) => toFinding(r, r.file, linesOf.get(r.file) ?? []))
-    .filter((f) => !isSuppressed(linesOf.get(f.file) ?? [], f.line, f.ruleId, f.cwe));
+    .map((r) => toFinding(r, r.file, linesOf(r.file)))
+    .filter((f) => !isSuppressed(linesOf(f.file), f.line, f.ruleId, f.cwe));
   const analysis: FileAnalysis = { findings, errors };
   if (interpreter.dependencies.size) analysis.deps = Object.fromEntries([...interpreter.dependencies].map(([dep, loaded]) => [dep, loaded.hash]));
   return analysis;
