@@ -14,16 +14,26 @@ export interface LoweredFile {
   problems: SyntaxProblem[];
 }
 
+/** A file's syntax as the flat node table: lowering only reads it, so one table can be lowered more than once. */
+export interface ParsedFile {
+  root: LiteNode;
+  problems: SyntaxProblem[];
+}
+
 /** Parses into the flat node table; the native tree is unreachable once this returns, so lowering never holds both. */
-function parseToTable(language: Language, text: string): { root: LiteNode; problems: SyntaxProblem[] } {
+export function parseFile(language: Language, text: string): ParsedFile {
   const tree = parseSource(language, text);
   return { problems: syntaxErrors(tree), root: toLiteTree(tree, parsedText(language, text)) };
 }
 
-export function lowerSource(language: Language, text: string): LoweredFile {
-  const { root, problems } = parseToTable(language, text);
+/** A fresh IR from a parsed file (each call builds new IR objects). */
+export function lowerParsed(language: Language, { root, problems }: ParsedFile): LoweredFile {
   const module = language === "python" ? lowerPython(root) : lowerJavaScript(root, language);
   return { module, problems };
+}
+
+export function lowerSource(language: Language, text: string): LoweredFile {
+  return lowerParsed(language, parseFile(language, text));
 }
 
 /** Rules written for "javascript" also apply to TypeScript and TSX. */

@@ -1,7 +1,7 @@
 // One file, start to finish: parse, lower, interpret, turn raw hits into
 // findings, drop suppressed ones. Pure and synchronous so that it runs the
 // same in the main thread and in a worker.
-import { lowerSource, ruleLanguage, type Language } from "../../lang/index.js";
+import { lowerParsed, lowerSource, ruleLanguage, type Language } from "../../lang/index.js";
 import type { Finding } from "../../protocol/finding.js";
 import type { EngineError } from "../types.js";
 import { displayPath, Interpreter, type RawFinding } from "./interpreter.js";
@@ -25,14 +25,16 @@ export interface FileAnalysis {
  */
 export function analyzeSource(file: string, text: string, language: Language, ruleSet: RuleSet, disabled: ReadonlySet<string>, root?: string): FileAnalysis {
   const errors: EngineError[] = [];
-  const { module, problems } = lowerSource(language, text);
+  const modules = root === undefined ? undefined : projectModules(root);
+  // A file the thread already read as another file's import is not parsed again.
+  const { module, problems } = modules ? lowerParsed(language, modules.parse(file, language, text)) : lowerSource(language, text);
   if (problems.length) {
     const first = problems[0]!;
     errors.push({ file, line: first.line, message: `parse error: ${first.message} (${problems.length > 1 ? `${problems.length}+ places; ` : ""}the rest of the file was still analysed)` });
   }
   const lang = ruleLanguage(language);
   const rules = rulesFor(ruleSet, lang, disabled);
-  const interpreter = new Interpreter(module, file, rules, ruleSet.taint[lang], root === undefined ? undefined : projectModules(root));
+  const interpreter = new Interpreter(module, file, rules, ruleSet.taint[lang], modules);
   const raw = interpreter.run();
   // Local def-use refinements look at this file's own IR, so only at this file's findings.
   const own = raw.filter((r) => r.file === file);
@@ -40,12 +42,19 @@ export function analyzeSource(file: string, text: string, language: Language, ru
   lowerParamDefaults(module, own);
   const kept = new Set(dropUnconfigured(module, own));
   const dropped = new Set(own.filter((r) => !kept.has(r)));
-  const linesOf = new Map<string, string[]>([[file, text.split(/\r?\n/)]]);
-  for (const [dep, loaded] of interpreter.dependencies) linesOf.set(dep, loaded.text.split(/\r?\n/));
+  const texts = new Map<string, string>([[file, text]]);
+  for (const [dep, loaded] of interpreter.dependencies) texts.set(dep, loaded.text);
+  // Split into lines only for files that have findings: most analyses read a dozen modules and report in none.
+  const lines = new Map<string, string[]>();
+  const linesOf = (f: string): string[] => {
+    let known = lines.get(f);
+    if (!known) lines.set(f, (known = texts.get(f)?.split(/\r?\n/) ?? []));
+    return known;
+  };
   const findings = raw
     .filter((r) => !dropped.has(r))
-    .map((r) => toFinding(r, r.file, linesOf.get(r.file) ?? []))
-    .filter((f) => !isSuppressed(linesOf.get(f.file) ?? [], f.line, f.ruleId, f.cwe));
+    .map((r) => toFinding(r, r.file, linesOf(r.file)))
+    .filter((f) => !isSuppressed(linesOf(f.file), f.line, f.ruleId, f.cwe));
   const analysis: FileAnalysis = { findings: withoutCoveredAudits(findings), errors };
   if (interpreter.dependencies.size) analysis.deps = Object.fromEntries([...interpreter.dependencies].map(([dep, loaded]) => [dep, loaded.hash]));
   return analysis;

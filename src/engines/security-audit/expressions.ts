@@ -7,7 +7,7 @@ import { canRefine, refine } from "./refine.js";
 import { isLiteral } from "./interpreter.js";
 import {
   anyElement, CLEAN, clearTaint, constOf, deepTaint, foldBinary, isSqlText, joinTaint, joinValues, listValue, member, mkConst,
-  type Taint, truthiness, type Value, withField, withRest,
+  type Taint, truthiness, type Value, withRest,
 } from "./values.js";
 
 export function lookupName(it: Interpreter, name: string, frame: Frame): Value {
@@ -186,12 +186,20 @@ export function memberOfValue(it: Interpreter, o: Value, name: string, loc: Loc,
 }
 
 function evalDict(it: Interpreter, e: Extract<Expr, { k: "dict" }>, frame: Frame): Value {
-  let v: Value = { fields: new Map() };
+  // One map filled in place, as withField / withRest per entry would leave it: copying the map
+  // for every key made a literal of n keys cost n copies (large config and schema objects).
+  const fields = new Map<string, Value>();
+  let rest: Value | undefined;
+  let hasRest = false;
+  const addRest = (element: Value): void => {
+    rest = joinValues(rest, element);
+    hasRest = true;
+  };
   for (const entry of e.entries) {
     if (entry.spread) {
       const s = it.eval(entry.value, frame);
-      for (const [k, f] of s.fields ?? []) v = withField(v, k, f);
-      if (s.rest || s.t) v = withRest(v, { t: joinTaint(s.t, s.rest ? deepTaint(s.rest) : undefined) });
+      for (const [k, f] of s.fields ?? []) fields.set(k, f);
+      if (s.rest || s.t) addRest({ t: joinTaint(s.t, s.rest ? deepTaint(s.rest) : undefined) });
       continue;
     }
     const key = entry.key ?? (entry.keyExpr ? constOf(it.eval(entry.keyExpr, frame)) : undefined);
@@ -200,9 +208,10 @@ function evalDict(it: Interpreter, e: Extract<Expr, { k: "dict" }>, frame: Frame
     const value = it.eval(entry.value, inner);
     if (keyName !== undefined) {
       if (value.c) it.offer({ kind: "assign", name: keyName, value, loc: entry.value.loc, literal: isLiteral(entry.value) }, inner);
-      v = withField(v, keyName, value);
-    } else v = withRest(v, value);
+      fields.set(keyName, value);
+    } else addRest(value);
   }
+  const v: Value = hasRest ? { fields, rest, len: undefined } : { fields };
   it.offer({ kind: "dict", value: v, loc: e.loc }, frame);
   return v;
 }

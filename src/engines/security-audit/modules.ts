@@ -9,12 +9,16 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { FunctionIR, ImportBinding, ModuleIR, Stmt } from "../../lang/ir.js";
-import { languageForPath, lowerSource } from "../../lang/index.js";
+import { type Language, languageForPath, lowerParsed, parseFile, type ParsedFile } from "../../lang/index.js";
 import type { Frame, Interpreter, State } from "./interpreter.js";
 import { type Value } from "./values.js";
 
 /** A file's modules beyond this many are left as plain library paths: the analysis of one file stays bounded. */
 const MAX_MODULES_PER_FILE = 12;
+/** Source bytes whose syntax tables a thread keeps for their second use (see ProjectModules.parse). */
+const KEPT_TABLE_BYTES = 2 * 1024 * 1024;
+/** Files above this size are parsed for each use: their tables would crowd out many small ones. */
+const MAX_KEPT_FILE_BYTES = 256 * 1024;
 
 export interface LoadedModule {
   module: ModuleIR;
@@ -27,8 +31,37 @@ export class ProjectModules {
   private readonly lowered = new Map<string, LoadedModule | null>();
   private readonly resolved = new Map<string, string | null>();
   private readonly kinds = new Map<string, "file" | "dir" | null>();
+  /**
+   * A project file is parsed twice in one thread when it is both analysed and
+   * imported (the two need separate IR: a module's functions are tagged with
+   * its file). Lowering only reads the syntax table, so the first use keeps the
+   * table and the second lowers from it and drops it. Oldest dropped first.
+   */
+  private readonly tables = new Map<string, { text: string; parsed: ParsedFile }>();
+  private keptBytes = 0;
 
   constructor(readonly root: string) {}
+
+  /** The syntax table of `rel` with content `text`: kept from its other use, else parsed now and kept for one. */
+  parse(rel: string, language: Language, text: string): ParsedFile {
+    const kept = this.tables.get(rel);
+    if (kept) {
+      this.tables.delete(rel);
+      this.keptBytes -= kept.text.length;
+      if (kept.text === text) return kept.parsed;
+    }
+    const parsed = parseFile(language, text);
+    if (text.length <= MAX_KEPT_FILE_BYTES) {
+      this.tables.set(rel, { text, parsed });
+      this.keptBytes += text.length;
+      for (const [old, entry] of this.tables) {
+        if (this.keptBytes <= KEPT_TABLE_BYTES) break;
+        this.tables.delete(old);
+        this.keptBytes -= entry.text.length;
+      }
+    }
+    return parsed;
+  }
 
   load(rel: string): LoadedModule | undefined {
     const known = this.lowered.get(rel);
@@ -39,7 +72,7 @@ export class ProjectModules {
       try {
         const text = readFileSync(path.join(this.root, rel), "utf8");
         if (text.length <= 1024 * 1024) {
-          const { module } = lowerSource(language, text);
+          const { module } = lowerParsed(language, this.parse(rel, language, text));
           tagFunctions(module.body, rel);
           entry = { module, text, hash: contentHash(text) };
         }
@@ -148,7 +181,12 @@ function tagFunctions(stmts: Stmt[], file: string): void {
     }
     const o = v as Record<string, unknown>;
     if (o.k === "func" && o.fn) visitFn(o.fn as FunctionIR);
-    for (const [k, x] of Object.entries(o)) if (k !== "loc" && k !== "fn" && typeof x === "object") visitValue(x);
+    // for…in over the IR's plain objects: Object.entries allocated a pair per property of every node.
+    for (const k in o) {
+      if (k === "loc" || k === "fn") continue;
+      const x = o[k];
+      if (typeof x === "object") visitValue(x);
+    }
   };
   const walk = (body: Stmt[]): void => visitValue(body);
   walk(stmts);

@@ -106,6 +106,8 @@ export function anyPathMatches(patterns: readonly string[], value: string | unde
 export class PathIndex<T> {
   private readonly byLast = new Map<string, Array<{ patterns: readonly string[]; item: T; order: number }>>();
   private readonly wild: Array<{ patterns: readonly string[]; item: T; order: number }> = [];
+  /** Each bucket with the wildcard entries, in entry order: what a path of that last segment is tried against. */
+  private readonly candidatesByLast = new Map<string, Array<{ patterns: readonly string[]; item: T; order: number }>>();
   private readonly memo = new Map<string, T[]>();
 
   constructor(entries: ReadonlyArray<{ patterns: readonly string[]; item: T }>) {
@@ -121,6 +123,7 @@ export class PathIndex<T> {
       if (isWild) this.wild.push(entry);
       else for (const last of lasts) this.byLast.set(last, [...(this.byLast.get(last) ?? []), entry]);
     }
+    for (const [last, bucket] of this.byLast) this.candidatesByLast.set(last, [...bucket, ...this.wild].sort((a, b) => a.order - b.order));
   }
 
   /** Matching items, in the order the entries were given. */
@@ -128,11 +131,9 @@ export class PathIndex<T> {
     if (path === undefined) return [];
     let hit = this.memo.get(path);
     if (!hit) {
-      const candidates = [...(this.byLast.get(path.slice(path.lastIndexOf(".") + 1)) ?? []), ...this.wild];
-      hit = candidates
-        .filter((c) => anyPathMatches(c.patterns, path))
-        .sort((a, b) => a.order - b.order)
-        .map((c) => c.item);
+      const candidates = this.candidatesByLast.get(path.slice(path.lastIndexOf(".") + 1)) ?? this.wild;
+      hit = [];
+      for (const c of candidates) if (anyPathMatches(c.patterns, path)) hit.push(c.item);
       if (this.memo.size > 50000) this.memo.clear();
       this.memo.set(path, hit);
     }
