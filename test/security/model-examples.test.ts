@@ -7,9 +7,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { analyzeSource } from "../../src/engines/security-audit/analyze-file.js";
+import { languageForPath } from "../../src/lang/languages.js";
 import { loadRuleSet, RuleError } from "../../src/engines/security-audit/rules.js";
 
 const ruleSet = loadRuleSet();
+
+/** An example named example.ts / .tsx / .vue is parsed as that file would be in an audit. */
+function languageOf(file: string | undefined, fallback: "python" | "javascript") {
+  return (file && languageForPath(file)) || fallback;
+}
 
 describe("library models", () => {
   test("the catalog loads, covers both languages and is part of the rules' hash", () => {
@@ -23,13 +29,15 @@ describe("library models", () => {
     const file = model.language === "python" ? "example.py" : "example.js";
     test(`${model.file} (${model.name}): positive examples raise ${model.rule}`, () => {
       for (const example of model.positive) {
-        const { findings } = analyzeSource(example.file ?? file, example.code, model.language, ruleSet, new Set());
+        const { findings, errors } = analyzeSource(example.file ?? file, example.code, languageOf(example.file, model.language), ruleSet, new Set());
+        assert.deepEqual(errors, [], `example does not parse:\n${example.code}`);
         assert.ok(findings.some((f) => f.ruleId === model.rule), `missed:\n${example.code}\nfound: ${findings.map((f) => f.ruleId).join(", ") || "nothing"}`);
       }
     });
     test(`${model.file} (${model.name}): negative examples do not raise ${model.rule}`, () => {
       for (const example of model.negative) {
-        const { findings } = analyzeSource(example.file ?? file, example.code, model.language, ruleSet, new Set());
+        const { findings, errors } = analyzeSource(example.file ?? file, example.code, languageOf(example.file, model.language), ruleSet, new Set());
+        assert.deepEqual(errors, [], `example does not parse:\n${example.code}`);
         const own = findings.filter((f) => f.ruleId === model.rule);
         assert.equal(own.length, 0, `fired on:\n${example.code}\nat lines ${own.map((f) => f.line).join(", ")}`);
       }

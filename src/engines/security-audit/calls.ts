@@ -3,7 +3,7 @@
 // receiver, containers answer element reads, callbacks see their receiver's
 // elements, and anything else passes its inputs' taint on.
 import type { Expr, FunctionIR } from "../../lang/ir.js";
-import { fixedPrefix } from "./expressions.js";
+import { allConstant, fixedPrefix } from "./expressions.js";
 import type { Frame, Interpreter } from "./interpreter.js";
 import { checkCondition, type SiteArg } from "./matching.js";
 import { anyPathMatches, indexesFor } from "./rule-paths.js";
@@ -34,6 +34,12 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   if (!frame.state) return CLEAN;
   const cfg = it.config;
 
+  // require("sqlite3").verbose(), require("express")(): a package required inline is named as
+  // `const m = require("m")` names it, so library models match chained calls too.
+  if (path === "require" && !callee.fn && it.module.language !== "python") {
+    const spec = constOf(args[0]?.value);
+    if (typeof spec === "string" && !/^[./]/.test(spec)) return { path: spec.replace(/^node:/, "") };
+  }
   if (anyPathMatches(cfg.noreturn, path)) {
     frame.state = null;
     return CLEAN;
@@ -87,6 +93,14 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     const from = propagator.from === "receiver" ? (receiver ? deepTaint(receiver) : undefined)
       : propagator.from === "args" ? args.reduce<Taint | undefined>((t, a) => joinTaint(t, deepTaint(a.value)), undefined)
       : deepTaint(args.filter((a) => !a.name)[propagator.from]?.value);
+    if (propagator.to === "callback") {
+      const result: Value = from ? { t: from, path: `${path}()` } : { path: `${path}()` };
+      for (const a of args) {
+        const fn = a.value.fn;
+        if (fn) it.invoke(fn, a.value.scope, fn.params.map((_, i) => ({ value: i === 0 ? CLEAN : result })), frame, undefined, true);
+      }
+      return { path: `${path}()` };
+    }
     if (propagator.to === "receiver") {
       // buffer.write(data): the buffer holds the data from now on.
       if (from && e.callee.k === "attr") it.updateLvalue(e.callee.object, frame, (o) => withRest(o, { t: from }));
@@ -112,6 +126,7 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   // Markup survives string methods ("<p>{}</p>".format(x)); template engines' results are their own sinks.
   if (receiver?.html) out.html = true;
   if (receiver?.text) out.text = true;
+  if (receiver?.sql && e.callee.k === "attr" && e.callee.name === "format" && !args.every((a) => allConstant(a.value))) out.sql = true;
   // Constant keyword arguments stay readable: XMLParser(resolve_entities=True).resolve_entities.
   for (const a of args) if (a.name && a.value.c) out.fields = new Map([...(out.fields ?? []), [a.name, a.value]]);
   const origin = originOf(e);
@@ -181,7 +196,9 @@ function containerCall(it: Interpreter, e: CallExpr, receiver: Value, args: Site
     );
     return CLEAN;
   }
-  if (EXTEND.has(name) && lvalue && args.length >= 1 && (receiver.fields || !receiver.t)) {
+  // got.extend(options), $.extend(a, b): a package's extend makes a new object, it does not fill the package.
+  const packageCall = it.module.language !== "python" && receiver.fields === undefined && receiver.path !== undefined && !/[()$[]/.test(receiver.path);
+  if (EXTEND.has(name) && lvalue && args.length >= 1 && (receiver.fields || !receiver.t) && !packageCall) {
     it.updateLvalue(target, frame, (o) => {
       let out = o;
       const last = args[args.length - 1]!.value;

@@ -41,6 +41,10 @@ const baseCondition = selector.extend({
   tainted: z.boolean().optional(),
   /** The value is not a compile-time constant. */
   dynamic: z.boolean().optional(),
+  /** SQL text assembled at run time: a literal statement joined with values not known here. */
+  "built-sql": z.boolean().optional(),
+  /** Attacker data the analysis followed through a sanitizer or guard for any of these sink classes. */
+  cleared: z.array(z.string()).optional(),
 });
 
 export type Condition = z.infer<typeof baseCondition> & { any?: Condition[]; all?: Condition[]; not?: Condition };
@@ -73,6 +77,11 @@ const matcher = z
     "not-context": z.string().optional(),
     /** File path regex the match is limited to. */
     file: z.string().optional(),
+    /**
+     * Not in a route handler's own body: there the taint rules follow every value from the request,
+     * so a shape-only finding ("a value built at run time") would only repeat or second-guess them.
+     */
+    "outside-routes": z.boolean().optional(),
     /** Taint sinks: which arguments must not be tainted (default: the first). */
     args: z.array(z.union([selector, z.number(), z.string(), z.tuple([z.number(), z.string()])])).optional(),
     /** Only the value's own taint counts (not its elements): a dict literal of tainted strings is fine. */
@@ -147,7 +156,14 @@ const ruleSchema = z.object({
 
 export type RuleSpec = z.infer<typeof ruleSchema>;
 
-const sourceSpec = z.object({ path: stringList, label: z.string(), call: z.boolean().optional() });
+const sourceSpec = z.object({
+  path: stringList,
+  label: z.string(),
+  call: z.boolean().optional(),
+  /** Written by the program's own user (command line, environment, terminal): its flows are reported at Low severity only. */
+  local: z.boolean().optional(),
+});
+export type SourceSpec = z.infer<typeof sourceSpec>;
 const sanitizerSpec = z.object({
   call: stringList,
   /** Sink classes made safe; "all" for everything. */
@@ -159,8 +175,11 @@ const propagatorSpec = z.object({
   call: stringList,
   /** Where the data comes from: the receiver, an argument position, or every argument. */
   from: z.union([z.literal("receiver"), z.literal("args"), z.number()]),
-  /** Where it goes: into the receiver (it holds the data from now on) or the call's result. */
-  to: z.enum(["receiver", "return"]),
+  /**
+   * Where it goes: into the receiver (it holds the data from now on), the call's result, or the
+   * parameters after the first (err) of the function arguments (Node-style callbacks: parseString(xml, (err, doc) => …)).
+   */
+  to: z.enum(["receiver", "return", "callback"]),
 });
 export type PropagatorSpec = z.infer<typeof propagatorSpec>;
 
@@ -194,6 +213,13 @@ const taintConfigSchema = z.object({
   passthrough: z.array(z.string()).default([]),
   /** Calls that move data between their receiver, arguments and result (buffer.write, buffer.getvalue). */
   propagators: z.array(propagatorSpec).default([]),
+  /**
+   * Calls whose exception message quotes their input (`int("x")` raises "invalid literal for int()
+   * with base 10: 'x'"): the exception caught around them carries that input as text.
+   */
+  "raises-with-input": z.array(z.string()).default([]),
+  /** Library constants by path, as their documentation defines them (stat.S_IWOTH: 2). */
+  constants: z.record(z.string(), z.union([z.number(), z.string()])).default({}),
 });
 
 export type TaintConfig = z.infer<typeof taintConfigSchema>;

@@ -38,6 +38,10 @@ export interface Value {
   html?: boolean;
   /** Built by string concatenation or a template: text, not an object sent as JSON. */
   text?: boolean;
+  /** Holds literal SQL text (a statement's keywords): built around other values it is a query assembled at run time. */
+  sql?: boolean;
+  /** Bits known to be set in a number built with `|` from constants and unknown values (`st.st_mode | S_IXOTH`). */
+  orBits?: number;
   /** Variable this value was derived from by a call (`urlparse(target)`), for guards. */
   origin?: string;
   /** A request object of a web framework (routes can be recognised by it). */
@@ -50,6 +54,9 @@ export interface Value {
 
 export const CLEAN: Value = Object.freeze({}) as Value;
 
+/** Taint mark of data the program's own user wrote (argv, environment, terminal): findings from it only are Low. */
+export const LOCAL_INPUT = "~local-input";
+
 const MAX_STEPS = 8;
 
 export function constOf(v: Value | undefined): ConstValue | undefined {
@@ -60,8 +67,16 @@ export function isConst(v: Value | undefined): boolean {
   return v?.c !== undefined;
 }
 
+// Bandit B608's statement shapes: a fragment with these keywords is SQL text, not a table or column name.
+const SQL_TEXT = /\b(select\s[\s\S]*\bfrom\b|delete\s+from\b|insert\s+into\b[\s\S]*\bvalues\b|update\s[\s\S]*\bset\b)/i;
+
+export function isSqlText(text: string): boolean {
+  return SQL_TEXT.test(text);
+}
+
 export function mkConst(value: ConstValue): Value {
-  return { c: { v: value }, html: typeof value === "string" && /<[a-zA-Z!/]/.test(value) ? true : undefined, text: typeof value === "string" || undefined };
+  const str = typeof value === "string";
+  return { c: { v: value }, html: str && /<[a-zA-Z!/]/.test(value) ? true : undefined, text: str || undefined, sql: str && SQL_TEXT.test(value) ? true : undefined };
 }
 
 export function addStep(t: Taint | undefined, step: TraceStep | undefined): Taint | undefined {
@@ -124,6 +139,7 @@ export function joinValues(a: Value | undefined, b: Value | undefined, depth = 0
   if (a.inst || b.inst) out.inst = a.inst ?? b.inst;
   if (a.html || b.html) out.html = true;
   if (a.text || b.text) out.text = true;
+  if (a.sql || b.sql) out.sql = true;
   if (a.origin === b.origin && a.origin) out.origin = a.origin;
   if (a.request || b.request) out.request = true;
   if (depth < 4 && (a.fields || b.fields || a.rest || b.rest)) {
@@ -148,7 +164,7 @@ export function sameValue(a: Value | undefined, b: Value | undefined, depth = 0)
   if ((a.t === undefined) !== (b.t === undefined)) return false;
   if (a.t && b.t && a.t.cleared.join() !== b.t.cleared.join()) return false;
   if (a.c?.v !== b.c?.v || (a.c === undefined) !== (b.c === undefined)) return false;
-  if (a.path !== b.path || a.len !== b.len || a.html !== b.html) return false;
+  if (a.path !== b.path || a.len !== b.len || a.html !== b.html || a.sql !== b.sql) return false;
   if (depth > 4) return true;
   if (!sameValue(a.rest, b.rest, depth + 1) && (a.rest || b.rest)) return false;
   const ak = a.fields ? [...a.fields.keys()] : [];
@@ -235,7 +251,13 @@ export function foldBinary(op: string, a: ConstValue, b: ConstValue): ConstValue
       return undefined;
     case "/": return numeric && b !== 0 ? a / b : undefined;
     case "//": return numeric && b !== 0 ? Math.floor(a / b) : undefined;
-    case "%": return numeric && b !== 0 ? ((a % b) + b) % b : undefined;
+    case "%":
+      if (numeric) return b !== 0 ? ((a % b) + b) % b : undefined;
+      // Python's "... '%s'" % name with one conversion and a constant operand is a constant string.
+      if (typeof a === "string" && (typeof b === "string" || typeof b === "number") && (a.match(/%[sdir]/g) ?? []).length === 1 && !/%(?![sdir%])/.test(a)) {
+        return a.replace(/%[sdir]/, String(b)).replace(/%%/g, "%");
+      }
+      return undefined;
     case "**": return numeric ? a ** b : undefined;
     case "==": case "===": case "is": return a === b;
     case "!=": case "!==": case "is not": return a !== b;
