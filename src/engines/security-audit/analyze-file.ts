@@ -46,9 +46,16 @@ export function analyzeSource(file: string, text: string, language: Language, ru
     .filter((r) => !dropped.has(r))
     .map((r) => toFinding(r, r.file, linesOf.get(r.file) ?? []))
     .filter((f) => !isSuppressed(linesOf.get(f.file) ?? [], f.line, f.ruleId, f.cwe));
-  const analysis: FileAnalysis = { findings, errors };
+  const analysis: FileAnalysis = { findings: withoutCoveredAudits(findings), errors };
   if (interpreter.dependencies.size) analysis.deps = Object.fromEntries([...interpreter.dependencies].map(([dep, loaded]) => [dep, loaded.hash]));
   return analysis;
+}
+
+/** An audit-tier pattern finding adds nothing where a traced finding names the same weakness on the same line. */
+function withoutCoveredAudits(findings: Finding[]): Finding[] {
+  const traced = new Set(findings.filter((f) => f.trace).map((f) => `${f.file}:${f.line}:${f.cwe}`));
+  if (traced.size === 0) return findings;
+  return findings.filter((f) => f.trace || !traced.has(`${f.file}:${f.line}:${f.cwe}`));
 }
 
 /** The full per-file analysis: the interpreter's findings plus secret token formats. */

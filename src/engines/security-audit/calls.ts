@@ -8,7 +8,7 @@ import type { Frame, Interpreter } from "./interpreter.js";
 import { checkCondition, type SiteArg } from "./matching.js";
 import { anyPathMatches, indexesFor } from "./rule-paths.js";
 import {
-  anyElement, CLEAN, clearTaint, constOf, mkConst, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
+  anyElement, CLEAN, clearTaint, constOf, isConst, mkConst, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
 } from "./values.js";
 
 type CallExpr = Extract<Expr, { k: "call" }>;
@@ -30,7 +30,9 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     return { value, name: a.name, spread: a.spread };
   });
   if (!frame.state) return CLEAN;
-  it.offer({ kind: "call", path, receiver, args, loc: e.loc }, frame);
+  // A function of the project runs below with these arguments and its own sinks speak: a DAO
+  // method named like a driver's (`orders.find(q)`) is not the driver's call.
+  if (!callee.fn) it.offer({ kind: "call", path, receiver, args, loc: e.loc }, frame);
   if (!frame.state) return CLEAN;
   const cfg = it.config;
 
@@ -46,6 +48,11 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   }
   markCallbacks(it, path, args);
 
+  // Auditing a modelled library itself: its sanitizers keep their documented contract instead of running their body.
+  if (callee.model && (callee.fn || callee.cls)) {
+    const modelled = sanitized(it, callee.model, receiver, callee, args, e, frame);
+    if (modelled) return modelled;
+  }
   // Local classes and functions run with these arguments.
   if (callee.cls) {
     const cls = callee.cls;
@@ -54,6 +61,7 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     if (ctor) obj = it.invoke(ctor, undefined, args, frame, obj).self ?? obj;
     return obj;
   }
+  if (callee.fn && e.isNew && it.module.language !== "python") return construct(it, callee, args, frame);
   if (callee.fn) return it.invoke(callee.fn, callee.scope, args, frame).ret;
   if (receiver?.inst && e.callee.k === "attr") {
     const method = receiver.inst.methods.get(e.callee.name);
@@ -62,6 +70,13 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
       if (self) it.updateLvalue(e.callee.object, frame, () => self);
       return ret;
     }
+  }
+
+  // `Item.create(conn, name)` on a class: a staticmethod or an unbound method takes the arguments as
+  // they are, a classmethod gets the class first (DAO classes of static query methods).
+  if (receiver?.cls && e.callee.k === "attr" && it.module.language === "python") {
+    const method = receiver.cls.methods.get(e.callee.name);
+    if (method) return it.invoke(method, undefined, args, frame, isClassMethod(method) ? receiver : undefined).ret;
   }
 
   if (anyPathMatches(cfg.passthrough, path) && args[0]) return args[0].value;
@@ -81,12 +96,12 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     return t ? { t, path: "Promise()" } : { path: "Promise()" };
   }
   const inputs = inputTaint(receiver, callee, args);
-  const site = { kind: "call" as const, path, receiver, args, loc: e.loc };
-  const ctx = { file: it.file, contextNames: frame.contextNames };
-  const sanitizer = indexesFor(cfg).sanitizers.lookup(path).find((s) => s.where.every((c) => checkCondition(site, c, ctx)));
-  if (sanitizer) {
-    const t = clearTaint(inputs, sanitizer.clears);
-    return t ? { t, path: `${path}()`, origin: originOf(e) } : { path: `${path}()` };
+  const sanitizedValue = sanitized(it, path, receiver, callee, args, e, frame);
+  if (sanitizedValue) return sanitizedValue;
+  // "SELECT … age=".concat("3") is as constant as the + of two literals.
+  const joined = constOf(receiver);
+  if (e.callee.k === "attr" && e.callee.name === "concat" && typeof joined === "string" && args.every((a) => !a.name && !a.spread && isConst(a.value))) {
+    return mkConst(joined + args.map((a) => String(constOf(a.value))).join(""));
   }
   const propagator = indexesFor(cfg).propagators.lookup(path)[0];
   if (propagator) {
@@ -126,12 +141,46 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   // Markup survives string methods ("<p>{}</p>".format(x)); template engines' results are their own sinks.
   if (receiver?.html) out.html = true;
   if (receiver?.text) out.text = true;
-  if (receiver?.sql && e.callee.k === "attr" && e.callee.name === "format" && !args.every((a) => allConstant(a.value))) out.sql = true;
+  // A statement's text with a value put into it (format, concat, replace) is a query assembled at run time; a built one stays so.
+  if (receiver?.sql && (receiver.c === undefined || !args.every((a) => allConstant(a.value)))) out.sql = true;
+  // util.format("SELECT … '%s'", x) is that statement with x in it.
+  if (path === "util.format" && args[0]?.value.sql) out.sql = out.text = true;
   // Constant keyword arguments stay readable: XMLParser(resolve_entities=True).resolve_entities.
   for (const a of args) if (a.name && a.value.c) out.fields = new Map([...(out.fields ?? []), [a.name, a.value]]);
   const origin = originOf(e);
   if (origin) out.origin = origin;
   return it.withSource(out, e.loc);
+}
+
+/** The result of a call to a sanitizer at `path` (its conditions met), or undefined for any other call. */
+function sanitized(it: Interpreter, path: string | undefined, receiver: Value | undefined, callee: Value, args: SiteArg[], e: CallExpr, frame: Frame): Value | undefined {
+  const sanitizers = indexesFor(it.config).sanitizers.lookup(path);
+  if (sanitizers.length === 0) return undefined;
+  const site = { kind: "call" as const, path, receiver, args, loc: e.loc };
+  const ctx = { file: it.file, contextNames: frame.contextNames };
+  const sanitizer = sanitizers.find((s) => s.where.every((c) => checkCondition(site, c, ctx)));
+  if (!sanitizer) return undefined;
+  const t = clearTaint(inputTaint(receiver, callee, args), sanitizer.clears);
+  return t ? { t, path: `${path}()`, origin: originOf(e) } : { path: `${path}()` };
+}
+
+/**
+ * `new Store(db)` of a constructor function: the object is what the function
+ * left on `this` (`this.find = function (…) {…}`, the DAO pattern), unless it
+ * returns an object of its own. Run afresh: a shared summary keeps no `this`.
+ */
+function construct(it: Interpreter, callee: Value, args: SiteArg[], frame: Frame): Value {
+  const fn = callee.fn!;
+  // Methods assigned on the prototype (`Store.prototype.find = function …`) are the instance's too.
+  const blank: Value = { path: `${fn.name ?? "?"}()`, fields: new Map(callee.fields?.get("prototype")?.fields ?? []) };
+  const { ret, self } = it.invoke(fn, callee.scope, args, frame, blank, true);
+  // `if (!(this instanceof Store)) return new Store(db)` returns another instance: both stand for the result.
+  if (ret.fields || ret.fn || ret.inst) return joinValues(self ?? blank, ret);
+  return self ?? blank;
+}
+
+function isClassMethod(fn: FunctionIR): boolean {
+  return fn.decorators.some((d) => d.k === "name" && d.name === "classmethod");
 }
 
 function inputTaint(receiver: Value | undefined, callee: Value, args: SiteArg[]): Taint | undefined {

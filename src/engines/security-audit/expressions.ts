@@ -86,7 +86,7 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
       const truth = e.op === "??" ? (l.c ? l.c.v !== null : undefined) : truthiness(l);
       if (e.op === "and") {
         if (truth === false) return l;
-        const inner = canRefine(e.left) ? { ...frame, state: refine(it, new Map(frame.state), e.left, true, frame) } : frame;
+        const inner = canRefine(e.left, frame) ? { ...frame, state: refine(it, new Map(frame.state), e.left, true, frame) } : frame;
         const r = it.eval(e.right, inner);
         return truth === true ? r : joinValues(l, r);
       }
@@ -99,7 +99,7 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
       const truth = truthiness(test);
       if (truth === true) return it.eval(e.then, frame);
       if (truth === false) return it.eval(e.else, frame);
-      if (!canRefine(e.test)) return joinValues(it.eval(e.then, frame), it.eval(e.else, frame));
+      if (!canRefine(e.test, frame)) return joinValues(it.eval(e.then, frame), it.eval(e.else, frame));
       const a = it.eval(e.then, { ...frame, state: refine(it, new Map(frame.state), e.test, true, frame) });
       const b = it.eval(e.else, { ...frame, state: refine(it, new Map(frame.state), e.test, false, frame) });
       return joinValues(a, b);
@@ -249,7 +249,8 @@ export function binaryOp(it: Interpreter, op: string, l: Value, r: Value, _loc: 
 export function fixedPrefix(t: Taint | undefined, first: Value | undefined): Taint | undefined {
   if (!t || !first || deepTaint(first)) return t;
   const c = constOf(first);
-  if (c === undefined) return clearTaint(t, ["redirect"]);
+  // A base the program chose (config.apiBase + path) keeps the host out of the attacker's hands.
+  if (c === undefined) return clearTaint(t, ["redirect", "ssrf"]);
   if (typeof c !== "string") return t;
   if (c.length > 0 && t.cleared.includes("~no-dotdot")) t = clearTaint(t, ["path"])!;
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i.test(c)) return clearTaint(t, ["redirect", "ssrf"]);

@@ -47,8 +47,9 @@ function entryParams(it: Interpreter, fn: FunctionIR, route: boolean, cls?: Clas
     const given = framework?.[i];
     if (i === 0 && cls && (p.name === "self" || p.name === "cls")) v = { inst: cls, path: p.name, fields: new Map(cls.fields) };
     else if (given) v = { path: given, request: given === "$request" || undefined };
-    else if (it.config["request-params"].includes(p.name) || (route && i === 0 && it.module.language !== "python")) v = { path: "$request", request: true };
-    else if (it.config["response-params"].includes(p.name) || (route && i === 1 && it.module.language !== "python")) v = { path: "$response" };
+    else if (p.decorators?.length && decoratedSource(it, fn, p.decorators)) v = decoratedSource(it, fn, p.decorators)!;
+    else if (it.config["request-params"].includes(p.name) || (route && i === 0 && it.module.language !== "python") || annotated(p.annotation, it.config["request-types"])) v = { path: "$request", request: true };
+    else if (it.config["response-params"].includes(p.name) || (route && i === 1 && it.module.language !== "python") || annotated(p.annotation, it.config["response-types"])) v = { path: "$response" };
     else if ((route || (urlParams && i > 0 && !p.rest && !p.default && URL_PARAM.test(p.name))) && it.module.language === "python" && !isSafeAnnotation(p.annotation) && !isDependency(p.default)) {
       v = { path: p.name, t: { steps: [it.step(fn.loc, `source: route parameter \`${p.name}\``)], cleared: [] } };
     }
@@ -74,7 +75,14 @@ export function analyseStandalone(it: Interpreter, fn: FunctionIR, scope: State 
     routePath: fixedRoutePath(it, fn),
   };
   it.budget -= 1;
-  it.execBlock(fn.body, frame);
+  // A method of another module's class runs as that file, like an inlined call: its own sites are that module's to report.
+  const savedFile = it.currentFile;
+  it.currentFile = fn.file ?? it.file;
+  try {
+    it.execBlock(fn.body, frame);
+  } finally {
+    it.currentFile = savedFile;
+  }
   if (cls) absorbFields(it, cls, frame);
 }
 
@@ -145,7 +153,9 @@ export function invokeLocal(
     if (!it.summaries.has(fn)) it.summaries.set(fn, new Map());
     it.summaries.get(fn)!.set(key, ret);
   }
-  const finalSelf = self ? calleeFrame.state?.get(isPython ? fn.params[0]?.name ?? "self" : "this") ?? self : undefined;
+  let finalSelf = self ? calleeFrame.state?.get(isPython ? fn.params[0]?.name ?? "self" : "this") ?? self : undefined;
+  // `var self = this; self.find = …`: what the alias gained is the receiver's.
+  if (finalSelf && !isPython) for (const v of calleeFrame.state?.values() ?? []) if (v !== finalSelf && v.path !== undefined && v.path === self!.path && v.fields) finalSelf = joinValues(finalSelf, v);
   return { ret, self: finalSelf };
 }
 
@@ -161,6 +171,27 @@ function signature(fn: FunctionIR, state: State): string {
 }
 
 /** Names URL patterns give their captures (`<slug:slug>`, `<int:pk>`, `(?P<name>…)`). */
+/** `req: Request<{ id: string }>` / `({ body }: express.Request)`: the annotation's type name, generics and namespace aside. */
+function annotated(annotation: string | undefined, types: readonly string[]): boolean {
+  if (!annotation || types.length === 0) return false;
+  const name = /^\s*([\w$.]+)/.exec(annotation)?.[1];
+  return name !== undefined && types.includes(name.slice(name.lastIndexOf(".") + 1));
+}
+
+/** A parameter a framework decorator fills from the request (`@Query('q') q`, `@Body() dto`), or with the request itself (`@Req() req`). */
+function decoratedSource(it: Interpreter, fn: FunctionIR, decorators: Expr[]): Value | undefined {
+  for (const d of decorators) {
+    const path = it.evalQuiet(d.k === "call" ? d.callee : d).path;
+    const spec = it.config["param-decorators"].find((s) => anyPathMatches(s.call, path));
+    if (!spec) continue;
+    if (spec.request) return { path: "$request", request: true };
+    // `@Query('q')` names one field: a string. `@Body()` alone is the whole parsed body.
+    const field = d.k === "call" && d.args[0]?.value.k === "const";
+    return { path: `@${path}`, t: { steps: [it.step(fn.loc, `source: ${spec.label}`)], cleared: [] }, text: field || undefined };
+  }
+  return undefined;
+}
+
 const URL_PARAM = /(^|_)(slug|pk|id|uuid|name|path|filename|file|key|code|token|username|user|email|page|query|q|term|tag|category|kind|type|format|lang|year|month|day|number|ref|url|next|target)$/i;
 
 function isSafeAnnotation(annotation: string | undefined): boolean {

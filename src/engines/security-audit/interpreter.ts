@@ -143,7 +143,8 @@ export class Interpreter {
     this.execBlock(this.module.body, top);
     // Fields a class's methods write become visible to its other methods.
     for (const cls of this.classes.values()) {
-      for (const fn of cls.methods.values()) this.analyseStandalone(fn, undefined);
+      // A class another project module defined is analysed, and reported, as part of that module's own analysis.
+      for (const fn of cls.methods.values()) if (fn.file === undefined) this.analyseStandalone(fn, undefined);
     }
     while (this.pending.length && this.budget > 0) {
       const { fn, scope } = this.pending.shift()!;
@@ -256,7 +257,7 @@ export class Interpreter {
         if (s.op) {
           const old = this.eval(targetExpr(s.target) ?? s.value, frame);
           value = this.binary(s.op, old, value, s.loc);
-        }
+        } else if (s.target.k === "name" && isCheck(s.value)) value = { ...value, test: s.value };
         frame.state = inner.state;
         this.assignTarget(s.target, value, { ...frame, literal: inner.literal } as Frame, s.loc);
         frame.state = inner.state;
@@ -282,7 +283,7 @@ export class Interpreter {
         if (truth === true) return this.execBlock(s.then, frame);
         if (truth === false) return this.execBlock(s.else, frame);
         const before = frame.state!;
-        const narrows = canRefine(s.test);
+        const narrows = canRefine(s.test, frame);
         frame.state = narrows ? refine(this, new Map(before), s.test, true, frame) : new Map(before);
         this.execBlock(s.then, frame);
         const afterThen = frame.state;
@@ -580,6 +581,12 @@ function targetExpr(t: Target): Expr | undefined {
   if (t.k === "attr") return { k: "attr", object: t.object, name: t.name, loc: t.loc };
   if (t.k === "index") return { k: "index", object: t.object, index: t.index, loc: t.loc };
   return undefined;
+}
+
+/** A condition worth remembering under the name it is stored in: a call (a guard) or a comparison. */
+function isCheck(e: Expr): boolean {
+  if (e.k === "unary") return e.op === "not" && isCheck(e.operand);
+  return e.k === "call" || (e.k === "binary" && canRefine(e)) || (e.k === "logical" && (isCheck(e.left) || isCheck(e.right)));
 }
 
 export function isLiteral(e: Expr): boolean {

@@ -115,7 +115,7 @@ export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): 
   if (cond.any && !cond.any.some((c) => checkCondition(site, c, ctx))) return false;
   if (cond.all && !cond.all.every((c) => checkCondition(site, c, ctx))) return false;
   if (cond.not && checkCondition(site, cond.not, ctx)) return false;
-  const hasTest = ["missing", "present", "is", "is-not", "path", "not-path", "matches", "not-matches", "contains", "lt", "bits", "tainted", "dynamic", "built-sql", "cleared"]
+  const hasTest = ["missing", "present", "is", "is-not", "path", "not-path", "matches", "not-matches", "contains", "lt", "bits", "tainted", "dynamic", "built-sql", "cleared", "built", "sql"]
     .some((k) => (cond as Record<string, unknown>)[k] !== undefined);
   if (!hasTest) return true;
   const sel = select(site, cond);
@@ -148,6 +148,8 @@ export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): 
     const t = deepTaint(value);
     if (!t || !cond.cleared.some((c) => t.cleared.includes(c))) return false;
   }
+  if (cond.sql !== undefined && (value?.sql === true) !== cond.sql) return false;
+  if (cond.built !== undefined && (value !== undefined && !value.c && value.text === true) !== cond.built) return false;
   return true;
 }
 

@@ -45,6 +45,10 @@ const baseCondition = selector.extend({
   "built-sql": z.boolean().optional(),
   /** Attacker data the analysis followed through a sanitizer or guard for any of these sink classes. */
   cleared: z.array(z.string()).optional(),
+  /** The value is text built by concatenation or a template from a part that is not a literal. */
+  built: z.boolean().optional(),
+  /** The value holds literal text that reads as a SQL statement. */
+  sql: z.boolean().optional(),
 });
 
 export type Condition = z.infer<typeof baseCondition> & { any?: Condition[]; all?: Condition[]; not?: Condition };
@@ -206,6 +210,11 @@ const taintConfigSchema = z.object({
   routes: z.array(z.string()).default([]),
   /** Parameter names that hold the framework request / response objects. */
   "request-params": z.array(z.string()).default([]),
+  /** Type annotations that make a parameter the request / response object (`req: Request`, `({ body }: Request)`). */
+  "request-types": z.array(z.string()).default([]),
+  "response-types": z.array(z.string()).default([]),
+  /** Parameter decorators that fill the parameter from the request (NestJS `@Query()`), or with the request itself. */
+  "param-decorators": z.array(z.object({ call: stringList, label: z.string(), request: z.boolean().optional() })).default([]),
   "response-params": z.array(z.string()).default([]),
   /** Files holding views: there a function whose first parameter is the request takes its other parameters from the URL. */
   "view-files": z.string().optional(),

@@ -3,7 +3,7 @@
 // classes it has been made safe), its constant, the API path it stands for
 // ("os.system"), and its elements by constant key — so a clean element read
 // out of a container that also holds tainted data stays clean.
-import type { ConstValue, FunctionIR, Loc } from "../../lang/ir.js";
+import type { ConstValue, Expr, FunctionIR, Loc } from "../../lang/ir.js";
 import type { TraceStep } from "../../protocol/finding.js";
 
 export interface Taint {
@@ -50,6 +50,13 @@ export interface Value {
   pending?: () => Value;
   /** Python `import a.b` bindings merged under the same top package name. */
   imports?: string[];
+  /**
+   * The library path a project function or class was imported under (`django.utils._os.safe_join`
+   * while auditing Django itself): a library model of that path speaks for the body.
+   */
+  model?: string;
+  /** A boolean stored from a check (`ok = url_has_allowed_host_and_scheme(url=u)`): testing it is testing that check. */
+  test?: Expr;
 }
 
 export const CLEAN: Value = Object.freeze({}) as Value;
@@ -67,16 +74,18 @@ export function isConst(v: Value | undefined): boolean {
   return v?.c !== undefined;
 }
 
-// Bandit B608's statement shapes: a fragment with these keywords is SQL text, not a table or column name.
-const SQL_TEXT = /\b(select\s[\s\S]*\bfrom\b|delete\s+from\b|insert\s+into\b[\s\S]*\bvalues\b|update\s[\s\S]*\bset\b)/i;
+// Text that reads as SQL: a statement's opening (after spaces or a parenthesis), or Bandit B608's
+// statement shapes anywhere in a fragment (a fragment with these keywords is SQL, not a table or column name).
+const SQL_OPENING = /^[\s(]*(select\s|insert\s+(or\s+\w+\s+)?into\s|update\s+\S+\s+set\s|delete\s+from\s|(create|drop)\s+(temporary\s+|temp\s+|unique\s+)?(table|index|view)\s|alter\s+table\s|replace\s+into\s|merge\s+into\s|with\s+\w+\s+as\s*\()/i;
+const SQL_SHAPE = /\b(select\s[\s\S]*\bfrom\b|delete\s+from\b|insert\s+into\b[\s\S]*\bvalues\b|update\s[\s\S]*\bset\b)/i;
 
 export function isSqlText(text: string): boolean {
-  return SQL_TEXT.test(text);
+  return SQL_OPENING.test(text) || SQL_SHAPE.test(text);
 }
 
 export function mkConst(value: ConstValue): Value {
   const str = typeof value === "string";
-  return { c: { v: value }, html: str && /<[a-zA-Z!/]/.test(value) ? true : undefined, text: str || undefined, sql: str && SQL_TEXT.test(value) ? true : undefined };
+  return { c: { v: value }, html: str && /<[a-zA-Z!/]/.test(value) ? true : undefined, text: str || undefined, sql: str && isSqlText(value) ? true : undefined };
 }
 
 export function addStep(t: Taint | undefined, step: TraceStep | undefined): Taint | undefined {
