@@ -108,6 +108,34 @@ describe("precision by modelling", () => {
     assert.deepEqual(hits(await audit(root), "py.path-traversal"), ["site/unsafe.py:4"]);
   });
 
+  test("in a views module, a function is taken for a URL view only when its parameters look like URL captures", async () => {
+    const root = project({
+      "blog/views.py": lines(
+        "from django.http import HttpResponse",
+        "",
+        "def detail(request, slug):",
+        "    return HttpResponse('<h1>%s</h1>' % slug)",
+        "",
+        "def error_page(request, exc_type, exc_value, tb):",
+        "    return HttpResponse('<h1>%s</h1>' % exc_type)",
+      ),
+    });
+    assert.deepEqual(hits(await audit(root), "py.xss"), ["blog/views.py:4"]);
+  });
+
+  test("request environ entries the server set carry no attacker text; headers and the query string do", async () => {
+    const root = project({
+      "middleware.py": lines(
+        "def remember(request):",
+        "    request.session['token'] = request.META['CSRF_COOKIE']",
+        "    request.session['addr'] = request.META.get('REMOTE_ADDR')",
+        "    request.session['agent'] = request.META['HTTP_USER_AGENT']",
+        "    request.session['query'] = request.META.get('QUERY_STRING', '')",
+      ),
+    });
+    assert.deepEqual(hits(await audit(root), "py.trust-boundary"), ["middleware.py:4", "middleware.py:5"]);
+  });
+
   test("a class of another module is reported once, in its own file", async () => {
     const root = project({
       "base.py": lines(

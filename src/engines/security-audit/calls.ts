@@ -8,7 +8,7 @@ import type { Frame, Interpreter } from "./interpreter.js";
 import { checkCondition, type SiteArg } from "./matching.js";
 import { anyPathMatches, indexesFor } from "./rule-paths.js";
 import {
-  anyElement, CLEAN, clearTaint, constOf, mkConst, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
+  anyElement, CLEAN, clearTaint, constOf, mkConst, deepTaint, isServerEnvironKey, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
 } from "./values.js";
 
 type CallExpr = Extract<Expr, { k: "call" }>;
@@ -95,6 +95,7 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     return from ? { t: from, path: `${path}()`, text: true } : { path: `${path}()` };
   }
   if (e.callee.k === "attr" && receiver) {
+    if (e.callee.name === "get" && isServerEnvironKey(receiver, constOf(args[0]?.value))) return joinValues({ path: `${path}()` }, args[1]?.value);
     const handled = containerCall(it, e, receiver, args, frame);
     if (handled) return handled;
     // store.get(key) on a store the attacker did not fill returns what the program stored, not the key.

@@ -6,7 +6,7 @@ import type { Frame, Interpreter } from "./interpreter.js";
 import { canRefine, refine } from "./refine.js";
 import { isLiteral } from "./interpreter.js";
 import {
-  anyElement, CLEAN, clearTaint, constOf, deepTaint, foldBinary, joinTaint, joinValues, listValue, member, mkConst,
+  anyElement, CLEAN, clearTaint, constOf, deepTaint, foldBinary, isServerEnvironKey, joinTaint, joinValues, listValue, member, mkConst,
   type Taint, truthiness, type Value, withField, withRest,
 } from "./values.js";
 
@@ -61,6 +61,7 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
         const ch = text.at(c);
         if (ch !== undefined) return mkConst(ch);
       }
+      if (isServerEnvironKey(o, c)) return { path: `${o.path}.${String(c)}` };
       const v = c !== undefined && c !== null && typeof c !== "boolean" ? member(o, String(c)) : anyElement(o);
       return it.withSource(v, e.loc);
     }
