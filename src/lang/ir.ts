@@ -76,6 +76,8 @@ export interface Param {
   rest?: boolean;
   /** Source text of the type annotation, when any (`int`, `str`). */
   annotation?: string;
+  /** Parameter decorators (TypeScript: NestJS `@Query('q') q`). */
+  decorators?: Expr[];
 }
 
 export interface FunctionIR {

@@ -232,7 +232,8 @@ function parameter(p: SyntaxNode): Param | undefined {
       const base = parameter(pattern) ?? { name: pattern.text };
       const value = p.childForFieldName("value");
       const type = p.childForFieldName("type");
-      return { ...base, default: value ? expr(value) : base.default, annotation: type?.text.replace(/^:\s*/, "") };
+      const decorators = namedChildren(p).filter((c) => c.type === "decorator").map((d) => expr(namedChildren(d)[0]!));
+      return { ...base, default: value ? expr(value) : base.default, annotation: type?.text.replace(/^:\s*/, ""), ...(decorators.length ? { decorators } : {}) };
     }
     case "assignment_pattern": {
       const left = p.childForFieldName("left")!;

@@ -136,6 +136,19 @@ describe("precision by modelling", () => {
     assert.deepEqual(hits(await audit(root), "py.trust-boundary"), ["middleware.py:4", "middleware.py:5"]);
   });
 
+  test("a model's _meta is class metadata, not the request data the instance was built from", async () => {
+    const view = (attr: string) =>
+      lines(
+        "from django.http import HttpResponseRedirect",
+        "",
+        "def saved(request, form_class):",
+        "    obj = form_class(request.POST).save()",
+        `    return HttpResponseRedirect('//' + obj.${attr})`,
+      );
+    const root = project({ "safe.py": view("_meta.app_label"), "unsafe.py": view("website") });
+    assert.deepEqual(hits(await audit(root), "py.open-redirect"), ["unsafe.py:5"]);
+  });
+
   test("a class of another module is reported once, in its own file", async () => {
     const root = project({
       "base.py": lines(

@@ -5,6 +5,7 @@ import { lowerSource, ruleLanguage, type Language } from "../../lang/index.js";
 import type { Finding } from "../../protocol/finding.js";
 import type { EngineError } from "../types.js";
 import { displayPath, Interpreter, type RawFinding } from "./interpreter.js";
+import { LOCAL_INPUT } from "./values.js";
 import type { RuleSet, RuleSpec } from "./rules.js";
 import { scanSecrets } from "./secrets.js";
 import { dropUnconfigured, lowerParamDefaults, raiseSecretUses } from "./local-flow.js";
@@ -45,9 +46,16 @@ export function analyzeSource(file: string, text: string, language: Language, ru
     .filter((r) => !dropped.has(r))
     .map((r) => toFinding(r, r.file, linesOf.get(r.file) ?? []))
     .filter((f) => !isSuppressed(linesOf.get(f.file) ?? [], f.line, f.ruleId, f.cwe));
-  const analysis: FileAnalysis = { findings, errors };
+  const analysis: FileAnalysis = { findings: withoutCoveredAudits(findings), errors };
   if (interpreter.dependencies.size) analysis.deps = Object.fromEntries([...interpreter.dependencies].map(([dep, loaded]) => [dep, loaded.hash]));
   return analysis;
+}
+
+/** An audit-tier pattern finding adds nothing where a traced finding names the same weakness on the same line. */
+function withoutCoveredAudits(findings: Finding[]): Finding[] {
+  const traced = new Set(findings.filter((f) => f.trace).map((f) => `${f.file}:${f.line}:${f.cwe}`));
+  if (traced.size === 0) return findings;
+  return findings.filter((f) => f.trace || !traced.has(`${f.file}:${f.line}:${f.cwe}`));
 }
 
 /** The full per-file analysis: the interpreter's findings plus secret token formats. */
@@ -110,6 +118,11 @@ function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {
     finding.trace = [...taint.steps, { file, line: loc.line, note: `sink: ${sink}` }];
     const source = taint.steps[0]?.note.replace(/^source: /, "") ?? "request data";
     finding.message = `${rule.message} Data from ${source} at line ${taint.steps[0]?.line ?? loc.line} reaches \`${sink}\`.`;
+    // Whoever types the command line or sets the environment can usually run commands already.
+    if (taint.cleared.includes(LOCAL_INPUT)) {
+      finding.severity = finding.severity === "Info" ? "Info" : "Low";
+      if (finding.confidence === "High") finding.confidence = "Medium";
+    }
   }
   return finding;
 }

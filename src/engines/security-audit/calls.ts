@@ -3,12 +3,12 @@
 // receiver, containers answer element reads, callbacks see their receiver's
 // elements, and anything else passes its inputs' taint on.
 import type { Expr, FunctionIR } from "../../lang/ir.js";
-import { fixedPrefix } from "./expressions.js";
+import { allConstant, fixedPrefix } from "./expressions.js";
 import type { Frame, Interpreter } from "./interpreter.js";
 import { checkCondition, type SiteArg } from "./matching.js";
 import { anyPathMatches, indexesFor } from "./rule-paths.js";
 import {
-  anyElement, CLEAN, clearTaint, constOf, mkConst, deepTaint, isServerEnvironKey, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
+  anyElement, CLEAN, clearTaint, constOf, isConst, mkConst, deepTaint, isServerEnvironKey, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
 } from "./values.js";
 
 type CallExpr = Extract<Expr, { k: "call" }>;
@@ -34,6 +34,12 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   if (!frame.state) return CLEAN;
   const cfg = it.config;
 
+  // require("sqlite3").verbose(), require("express")(): a package required inline is named as
+  // `const m = require("m")` names it, so library models match chained calls too.
+  if (path === "require" && !callee.fn && it.module.language !== "python") {
+    const spec = constOf(args[0]?.value);
+    if (typeof spec === "string" && !/^[./]/.test(spec)) return { path: spec.replace(/^node:/, "") };
+  }
   if (anyPathMatches(cfg.noreturn, path)) {
     frame.state = null;
     return CLEAN;
@@ -82,11 +88,24 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   const inputs = inputTaint(receiver, callee, args);
   const sanitizedValue = sanitized(it, path, receiver, callee, args, e, frame);
   if (sanitizedValue) return sanitizedValue;
+  // "SELECT … age=".concat("3") is as constant as the + of two literals.
+  const joined = constOf(receiver);
+  if (e.callee.k === "attr" && e.callee.name === "concat" && typeof joined === "string" && args.every((a) => !a.name && !a.spread && isConst(a.value))) {
+    return mkConst(joined + args.map((a) => String(constOf(a.value))).join(""));
+  }
   const propagator = indexesFor(cfg).propagators.lookup(path)[0];
   if (propagator) {
     const from = propagator.from === "receiver" ? (receiver ? deepTaint(receiver) : undefined)
       : propagator.from === "args" ? args.reduce<Taint | undefined>((t, a) => joinTaint(t, deepTaint(a.value)), undefined)
       : deepTaint(args.filter((a) => !a.name)[propagator.from]?.value);
+    if (propagator.to === "callback") {
+      const result: Value = from ? { t: from, path: `${path}()` } : { path: `${path}()` };
+      for (const a of args) {
+        const fn = a.value.fn;
+        if (fn) it.invoke(fn, a.value.scope, fn.params.map((_, i) => ({ value: i === 0 ? CLEAN : result })), frame, undefined, true);
+      }
+      return { path: `${path}()` };
+    }
     if (propagator.to === "receiver") {
       // buffer.write(data): the buffer holds the data from now on.
       if (from && e.callee.k === "attr") it.updateLvalue(e.callee.object, frame, (o) => withRest(o, { t: from }));
@@ -113,6 +132,10 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   // Markup survives string methods ("<p>{}</p>".format(x)); template engines' results are their own sinks.
   if (receiver?.html) out.html = true;
   if (receiver?.text) out.text = true;
+  // A statement's text with a value put into it (format, concat, replace) is a query assembled at run time; a built one stays so.
+  if (receiver?.sql && (receiver.c === undefined || !args.every((a) => allConstant(a.value)))) out.sql = true;
+  // util.format("SELECT … '%s'", x) is that statement with x in it.
+  if (path === "util.format" && args[0]?.value.sql) out.sql = out.text = true;
   // Constant keyword arguments stay readable: XMLParser(resolve_entities=True).resolve_entities.
   for (const a of args) if (a.name && a.value.c) out.fields = new Map([...(out.fields ?? []), [a.name, a.value]]);
   const origin = originOf(e);
@@ -194,7 +217,9 @@ function containerCall(it: Interpreter, e: CallExpr, receiver: Value, args: Site
     );
     return CLEAN;
   }
-  if (EXTEND.has(name) && lvalue && args.length >= 1 && (receiver.fields || !receiver.t)) {
+  // got.extend(options), $.extend(a, b): a package's extend makes a new object, it does not fill the package.
+  const packageCall = it.module.language !== "python" && receiver.fields === undefined && receiver.path !== undefined && !/[()$[]/.test(receiver.path);
+  if (EXTEND.has(name) && lvalue && args.length >= 1 && (receiver.fields || !receiver.t) && !packageCall) {
     it.updateLvalue(target, frame, (o) => {
       let out = o;
       const last = args[args.length - 1]!.value;

@@ -9,12 +9,18 @@ import { CLEAN, type ClassInfo, deepTaint, joinTaint, joinValues, listValue, typ
 
 const MAX_INLINE_DEPTH = 4;
 
-function isRoute(it: Interpreter, fn: FunctionIR): boolean {
+export function isRoute(it: Interpreter, fn: FunctionIR): boolean {
   if (it.routeFns.has(fn)) return true;
   return fn.decorators.some((d) => {
     const callee = d.k === "call" ? d.callee : d;
     return anyPathMatches(it.config.routes, it.evalQuiet(callee).path);
   });
+}
+
+/** A route, or a view taking the framework request (`def view(request)`): the taint rules follow its request data. */
+export function isHandler(it: Interpreter, fn: FunctionIR): boolean {
+  const first = fn.className && it.module.language === "python" ? fn.params[1] : fn.params[0];
+  return (first !== undefined && it.config["request-params"].includes(first.name)) || isRoute(it, fn);
 }
 
 /** `@app.route("/about")`: the one constant rule of a route without URL variables. */
@@ -44,8 +50,9 @@ function entryParams(it: Interpreter, fn: FunctionIR, route: boolean, cls?: Clas
     const given = framework?.[i];
     if (i === 0 && cls && (p.name === "self" || p.name === "cls")) v = { inst: cls, path: p.name, fields: new Map(cls.fields) };
     else if (given) v = { path: given, request: given === "$request" || undefined };
-    else if (it.config["request-params"].includes(p.name) || (route && i === 0 && it.module.language !== "python")) v = { path: "$request", request: true };
-    else if (it.config["response-params"].includes(p.name) || (route && i === 1 && it.module.language !== "python")) v = { path: "$response" };
+    else if (p.decorators?.length && decoratedSource(it, fn, p.decorators)) v = decoratedSource(it, fn, p.decorators)!;
+    else if (it.config["request-params"].includes(p.name) || (route && i === 0 && it.module.language !== "python") || annotated(p.annotation, it.config["request-types"])) v = { path: "$request", request: true };
+    else if (it.config["response-params"].includes(p.name) || (route && i === 1 && it.module.language !== "python") || annotated(p.annotation, it.config["response-types"])) v = { path: "$response" };
     else if ((route || (urlParams && i > 0 && !p.rest && !p.default && URL_PARAM.test(p.name))) && it.module.language === "python" && !isSafeAnnotation(p.annotation) && !isDependency(p.default)) {
       v = { path: p.name, t: { steps: [it.step(fn.loc, `source: route parameter \`${p.name}\``)], cleared: [] } };
     }
@@ -71,7 +78,14 @@ export function analyseStandalone(it: Interpreter, fn: FunctionIR, scope: State 
     routePath: fixedRoutePath(it, fn),
   };
   it.budget -= 1;
-  it.execBlock(fn.body, frame);
+  // A method of another module's class runs as that file, like an inlined call: its own sites are that module's to report.
+  const savedFile = it.currentFile;
+  it.currentFile = fn.file ?? it.file;
+  try {
+    it.execBlock(fn.body, frame);
+  } finally {
+    it.currentFile = savedFile;
+  }
   if (cls) absorbFields(it, cls, frame);
 }
 
@@ -158,6 +172,27 @@ function signature(fn: FunctionIR, state: State): string {
 }
 
 /** Names URL patterns give their captures (`<slug:slug>`, `<int:pk>`, `(?P<name>…)`). */
+/** `req: Request<{ id: string }>` / `({ body }: express.Request)`: the annotation's type name, generics and namespace aside. */
+function annotated(annotation: string | undefined, types: readonly string[]): boolean {
+  if (!annotation || types.length === 0) return false;
+  const name = /^\s*([\w$.]+)/.exec(annotation)?.[1];
+  return name !== undefined && types.includes(name.slice(name.lastIndexOf(".") + 1));
+}
+
+/** A parameter a framework decorator fills from the request (`@Query('q') q`, `@Body() dto`), or with the request itself (`@Req() req`). */
+function decoratedSource(it: Interpreter, fn: FunctionIR, decorators: Expr[]): Value | undefined {
+  for (const d of decorators) {
+    const path = it.evalQuiet(d.k === "call" ? d.callee : d).path;
+    const spec = it.config["param-decorators"].find((s) => anyPathMatches(s.call, path));
+    if (!spec) continue;
+    if (spec.request) return { path: "$request", request: true };
+    // `@Query('q')` names one field: a string. `@Body()` alone is the whole parsed body.
+    const field = d.k === "call" && d.args[0]?.value.k === "const";
+    return { path: `@${path}`, t: { steps: [it.step(fn.loc, `source: ${spec.label}`)], cleared: [] }, text: field || undefined };
+  }
+  return undefined;
+}
+
 const URL_PARAM = /(^|_)(slug|pk|id|uuid|name|path|filename|file|key|code|token|username|user|email|page|query|q|term|tag|category|kind|type|format|lang|year|month|day|number|ref|url|next|target)$/i;
 
 function isSafeAnnotation(annotation: string | undefined): boolean {
