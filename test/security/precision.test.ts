@@ -149,6 +149,25 @@ describe("precision by modelling", () => {
     assert.deepEqual(hits(await audit(root), "py.open-redirect"), ["unsafe.py:5"]);
   });
 
+  test("an HTTP client's callback gets another server's response, not this server's request", async () => {
+    const root = project({
+      "fetch.js": lines(
+        "const https = require('https');",
+        "const express = require('express');",
+        "const app = express();",
+        "app.get('/proxy', (req, res) => https.get(req.query.url, (up) => up.pipe(res)));",
+        "function download(url, done) {",
+        "  https.get(url, (res) => {",
+        "    if (res.statusCode === 302 && res.headers.location) return download(res.headers.location, done);",
+        "    res.pipe(done);",
+        "  });",
+        "}",
+        "module.exports = { download };",
+      ),
+    });
+    assert.deepEqual(hits(await audit(root), "js.ssrf"), ["fetch.js:4"]);
+  });
+
   test("a class of another module is reported once, in its own file", async () => {
     const root = project({
       "base.py": lines(

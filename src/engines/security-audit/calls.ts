@@ -172,7 +172,7 @@ function originOf(e: CallExpr): string | undefined {
 function markCallbacks(it: Interpreter, path: string | undefined, args: SiteArg[]): void {
   const fns = args.map((a) => a.value.fn).filter((f): f is FunctionIR => f !== undefined);
   if (fns.length === 0 || path === undefined) return;
-  if (it.module.language !== "python" && anyPathMatches(it.config.routes, path)) {
+  if (it.module.language !== "python" && anyPathMatches(it.config.routes, path) && !anyPathMatches(it.config["not-routes"], path)) {
     for (const fn of fns) {
       it.routeFns.add(fn);
       it.paramPaths.set(fn, ROUTE_PARAMS);

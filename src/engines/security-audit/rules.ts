@@ -208,6 +208,8 @@ const taintConfigSchema = z.object({
   noreturn: z.array(z.string()).default([]),
   /** Decorator / registration callee paths that make a function a route handler. */
   routes: z.array(z.string()).default([]),
+  /** HTTP client calls shaped like route registrations (`https.get(url, (res) => …)`): their callback gets a response from elsewhere. */
+  "not-routes": z.array(z.string()).default([]),
   /** Parameter names that hold the framework request / response objects. */
   "request-params": z.array(z.string()).default([]),
   /** Type annotations that make a parameter the request / response object (`req: Request`, `({ body }: Request)`). */
