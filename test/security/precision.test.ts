@@ -168,6 +168,25 @@ describe("precision by modelling", () => {
     assert.deepEqual(hits(await audit(root), "js.ssrf"), ["fetch.js:4"]);
   });
 
+  test("a pattern asking for tainted data that only the environment supplies is reported at Low", async () => {
+    const root = project({
+      "load.py": lines(
+        "import os",
+        "from flask import request",
+        "",
+        "def configure(target):",
+        "    for key in os.environ['APP_KEYS'].split(','):",
+        "        setattr(target, key, True)",
+        "",
+        "def update(user):",
+        "    for key, value in request.json.items():",
+        "        setattr(user, key, value)",
+      ),
+    });
+    const found = (await audit(root)).findings.filter((f) => f.ruleId === "py.mass-assignment").map((f) => `${f.line}:${f.severity}`);
+    assert.deepEqual(found.sort(), ["10:Medium", "6:Low"]);
+  });
+
   test("a class of another module is reported once, in its own file", async () => {
     const root = project({
       "base.py": lines(
