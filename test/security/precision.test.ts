@@ -108,6 +108,85 @@ describe("precision by modelling", () => {
     assert.deepEqual(hits(await audit(root), "py.path-traversal"), ["site/unsafe.py:4"]);
   });
 
+  test("in a views module, a function is taken for a URL view only when its parameters look like URL captures", async () => {
+    const root = project({
+      "blog/views.py": lines(
+        "from django.http import HttpResponse",
+        "",
+        "def detail(request, slug):",
+        "    return HttpResponse('<h1>%s</h1>' % slug)",
+        "",
+        "def error_page(request, exc_type, exc_value, tb):",
+        "    return HttpResponse('<h1>%s</h1>' % exc_type)",
+      ),
+    });
+    assert.deepEqual(hits(await audit(root), "py.xss"), ["blog/views.py:4"]);
+  });
+
+  test("request environ entries the server set carry no attacker text; headers and the query string do", async () => {
+    const root = project({
+      "middleware.py": lines(
+        "def remember(request):",
+        "    request.session['token'] = request.META['CSRF_COOKIE']",
+        "    request.session['addr'] = request.META.get('REMOTE_ADDR')",
+        "    request.session['agent'] = request.META['HTTP_USER_AGENT']",
+        "    request.session['query'] = request.META.get('QUERY_STRING', '')",
+      ),
+    });
+    assert.deepEqual(hits(await audit(root), "py.trust-boundary"), ["middleware.py:4", "middleware.py:5"]);
+  });
+
+  test("a model's _meta is class metadata, not the request data the instance was built from", async () => {
+    const view = (attr: string) =>
+      lines(
+        "from django.http import HttpResponseRedirect",
+        "",
+        "def saved(request, form_class):",
+        "    obj = form_class(request.POST).save()",
+        `    return HttpResponseRedirect('//' + obj.${attr})`,
+      );
+    const root = project({ "safe.py": view("_meta.app_label"), "unsafe.py": view("website") });
+    assert.deepEqual(hits(await audit(root), "py.open-redirect"), ["unsafe.py:5"]);
+  });
+
+  test("an HTTP client's callback gets another server's response, not this server's request", async () => {
+    const root = project({
+      "fetch.js": lines(
+        "const https = require('https');",
+        "const express = require('express');",
+        "const app = express();",
+        "app.get('/proxy', (req, res) => https.get(req.query.url, (up) => up.pipe(res)));",
+        "function download(url, done) {",
+        "  https.get(url, (res) => {",
+        "    if (res.statusCode === 302 && res.headers.location) return download(res.headers.location, done);",
+        "    res.pipe(done);",
+        "  });",
+        "}",
+        "module.exports = { download };",
+      ),
+    });
+    assert.deepEqual(hits(await audit(root), "js.ssrf"), ["fetch.js:4"]);
+  });
+
+  test("a pattern asking for tainted data that only the environment supplies is reported at Low", async () => {
+    const root = project({
+      "load.py": lines(
+        "import os",
+        "from flask import request",
+        "",
+        "def configure(target):",
+        "    for key in os.environ['APP_KEYS'].split(','):",
+        "        setattr(target, key, True)",
+        "",
+        "def update(user):",
+        "    for key, value in request.json.items():",
+        "        setattr(user, key, value)",
+      ),
+    });
+    const found = (await audit(root)).findings.filter((f) => f.ruleId === "py.mass-assignment").map((f) => `${f.line}:${f.severity}`);
+    assert.deepEqual(found.sort(), ["10:Medium", "6:Low"]);
+  });
+
   test("a class of another module is reported once, in its own file", async () => {
     const root = project({
       "base.py": lines(

@@ -122,6 +122,7 @@ function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {
     snippet: snippetLines.map((l) => l.trim()).join("\n").slice(0, 400),
   };
   if (rule["also-cwe"]?.length) finding.properties = { alsoCwe: rule["also-cwe"] };
+  if (raw.localOnly) finding.severity = finding.severity === "Info" ? "Info" : "Low";
   if (taint) {
     const sink = raw.sinkPath ? displayPath(raw.sinkPath) : "the sink";
     finding.trace = [...taint.steps, { file, line: loc.line, note: `sink: ${sink}` }];

@@ -8,7 +8,7 @@ import type { Frame, Interpreter } from "./interpreter.js";
 import { checkCondition, type SiteArg } from "./matching.js";
 import { anyPathMatches, indexesFor } from "./rule-paths.js";
 import {
-  anyElement, CLEAN, clearTaint, constOf, isConst, mkConst, deepTaint, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
+  anyElement, CLEAN, clearTaint, constOf, isConst, mkConst, deepTaint, isServerEnvironKey, joinTaint, joinValues, listValue, member, type Taint, type Value, withField, withRest,
 } from "./values.js";
 
 type CallExpr = Extract<Expr, { k: "call" }>;
@@ -124,6 +124,7 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     return from ? { t: from, path: `${path}()`, text: true } : { path: `${path}()` };
   }
   if (e.callee.k === "attr" && receiver) {
+    if (e.callee.name === "get" && isServerEnvironKey(receiver, constOf(args[0]?.value))) return joinValues({ path: `${path}()` }, args[1]?.value);
     const handled = containerCall(it, e, receiver, args, frame);
     if (handled) return handled;
     // store.get(key) on a store the attacker did not fill returns what the program stored, not the key.
@@ -200,7 +201,7 @@ function originOf(e: CallExpr): string | undefined {
 function markCallbacks(it: Interpreter, path: string | undefined, args: SiteArg[]): void {
   const fns = args.map((a) => a.value.fn).filter((f): f is FunctionIR => f !== undefined);
   if (fns.length === 0 || path === undefined) return;
-  if (it.module.language !== "python" && anyPathMatches(it.config.routes, path)) {
+  if (it.module.language !== "python" && anyPathMatches(it.config.routes, path) && !anyPathMatches(it.config["not-routes"], path)) {
     for (const fn of fns) {
       it.routeFns.add(fn);
       it.paramPaths.set(fn, ROUTE_PARAMS);

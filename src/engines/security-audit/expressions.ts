@@ -6,8 +6,8 @@ import type { Frame, Interpreter } from "./interpreter.js";
 import { canRefine, refine } from "./refine.js";
 import { isLiteral } from "./interpreter.js";
 import {
-  anyElement, CLEAN, clearTaint, constOf, deepTaint, foldBinary, isSqlText, joinTaint, joinValues, listValue, member, mkConst,
-  type Taint, truthiness, type Value, withRest,
+  anyElement, CLEAN, clearTaint, constOf, deepTaint, foldBinary, isServerEnvironKey, isSqlText, joinTaint, joinValues, listValue, member, mkConst,
+  type Taint, truthiness, type Value, withField, withRest,
 } from "./values.js";
 
 export function lookupName(it: Interpreter, name: string, frame: Frame): Value {
@@ -63,6 +63,7 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
         const ch = text.at(c);
         if (ch !== undefined) return mkConst(ch);
       }
+      if (isServerEnvironKey(o, c)) return { path: `${o.path}.${String(c)}` };
       const v = c !== undefined && c !== null && typeof c !== "boolean" ? member(o, String(c)) : anyElement(o);
       return it.withSource(v, e.loc);
     }
@@ -174,6 +175,7 @@ function libraryConstant(it: Interpreter, v: Value): Value | undefined {
 export function memberOfValue(it: Interpreter, o: Value, name: string, loc: Loc, frame: Frame): Value {
   let v = member(o, name);
   if (v.pending) v = v.pending();
+  if (v.t && it.config["inert-members"].includes(name)) return { path: v.path };
   const known = libraryConstant(it, v);
   if (known) return known;
   // In a route with a fixed rule (no <variables>), the request path is that rule: no attacker text in it.

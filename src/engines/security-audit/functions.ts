@@ -54,7 +54,10 @@ function entryParams(it: Interpreter, fn: FunctionIR, route: boolean, cls?: Clas
   const framework = it.paramPaths.get(fn);
   const viewFiles = it.config["view-files"];
   // Django-style views: `def detail(request, slug)` in views.py gets slug from the URL.
-  const urlParams = !route && viewFiles !== undefined && fn.params[0]?.name === "request" && !fn.className && cachedRegex(viewFiles).test(it.file);
+  // Only when every required parameter after the request is named like a URL capture: a helper taking
+  // (request, exc_type, exc_value, tb) in a views module is called by code, not routed by URL.
+  const urlParams = !route && viewFiles !== undefined && fn.params[0]?.name === "request" && !fn.className && cachedRegex(viewFiles).test(it.file)
+    && fn.params.slice(1).every((p) => p.rest || p.default || URL_PARAM.test(p.name));
   fn.params.forEach((p, i) => {
     let v: Value = { path: annotatedInstance(it, fn, p.annotation) ?? p.name };
     const given = framework?.[i];

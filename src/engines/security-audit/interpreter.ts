@@ -31,6 +31,8 @@ export interface RawFinding {
   sinkPath?: string;
   /** The matcher that matched, for its own confidence and severity. */
   matcher?: Matcher;
+  /** A pattern that asks for tainted data met only the command line or environment (reported at Low, like such flows). */
+  localOnly?: boolean;
 }
 
 export interface Frame {
@@ -179,7 +181,11 @@ export class Interpreter {
     const ctx: MatchContext = { file: this.currentFile, contextNames: frame.contextNames, inRoute: () => frame.route || (frame.fn !== undefined && isHandler(this, frame.fn)) };
     for (const { rule, matcher } of list) {
       if (!(kindChecked || siteMatchesKind(matcher, site)) || !matchesOfKind(matcher, site, ctx)) continue;
-      if (rule.mode === "pattern") this.report(rule, site.loc, undefined, undefined, matcher);
+      if (rule.mode === "pattern") {
+        this.report(rule, site.loc, undefined, undefined, matcher);
+        const reported = this.findings.get(`${this.currentFile}:${rule.id}:${site.loc.line}:${site.loc.column}`);
+        if (reported && !reported.taint && matcher.where?.some((c) => c.tainted) && onlyLocalTaint(site)) reported.localOnly = true;
+      }
       else {
         const t = sinkTaint(matcher, site, rule.class!);
         if (t) this.report(rule, site.loc, t, site.kind === "call" || site.kind === "assign" ? site.path : undefined, matcher);
@@ -563,6 +569,13 @@ function constantArm(s: Extract<Stmt, { k: "branches" }>, subject: Value | undef
   return s.exhaustive ? undefined : null;
 }
 
+
+/** Whether every tainted value at a site came from the command line or environment only. */
+function onlyLocalTaint(site: Site): boolean {
+  const values = site.kind === "call" ? site.args.map((a) => a.value) : "value" in site ? [site.value] : [];
+  const taints = values.map((v) => deepTaint(v)).filter((t): t is Taint => t !== undefined);
+  return taints.length > 0 && taints.every((t) => t.cleared.includes(LOCAL_INPUT));
+}
 
 function statesEqual(a: State, b: State): boolean {
   if (a.size !== b.size) return false;

@@ -206,6 +206,8 @@ const taintConfigSchema = z.object({
   noreturn: z.array(z.string()).default([]),
   /** Decorator / registration callee paths that make a function a route handler. */
   routes: z.array(z.string()).default([]),
+  /** HTTP client calls shaped like route registrations (`https.get(url, (res) => …)`): their callback gets a response from elsewhere. */
+  "not-routes": z.array(z.string()).default([]),
   /** Parameter names that hold the framework request / response objects. */
   "request-params": z.array(z.string()).default([]),
   /** Type annotations that make a parameter the request / response object (`req: Request`, `({ body }: Request)`). */
@@ -216,6 +218,8 @@ const taintConfigSchema = z.object({
   "response-params": z.array(z.string()).default([]),
   /** Files holding views: there a function whose first parameter is the request takes its other parameters from the URL. */
   "view-files": z.string().optional(),
+  /** Attributes that hold a class's metadata, never request data, whatever object they are read from (Django's `Model._meta`). */
+  "inert-members": z.array(z.string()).default([]),
   /** Calls that return their first argument unchanged (Object.freeze). */
   passthrough: z.array(z.string()).default([]),
   /** Calls that move data between their receiver, arguments and result (buffer.write, buffer.getvalue). */

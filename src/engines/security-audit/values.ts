@@ -294,3 +294,15 @@ export function joinStates(a: Map<string, Value> | null, b: Map<string, Value> |
   for (const [k, v] of b) if (!a.has(k)) out.set(k, v);
   return out;
 }
+
+const ENVIRON = /(^|\.)\$?request\.(META|environ)$/;
+/** CGI / WSGI environ keys whose text the client writes (PEP 3333, RFC 3875): headers and the parts of the request line. */
+const CLIENT_ENVIRON_KEY = /^(HTTP_\w+|QUERY_STRING|PATH_INFO|REQUEST_URI|RAW_URI|REQUEST_METHOD|CONTENT_TYPE|CONTENT_LENGTH|SERVER_NAME|REMOTE_HOST|REMOTE_USER|REMOTE_IDENT|AUTH_TYPE|wsgi\.input)$/;
+
+/**
+ * `request.META["CSRF_COOKIE"]`, `environ["REMOTE_ADDR"]`: a request environ entry the server or a
+ * middleware set, which carries no attacker text, unlike a header or the query string.
+ */
+export function isServerEnvironKey(environ: Value, key: ConstValue | undefined): boolean {
+  return typeof key === "string" && environ.t !== undefined && environ.path !== undefined && ENVIRON.test(environ.path) && !CLIENT_ENVIRON_KEY.test(key);
+}
