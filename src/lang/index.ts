@@ -3,6 +3,7 @@ import type { ModuleIR } from "./ir.js";
 import { lowerJavaScript } from "./javascript.js";
 import { type Language, parsedText, parseSource, syntaxErrors, type SyntaxProblem } from "./parsers.js";
 import { lowerPython } from "./python.js";
+import { repairPython } from "./python-recovery.js";
 import { type LiteNode, toLiteTree } from "./tree.js";
 
 export type { Language } from "./parsers.js";
@@ -21,7 +22,10 @@ function parseToTable(language: Language, text: string): { root: LiteNode; probl
 }
 
 export function lowerSource(language: Language, text: string): LoweredFile {
-  const { root, problems } = parseToTable(language, text);
+  let { root, problems } = parseToTable(language, text);
+  // The problems reported stay the original file's; the analysis reads the repaired text.
+  const repaired = language === "python" && problems.length > 0 ? repairPython(text) : undefined;
+  if (repaired !== undefined) root = parseToTable(language, repaired).root;
   const module = language === "python" ? lowerPython(root) : lowerJavaScript(root, language);
   return { module, problems };
 }
