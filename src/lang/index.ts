@@ -3,6 +3,7 @@ import type { ModuleIR } from "./ir.js";
 import { lowerJavaScript } from "./javascript.js";
 import { type Language, parsedText, parseSource, syntaxErrors, type SyntaxProblem } from "./parsers.js";
 import { lowerPython } from "./python.js";
+import { repairPython } from "./python-recovery.js";
 import { type LiteNode, toLiteTree } from "./tree.js";
 
 export type { Language } from "./parsers.js";
@@ -22,6 +23,13 @@ export interface ParsedFile {
 
 /** Parses into the flat node table; the native tree is unreachable once this returns, so lowering never holds both. */
 export function parseFile(language: Language, text: string): ParsedFile {
+  const parsed = parseToTable(language, text);
+  // The problems reported stay the original file's; the analysis reads the repaired text.
+  const repaired = language === "python" && parsed.problems.length > 0 ? repairPython(text) : undefined;
+  return repaired === undefined ? parsed : { problems: parsed.problems, root: parseToTable(language, repaired).root };
+}
+
+function parseToTable(language: Language, text: string): ParsedFile {
   const tree = parseSource(language, text);
   return { problems: syntaxErrors(tree), root: toLiteTree(tree, parsedText(language, text)) };
 }
