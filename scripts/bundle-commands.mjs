@@ -1,13 +1,17 @@
 // Build step after tsc: bundle bgr's command families into dist/src/bundle/
-// (esbuild; the non-spawn entries share chunks through code splitting):
-//   spawn.mjs  `bgr spawn`, what an orchestrator waits on (one file, no chunks)
-//   cli.mjs    every other command; each command's modules load as chunks when it runs
-//   worker.mjs the audit's analysis thread (chunks shared with cli.mjs)
-// so start-up reads a few files instead of resolving and linking hundreds.
+// (esbuild) so start-up reads a few files instead of resolving and linking hundreds:
+//   spawn.cjs  `bgr spawn`, what an orchestrator waits on
+//   cli.cjs    every other command (each command's modules initialise only when it runs)
+//   worker.mjs the audit's analysis thread (an ES module; Node >= 22 compile-caches it)
+// spawn and cli are classic scripts so that V8 can keep their compiled code
+// between runs (src/cli/code-cache.ts; Node 20 has no module compile cache
+// and V8 caches no ES module); spawn.mjs and cli.mjs are the two-line ES
+// entries main.js imports, which run them through that cache.
 // The folder sits one level under dist/src like dist/src/cli, so paths the
 // modules compute from import.meta.url (../cli/main.js, the package root) stay right.
 // A failed bundle fails the build: a silent fallback would hide a slow start.
-import { rmSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -20,19 +24,80 @@ rmSync(outdir, { recursive: true, force: true });
 const common = {
   bundle: true,
   platform: "node",
-  format: "esm",
   target: "node20",
   logLevel: "warning",
-  outExtension: { ".js": ".mjs" },
   // Native addons load through their own require at run time.
   external: ["tree-sitter", "tree-sitter-*", "sql.js"],
-  // Modules that find siblings by path (the audit's worker) ask whether they run bundled.
-  define: { BGR_BUNDLED: "true" },
-  // Less text to read and compile on every start (measured: ~10 ms of CPU per spawn); error
-  // classes carry explicit names, so the exit-code mapping survives minifying.
+  // Less text to read and compile on a start without a code cache (measured: ~10 ms of CPU per
+  // spawn); error classes carry explicit names, so the exit-code mapping survives minifying.
   minify: true,
-  // Bundled CommonJS dependencies (proper-lockfile, graceful-fs, write-file-atomic)
-  // call require() for node built-ins and read __filename.
+};
+
+// A classic script run through vm has no module loader behind it, so no import() may be
+// left in it: a dependency's `await import("node:fs")` becomes a require of the built-in.
+const builtinImports = {
+  name: "bgr-builtin-imports",
+  setup(b) {
+    const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+    b.onResolve({ filter: /^[a-z:_/]+$/ }, (args) =>
+      args.kind === "dynamic-import" && builtins.has(args.path) ? { path: args.path, namespace: "bgr-builtin" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "bgr-builtin" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
+  },
+};
+
+// fdir looks for picomatch with its own require() when it loads (for a glob option bgr
+// does not use), which reads and compiles picomatch from node_modules on every start,
+// outside any cache. The bundle gives it the bundled copy; if fdir changes, the build fails.
+const fdirPicomatch = {
+  name: "bgr-fdir-picomatch",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]fdir[\\/]dist[\\/]index\.mjs$/ }, async (args) => {
+      const { readFile } = await import("node:fs/promises");
+      const text = await readFile(args.path, "utf8");
+      const lookup = '__require.resolve("picomatch");\n\tpm = __require("picomatch");';
+      if (!text.includes(lookup)) throw new Error(`${args.path}: fdir no longer looks up picomatch as this build expects; update bgr-fdir-picomatch`);
+      return { contents: `import __bgrPicomatch from "picomatch";\n${text.replace(lookup, "pm = __bgrPicomatch;")}`, loader: "js" };
+    });
+  },
+};
+
+const scripts = { spawn: "cli/spawn-entry.js", cli: "cli/cli.js" };
+const result = await build({
+  ...common,
+  entryPoints: Object.fromEntries(Object.entries(scripts).map(([name, entry]) => [name, path.join(dist, entry)])),
+  outdir,
+  format: "cjs",
+  outExtension: { ".js": ".cjs" },
+  plugins: [builtinImports, fdirPicomatch],
+  metafile: true,
+  // Modules that find siblings by path (the audit's worker, the watchdog) ask whether they
+  // run bundled; import.meta.url is the script's own file URL, as it is for an ES module.
+  define: { BGR_BUNDLED: "true", "import.meta.url": "__bgrImportMetaUrl" },
+  banner: { js: '"use strict";var __bgrImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
+});
+for (const [file, output] of Object.entries(result.metafile.outputs)) {
+  const left = output.imports.filter((i) => i.kind === "dynamic-import");
+  if (left.length) throw new Error(`${file} still imports ${left.map((i) => i.path).join(", ")} dynamically; a code-cached script cannot`);
+}
+// The cache is per command (`cli-run`, `cli-audit` …): each holds what its own runs compile.
+const cacheNames = { spawn: '"spawn"', cli: '"cli-" + (process.argv[2] ?? "")' };
+for (const name of Object.keys(scripts)) {
+  writeFileSync(
+    path.join(outdir, `${name}.mjs`),
+    `import { runCachedScript } from "../cli/code-cache.js";\nrunCachedScript(new URL("./${name}.cjs", import.meta.url), ${cacheNames[name]});\n`,
+  );
+}
+
+// The audit's worker threads stay an ES module: one file, compile-cached by Node >= 22.
+await build({
+  ...common,
+  entryPoints: { worker: path.join(dist, "engines/security-audit/worker.js") },
+  outdir,
+  format: "esm",
+  outExtension: { ".js": ".mjs" },
+  define: { BGR_BUNDLED: "true" },
+  // Bundled CommonJS dependencies call require() for node built-ins and read __filename.
   banner: {
     js: [
       "import { createRequire as __bgrCreateRequire } from 'node:module';",
@@ -42,15 +107,4 @@ const common = {
       "const __dirname = __bgrFileURLToPath(new URL('.', import.meta.url));",
     ].join(" "),
   },
-};
-
-// spawn is one file: an orchestrator waits on it, and every extra chunk is another module to resolve and compile.
-await build({ ...common, entryPoints: { spawn: path.join(dist, "cli/spawn-entry.js") }, outdir });
-// The rest share chunks, so a command loads its own code and the shared code once.
-await build({
-  ...common,
-  entryPoints: { cli: path.join(dist, "cli/cli.js"), worker: path.join(dist, "engines/security-audit/worker.js") },
-  outdir,
-  splitting: true,
-  chunkNames: "chunk-[hash]",
 });

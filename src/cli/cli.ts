@@ -1,6 +1,7 @@
-// Every command but the bundled `spawn` (see main.ts). The runtime's own
-// commands load only their module, so `bgr status` never pays for the
-// engines; anything else, and `bgr --help`, loads every registered command.
+// Every command but the bundled `spawn` (see main.ts). A command named on the
+// command line loads only its own module, so `bgr status` never pays for the
+// engines and `bgr audit` not for the dashboard or the MCP server; `bgr --help`,
+// `bgr help …` and an unknown command load every registered command.
 import type { Command } from "commander";
 import { createProgram, runProgram } from "./program.js";
 
@@ -18,6 +19,11 @@ const FAST_PATH: Record<string, Loader> = {
   check: () => import("./commands/check.js"),
   agents: () => import("./commands/agents.js"),
   config: () => import("./commands/config.js"),
+  audit: () => import("./commands/audit.js"),
+  review: () => import("./commands/review.js"),
+  coverage: () => import("./commands/coverage.js"),
+  mcp: () => import("./commands/mcp.js"),
+  ui: () => import("./commands/ui.js"),
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -33,7 +39,12 @@ async function main(argv: string[]): Promise<number> {
   return runProgram(program, argv);
 }
 
-process.exitCode = await main(process.argv).catch((error: unknown) => {
-  process.stderr.write(`bgr: ${(error as Error)?.message ?? String(error)}\n`);
-  return 1;
-});
+// No top-level await: the build also emits this entry as a classic script (code-cached, see scripts/bundle-commands.mjs).
+void main(process.argv)
+  .catch((error: unknown) => {
+    process.stderr.write(`bgr: ${(error as Error)?.message ?? String(error)}\n`);
+    return 1;
+  })
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -13,6 +13,7 @@ import { SEVERITIES, severityRank, type Severity } from "../protocol/finding.js"
 import { renderHtmlReport } from "../report/html.js";
 import { renderJsonReport } from "../report/json.js";
 import { renderMarkdownReport, severityLine } from "../report/markdown.js";
+import { prepareRuleHelp } from "../report/rule-help.js";
 import { renderSarif } from "../report/sarif.js";
 import { buildRdjson, renderCheckstyle, renderGithubAnnotations, renderJunit } from "../report/ci-formats.js";
 import { fingerprintsOf } from "../report/fingerprint.js";
@@ -205,6 +206,7 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
     }
     if (baseline) result = applyBaseline(result, baseline);
     const title = result.title ?? spec.title;
+    if (result.findings.length && (format === "sarif" || format === "rdjson")) await prepareRuleHelp();
     const text = renderResult(format, spec.kind, title, result, root);
     if (opts.out) {
       await writeOutput(String(opts.out), text);

@@ -1,17 +1,20 @@
 #!/usr/bin/env node
-// bgr's entry point, kept free of static imports: it runs the build's bundle
+// bgr's entry point, kept free of heavy imports: it runs the build's bundle
 // of the command family asked for (scripts/bundle-commands.mjs: `spawn`, what
-// an orchestrator waits on, or every other command), falling back to the
-// plain modules when the bundle is absent (a bare `tsc` build) or stale.
+// an orchestrator waits on, or every other command; each through V8's code
+// cache, code-cache.ts), falling back to the plain modules when the bundle
+// is absent (a bare `tsc` build) or stale.
 import { statSync } from "node:fs";
 import * as nodeModule from "node:module";
+import { nodeCompileCacheDir } from "./code-cache.js";
 
-// Node >= 22.1 keeps V8's compiled code for these modules between runs; on
-// Node 20 the bundles are what keeps start-up short. Feature-detected, never required.
-const enableCompileCache = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
-if (typeof enableCompileCache === "function") {
+// Node >= 22.1 also keeps the compiled code of the ES modules (the audit's
+// worker bundle, the plain modules of a bare build). Feature-detected, never required.
+const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
+const compileCacheDir = typeof enableCompileCache === "function" ? nodeCompileCacheDir() : undefined;
+if (compileCacheDir) {
   try {
-    enableCompileCache();
+    enableCompileCache!(compileCacheDir);
   } catch {
     // A cache folder that cannot be made only costs start-up time.
   }

@@ -6,7 +6,12 @@ import { createProgram, runProgram } from "./program.js";
 
 const program = createProgram();
 register(program);
-process.exitCode = await runProgram(program, process.argv).catch((error: unknown) => {
-  process.stderr.write(`bgr: ${(error as Error)?.message ?? String(error)}\n`);
-  return 1;
-});
+// No top-level await: the build also emits this entry as a classic script (code-cached, see scripts/bundle-commands.mjs).
+void runProgram(program, process.argv)
+  .catch((error: unknown) => {
+    process.stderr.write(`bgr: ${(error as Error)?.message ?? String(error)}\n`);
+    return 1;
+  })
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -1,7 +1,7 @@
 // One entry point: source text → IR, for any supported language.
 import type { ModuleIR } from "./ir.js";
 import { lowerJavaScript } from "./javascript.js";
-import { type Language, parseSource, syntaxErrors, type SyntaxProblem } from "./parsers.js";
+import { type Language, parsedText, parseSource, syntaxErrors, type SyntaxProblem } from "./parsers.js";
 import { lowerPython } from "./python.js";
 import { type LiteNode, toLiteTree } from "./tree.js";
 
@@ -17,7 +17,7 @@ export interface LoweredFile {
 /** Parses into the flat node table; the native tree is unreachable once this returns, so lowering never holds both. */
 function parseToTable(language: Language, text: string): { root: LiteNode; problems: SyntaxProblem[] } {
   const tree = parseSource(language, text);
-  return { problems: syntaxErrors(tree), root: toLiteTree(tree, text) };
+  return { problems: syntaxErrors(tree), root: toLiteTree(tree, parsedText(language, text)) };
 }
 
 export function lowerSource(language: Language, text: string): LoweredFile {

@@ -1,7 +1,7 @@
 // Which language a path is, without loading any grammar: callers that only
 // list or classify files (and warm cached audits) never pay for tree-sitter.
-export type Language = "python" | "javascript" | "typescript" | "tsx";
-export const LANGUAGES: readonly Language[] = ["python", "javascript", "typescript", "tsx"];
+export type Language = "python" | "javascript" | "typescript" | "tsx" | "vue";
+export const LANGUAGES: readonly Language[] = ["python", "javascript", "typescript", "tsx", "vue"];
 
 const EXTENSION_LANGUAGE: Record<string, Language> = {
   ".py": "python",
@@ -15,6 +15,8 @@ const EXTENSION_LANGUAGE: Record<string, Language> = {
   ".mts": "typescript",
   ".cts": "typescript",
   ".tsx": "tsx",
+  // Single-file components: their <script> blocks, parsed as TypeScript (src/lang/vue.ts).
+  ".vue": "vue",
 };
 
 /** The language of a file by its extension, or undefined when no grammar covers it. */

@@ -6,6 +6,12 @@ import Parser from "tree-sitter";
 
 export { LANGUAGES, type Language, languageForPath, supportedExtensions } from "./languages.js";
 import type { Language } from "./languages.js";
+import { vueScript } from "./vue.js";
+
+/** The text the grammar reads: a Vue component's script blocks at their own offsets, any other file as is. */
+export function parsedText(language: Language, text: string): string {
+  return language === "vue" ? vueScript(text) : text;
+}
 
 export type Tree = Parser.Tree;
 export type SyntaxNode = Parser.SyntaxNode;
@@ -21,6 +27,7 @@ function loadGrammar(language: Language): unknown {
     case "javascript":
       return require("tree-sitter-javascript");
     case "typescript":
+    case "vue":
       return require("tree-sitter-typescript").typescript;
     case "tsx":
       return require("tree-sitter-typescript").tsx;
@@ -58,7 +65,8 @@ function parserFor(language: Language): Parser {
  * Parses source text. Never throws on malformed code: tree-sitter recovers
  * and marks the damage with ERROR / missing nodes (see `syntaxErrors`).
  */
-export function parseSource(language: Language, text: string): Tree {
+export function parseSource(language: Language, source: string): Tree {
+  const text = parsedText(language, source);
   // The node binding copies the input in chunks; a callback input avoids its
   // size limit on very large files in older releases.
   const chunk = 64 * 1024;

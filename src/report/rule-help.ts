@@ -4,7 +4,9 @@
 // rules/security; findings of other rules (review checks, coverage, secret
 // formats) describe themselves through their title and recommendation.
 import type { Finding } from "../protocol/finding.js";
-import { loadRuleSet, type RuleSpec } from "../engines/security-audit/rules.js";
+import { compiledRulesPath, lastLoadedRules, loadRules, readCompiledRules } from "../engines/security-audit/compiled-rules.js";
+import { rulesHash } from "../engines/security-audit/rule-files.js";
+import type { RuleSet, RuleSpec } from "../engines/security-audit/rules.js";
 
 const OWASP_2021: Record<string, string> = {
   A01: "A01_2021-Broken_Access_Control",
@@ -30,16 +32,37 @@ export function owaspUrl(owasp: string): string | undefined {
 
 let ruleSpecs: Map<string, RuleSpec> | undefined;
 
-/** The packaged security rules by id; empty when they cannot be read (the renderer then uses the finding's own text). */
+const byId = (ruleSet: RuleSet): Map<string, RuleSpec> => new Map(ruleSet.rules.map((rule) => [rule.id, rule]));
+
+/**
+ * Loads the rules' help before a report is rendered, from the YAML when the
+ * build's compiled rules are stale. The YAML parser and its validator load
+ * only then: start-up must not pay for them when the compiled set is fresh.
+ */
+export async function prepareRuleHelp(): Promise<void> {
+  if (ruleSpecs) return;
+  try {
+    ruleSpecs = byId(lastLoadedRules() ?? (await loadRules()));
+  } catch {
+    ruleSpecs = new Map();
+  }
+}
+
+/**
+ * The security rules by id: the set this process's audit ran with, else the
+ * build's compiled set; empty when neither is at hand and prepareRuleHelp was
+ * not awaited (the renderer then uses the finding's own text).
+ */
 function specsById(): Map<string, RuleSpec> {
   if (!ruleSpecs) {
     try {
-      ruleSpecs = new Map(loadRuleSet().rules.map((rule) => [rule.id, rule]));
+      const ruleSet = lastLoadedRules() ?? readCompiledRules(compiledRulesPath(), rulesHash());
+      if (ruleSet) ruleSpecs = byId(ruleSet);
     } catch {
-      ruleSpecs = new Map();
+      // no packaged rules folder: the findings describe themselves
     }
   }
-  return ruleSpecs;
+  return ruleSpecs ?? new Map();
 }
 
 export interface RuleHelp {

@@ -10,6 +10,7 @@ import { partialReportPath, sidecarPath } from "../protocol/ids.js";
 import { isoSeconds, REPORT_TYPE, type ReportFrontMatter } from "../protocol/report-meta.js";
 import { renderJsonReport } from "../report/json.js";
 import { renderMarkdownReport } from "../report/markdown.js";
+import { prepareRuleHelp } from "../report/rule-help.js";
 import { renderSarif } from "../report/sarif.js";
 import { gateReport, gateSidecar, sidecarWritable, WriteRefusedError } from "../tools/write-gate.js";
 import { writeSessionEntry } from "./session-store.js";
@@ -45,6 +46,7 @@ async function writeReportFiles(root: string, record: RunRecord, reportRel: stri
   const report = gateReport(root, reportRel);
   const sidecars = (["json", "sarif"] as const).map((ext) => sidecarPath(reportRel, ext)).filter((rel) => sidecarWritable(root, rel));
   const markdown = renderMarkdownReport({ frontMatter, title, result, partial, sidecars });
+  if (result.findings.length && sidecars.some((rel) => rel.endsWith(".sarif"))) await prepareRuleHelp();
   for (const rel of sidecars) {
     const text = rel.endsWith(".json") ? renderJsonReport({ kind: record.kind, title, result }) : renderSarif({ kind: record.kind, result, root });
     await writeAtomic(gateSidecar(root, rel).real, text, rel);

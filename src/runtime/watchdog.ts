@@ -7,6 +7,18 @@
 // run within 5 seconds.
 import { Worker } from "node:worker_threads";
 
+// The build's bundle (scripts/bundle-commands.mjs) defines this as true.
+declare const BGR_BUNDLED: boolean | undefined;
+
+/**
+ * The worker's file is tsc's output next to this module; bundled, this code
+ * runs from dist/src/bundle/, where a sibling ./watchdog-worker.js does not
+ * exist and the worker would fail to start with nobody noticing.
+ */
+function workerScript(): URL {
+  return typeof BGR_BUNDLED !== "undefined" && BGR_BUNDLED ? new URL("../runtime/watchdog-worker.js", import.meta.url) : new URL("./watchdog-worker.js", import.meta.url);
+}
+
 /** After the timeout: the engine gets BGR_STOP_GRACE_MS (2 s) to return, settling takes the rest, the watchdog acts at 4 s. */
 export const HARD_STOP_AFTER_MS = 4_000;
 
@@ -33,7 +45,7 @@ export function startWatchdog(opts: WatchdogOptions): Watchdog {
   const state = new Int32Array(new SharedArrayBuffer(4));
   let worker: Worker | undefined;
   try {
-    worker = new Worker(new URL("./watchdog-worker.js", import.meta.url), {
+    worker = new Worker(workerScript(), {
       workerData: { ...opts, state },
       // The worker needs no stdin and must never hold the process open on its own.
       stdin: false,

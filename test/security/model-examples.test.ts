@@ -7,9 +7,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { analyzeSource } from "../../src/engines/security-audit/analyze-file.js";
+import { languageForPath } from "../../src/lang/languages.js";
 import { loadRuleSet, RuleError } from "../../src/engines/security-audit/rules.js";
 
 const ruleSet = loadRuleSet();
+
+/** An example named example.ts / .tsx / .vue is parsed as that file would be in an audit. */
+function languageOf(file: string | undefined, fallback: "python" | "javascript") {
+  return (file && languageForPath(file)) || fallback;
+}
 
 describe("library models", () => {
   test("the catalog loads, covers both languages and is part of the rules' hash", () => {
@@ -23,13 +29,15 @@ describe("library models", () => {
     const file = model.language === "python" ? "example.py" : "example.js";
     test(`${model.file} (${model.name}): positive examples raise ${model.rule}`, () => {
       for (const example of model.positive) {
-        const { findings } = analyzeSource(example.file ?? file, example.code, model.language, ruleSet, new Set());
+        const { findings, errors } = analyzeSource(example.file ?? file, example.code, languageOf(example.file, model.language), ruleSet, new Set());
+        assert.deepEqual(errors, [], `example does not parse:\n${example.code}`);
         assert.ok(findings.some((f) => f.ruleId === model.rule), `missed:\n${example.code}\nfound: ${findings.map((f) => f.ruleId).join(", ") || "nothing"}`);
       }
     });
     test(`${model.file} (${model.name}): negative examples do not raise ${model.rule}`, () => {
       for (const example of model.negative) {
-        const { findings } = analyzeSource(example.file ?? file, example.code, model.language, ruleSet, new Set());
+        const { findings, errors } = analyzeSource(example.file ?? file, example.code, languageOf(example.file, model.language), ruleSet, new Set());
+        assert.deepEqual(errors, [], `example does not parse:\n${example.code}`);
         const own = findings.filter((f) => f.ruleId === model.rule);
         assert.equal(own.length, 0, `fired on:\n${example.code}\nat lines ${own.map((f) => f.line).join(", ")}`);
       }
@@ -48,5 +56,28 @@ describe("library models", () => {
       "language: python\npackage: acme\ndocs: https://acme.example/docs\nmodels:\n  - name: q\n    sinks: [{ rule: py.nope, call: [acme.q] }]\n    examples: { rule: py.nope, positive: [x], negative: [y] }\n",
     );
     assert.throws(() => loadRuleSet(rules), (e: unknown) => e instanceof RuleError && /models\/python\/acme\.yaml/.test(e.message) && /py\.nope/.test(e.message));
+  });
+
+  test("model patterns join the named pattern rule, and a pattern naming a taint rule is refused", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "bgr-models-"));
+    const rules = path.join(dir, "security");
+    const models = path.join(dir, "models", "python");
+    for (const d of [rules, models]) mkdirSync(d, { recursive: true });
+    writeFileSync(path.join(rules, "taint.yaml"), "language: python\nsources: []\n");
+    writeFileSync(path.join(rules, "taint-js.yaml"), "language: javascript\nsources: []\n");
+    const rule = (id: string, mode: string, body: string) =>
+      `id: ${id}\ntitle: t\nlanguages: [python]\ncwe: 1\nowasp: A01:2021\nseverity: High\nconfidence: High\nmessage: m\nremediation: r\nmode: ${mode}\n${body}examples: { positive: [x], negative: [y] }\n`;
+    writeFileSync(path.join(rules, "flag.yaml"), rule("py.flag", "pattern", "patterns: [{ call: [acme.old] }]\n"));
+    writeFileSync(path.join(rules, "flow.yaml"), rule("py.flow", "taint", "class: flow\nsinks: [{ call: [acme.sink] }]\n"));
+    const model = (target: string) =>
+      `language: python\npackage: acme\ndocs: https://acme.example/docs\nmodels:\n  - name: q\n    patterns: [{ rule: ${target}, call: [acme.unsafe], where: [{ arg: strict, is: [false] }] }]\n    examples: { rule: ${target}, positive: [x], negative: [y] }\n`;
+    writeFileSync(path.join(models, "acme.yaml"), model("py.flag"));
+    const loaded = loadRuleSet(rules);
+    const flag = loaded.rules.find((r) => r.id === "py.flag")!;
+    assert.deepEqual(flag.patterns?.map((p) => p.call), [["acme.old"], ["acme.unsafe"]]);
+    const { findings } = analyzeSource("a.py", "import acme\nacme.unsafe(strict=False)\nacme.unsafe(strict=True)\n", "python", loaded, new Set());
+    assert.deepEqual(findings.filter((f) => f.ruleId === "py.flag").map((f) => f.line), [2]);
+    writeFileSync(path.join(models, "acme.yaml"), model("py.flow"));
+    assert.throws(() => loadRuleSet(rules), (e: unknown) => e instanceof RuleError && /models\/python\/acme\.yaml/.test(e.message) && /py\.flow, which is not a pattern rule/.test(e.message));
   });
 });

@@ -5,6 +5,7 @@ import { lowerSource, ruleLanguage, type Language } from "../../lang/index.js";
 import type { Finding } from "../../protocol/finding.js";
 import type { EngineError } from "../types.js";
 import { displayPath, Interpreter, type RawFinding } from "./interpreter.js";
+import { LOCAL_INPUT } from "./values.js";
 import type { RuleSet, RuleSpec } from "./rules.js";
 import { scanSecrets } from "./secrets.js";
 import { dropUnconfigured, lowerParamDefaults, raiseSecretUses } from "./local-flow.js";
@@ -117,6 +118,11 @@ function toFinding(raw: RawFinding, file: string, lines: string[]): Finding {
     finding.trace = [...taint.steps, { file, line: loc.line, note: `sink: ${sink}` }];
     const source = taint.steps[0]?.note.replace(/^source: /, "") ?? "request data";
     finding.message = `${rule.message} Data from ${source} at line ${taint.steps[0]?.line ?? loc.line} reaches \`${sink}\`.`;
+    // Whoever types the command line or sets the environment can usually run commands already.
+    if (taint.cleared.includes(LOCAL_INPUT)) {
+      finding.severity = finding.severity === "Info" ? "Info" : "Low";
+      if (finding.confidence === "High") finding.confidence = "Medium";
+    }
   }
   return finding;
 }

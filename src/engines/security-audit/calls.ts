@@ -3,7 +3,7 @@
 // receiver, containers answer element reads, callbacks see their receiver's
 // elements, and anything else passes its inputs' taint on.
 import type { Expr, FunctionIR } from "../../lang/ir.js";
-import { fixedPrefix } from "./expressions.js";
+import { allConstant, fixedPrefix } from "./expressions.js";
 import type { Frame, Interpreter } from "./interpreter.js";
 import { checkCondition, type SiteArg } from "./matching.js";
 import { anyPathMatches, indexesFor } from "./rule-paths.js";
@@ -34,12 +34,23 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   if (!frame.state) return CLEAN;
   const cfg = it.config;
 
+  // require("sqlite3").verbose(), require("express")(): a package required inline is named as
+  // `const m = require("m")` names it, so library models match chained calls too.
+  if (path === "require" && !callee.fn && it.module.language !== "python") {
+    const spec = constOf(args[0]?.value);
+    if (typeof spec === "string" && !/^[./]/.test(spec)) return { path: spec.replace(/^node:/, "") };
+  }
   if (anyPathMatches(cfg.noreturn, path)) {
     frame.state = null;
     return CLEAN;
   }
   markCallbacks(it, path, args);
 
+  // Auditing a modelled library itself: its sanitizers keep their documented contract instead of running their body.
+  if (callee.model && (callee.fn || callee.cls)) {
+    const modelled = sanitized(it, callee.model, receiver, callee, args, e, frame);
+    if (modelled) return modelled;
+  }
   // Local classes and functions run with these arguments.
   if (callee.cls) {
     const cls = callee.cls;
@@ -75,13 +86,8 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     return t ? { t, path: "Promise()" } : { path: "Promise()" };
   }
   const inputs = inputTaint(receiver, callee, args);
-  const site = { kind: "call" as const, path, receiver, args, loc: e.loc };
-  const ctx = { file: it.file, contextNames: frame.contextNames };
-  const sanitizer = indexesFor(cfg).sanitizers.lookup(path).find((s) => s.where.every((c) => checkCondition(site, c, ctx)));
-  if (sanitizer) {
-    const t = clearTaint(inputs, sanitizer.clears);
-    return t ? { t, path: `${path}()`, origin: originOf(e) } : { path: `${path}()` };
-  }
+  const sanitizedValue = sanitized(it, path, receiver, callee, args, e, frame);
+  if (sanitizedValue) return sanitizedValue;
   // "SELECT … age=".concat("3") is as constant as the + of two literals.
   const joined = constOf(receiver);
   if (e.callee.k === "attr" && e.callee.name === "concat" && typeof joined === "string" && args.every((a) => !a.name && !a.spread && isConst(a.value))) {
@@ -92,6 +98,14 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     const from = propagator.from === "receiver" ? (receiver ? deepTaint(receiver) : undefined)
       : propagator.from === "args" ? args.reduce<Taint | undefined>((t, a) => joinTaint(t, deepTaint(a.value)), undefined)
       : deepTaint(args.filter((a) => !a.name)[propagator.from]?.value);
+    if (propagator.to === "callback") {
+      const result: Value = from ? { t: from, path: `${path}()` } : { path: `${path}()` };
+      for (const a of args) {
+        const fn = a.value.fn;
+        if (fn) it.invoke(fn, a.value.scope, fn.params.map((_, i) => ({ value: i === 0 ? CLEAN : result })), frame, undefined, true);
+      }
+      return { path: `${path}()` };
+    }
     if (propagator.to === "receiver") {
       // buffer.write(data): the buffer holds the data from now on.
       if (from && e.callee.k === "attr") it.updateLvalue(e.callee.object, frame, (o) => withRest(o, { t: from }));
@@ -117,7 +131,8 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   // Markup survives string methods ("<p>{}</p>".format(x)); template engines' results are their own sinks.
   if (receiver?.html) out.html = true;
   if (receiver?.text) out.text = true;
-  if (receiver?.sql) out.sql = true;
+  // A statement's text with a value put into it (format, concat, replace) is a query assembled at run time; a built one stays so.
+  if (receiver?.sql && (receiver.c === undefined || !args.every((a) => allConstant(a.value)))) out.sql = true;
   // util.format("SELECT … '%s'", x) is that statement with x in it.
   if (path === "util.format" && args[0]?.value.sql) out.sql = out.text = true;
   // Constant keyword arguments stay readable: XMLParser(resolve_entities=True).resolve_entities.
@@ -125,6 +140,18 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
   const origin = originOf(e);
   if (origin) out.origin = origin;
   return it.withSource(out, e.loc);
+}
+
+/** The result of a call to a sanitizer at `path` (its conditions met), or undefined for any other call. */
+function sanitized(it: Interpreter, path: string | undefined, receiver: Value | undefined, callee: Value, args: SiteArg[], e: CallExpr, frame: Frame): Value | undefined {
+  const sanitizers = indexesFor(it.config).sanitizers.lookup(path);
+  if (sanitizers.length === 0) return undefined;
+  const site = { kind: "call" as const, path, receiver, args, loc: e.loc };
+  const ctx = { file: it.file, contextNames: frame.contextNames };
+  const sanitizer = sanitizers.find((s) => s.where.every((c) => checkCondition(site, c, ctx)));
+  if (!sanitizer) return undefined;
+  const t = clearTaint(inputTaint(receiver, callee, args), sanitizer.clears);
+  return t ? { t, path: `${path}()`, origin: originOf(e) } : { path: `${path}()` };
 }
 
 function inputTaint(receiver: Value | undefined, callee: Value, args: SiteArg[]): Taint | undefined {
@@ -189,7 +216,9 @@ function containerCall(it: Interpreter, e: CallExpr, receiver: Value, args: Site
     );
     return CLEAN;
   }
-  if (EXTEND.has(name) && lvalue && args.length >= 1 && (receiver.fields || !receiver.t)) {
+  // got.extend(options), $.extend(a, b): a package's extend makes a new object, it does not fill the package.
+  const packageCall = it.module.language !== "python" && receiver.fields === undefined && receiver.path !== undefined && !/[()$[]/.test(receiver.path);
+  if (EXTEND.has(name) && lvalue && args.length >= 1 && (receiver.fields || !receiver.t) && !packageCall) {
     it.updateLvalue(target, frame, (o) => {
       let out = o;
       const last = args[args.length - 1]!.value;

@@ -30,10 +30,17 @@ export function readCompiledRules(compiled: string, hash: string): RuleSet | und
   }
 }
 
+let lastLoaded: RuleSet | undefined;
+
+/** The rule set this process's last audit ran with, so its report describes those rules without loading them again. */
+export function lastLoadedRules(): RuleSet | undefined {
+  return lastLoaded;
+}
+
 /** The rule set: compiled when fresh, else parsed and validated from the YAML (rule errors surface there). */
 export async function loadRules(dir = defaultRulesDir(), compiled = compiledRulesPath(dir)): Promise<RuleSet> {
   const fresh = readCompiledRules(compiled, rulesHash(dir));
-  if (fresh) return fresh;
+  if (fresh) return (lastLoaded = fresh);
   const { loadRuleSet } = await import("./rules.js");
-  return loadRuleSet(dir);
+  return (lastLoaded = loadRuleSet(dir));
 }

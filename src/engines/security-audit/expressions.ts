@@ -6,7 +6,7 @@ import type { Frame, Interpreter } from "./interpreter.js";
 import { canRefine, refine } from "./refine.js";
 import { isLiteral } from "./interpreter.js";
 import {
-  anyElement, CLEAN, clearTaint, constOf, deepTaint, foldBinary, joinTaint, joinValues, listValue, member, mkConst,
+  anyElement, CLEAN, clearTaint, constOf, deepTaint, foldBinary, isSqlText, joinTaint, joinValues, listValue, member, mkConst,
   type Taint, truthiness, type Value, withField, withRest,
 } from "./values.js";
 
@@ -41,6 +41,8 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
   switch (e.k) {
     case "name": {
       const v = it.lookup(e.name, frame);
+      const known = libraryConstant(it, v);
+      if (known) return known;
       return v.path !== undefined && !v.t ? it.withSource(v, e.loc) : v;
     }
     case "const":
@@ -84,7 +86,7 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
       const truth = e.op === "??" ? (l.c ? l.c.v !== null : undefined) : truthiness(l);
       if (e.op === "and") {
         if (truth === false) return l;
-        const inner = canRefine(e.left) ? { ...frame, state: refine(it, new Map(frame.state), e.left, true, frame) } : frame;
+        const inner = canRefine(e.left, frame) ? { ...frame, state: refine(it, new Map(frame.state), e.left, true, frame) } : frame;
         const r = it.eval(e.right, inner);
         return truth === true ? r : joinValues(l, r);
       }
@@ -97,7 +99,7 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
       const truth = truthiness(test);
       if (truth === true) return it.eval(e.then, frame);
       if (truth === false) return it.eval(e.else, frame);
-      if (!canRefine(e.test)) return joinValues(it.eval(e.then, frame), it.eval(e.else, frame));
+      if (!canRefine(e.test, frame)) return joinValues(it.eval(e.then, frame), it.eval(e.else, frame));
       const a = it.eval(e.then, { ...frame, state: refine(it, new Map(frame.state), e.test, true, frame) });
       const b = it.eval(e.else, { ...frame, state: refine(it, new Map(frame.state), e.test, false, frame) });
       return joinValues(a, b);
@@ -108,7 +110,9 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
       if (parts.every((p) => p.c)) return mkConst(parts.map((p) => String(p.c!.v ?? "")).join(""));
       let t: Taint | undefined;
       for (const p of parts) t = joinTaint(t, deepTaint(p));
-      return { t: fixedPrefix(t, parts[0]), html: parts.some((p) => p.html) || undefined, text: true, sql: parts.some((p) => p.sql) || undefined };
+      // f"UPDATE {t} SET a = {v}": the statement's keywords are spread over the literal parts.
+      const sql = parts.some((p) => p.sql) || isSqlText(parts.map((p) => (typeof p.c?.v === "string" ? p.c.v : " ? ")).join(""));
+      return { t: fixedPrefix(t, parts[0]), html: parts.some((p) => p.html) || undefined, text: true, sql: sql || undefined };
     }
     case "dict":
       return evalDict(it, e, frame);
@@ -153,9 +157,25 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
 const REQUEST_PATH = /^(flask|bottle)\.request\.path$/;
 
 /** `o.name`, with browser globals (`window.location`) read as the bare global. */
+/** A constant, or a tuple/list/dict of constants: `"... %s" % ()` pastes nothing unknown. */
+export function allConstant(v: Value, depth = 0): boolean {
+  if (v.c) return true;
+  if (depth > 3 || v.t || v.rest || !v.fields || v.path !== undefined) return false;
+  return [...v.fields.values()].every((f) => allConstant(f, depth + 1));
+}
+
+/** A library's documented constant (`stat.S_IWOTH` is 0o002) read by its path. */
+function libraryConstant(it: Interpreter, v: Value): Value | undefined {
+  if (v.path === undefined || v.t || v.c) return undefined;
+  const known = it.config.constants[v.path];
+  return known === undefined ? undefined : mkConst(known);
+}
+
 export function memberOfValue(it: Interpreter, o: Value, name: string, loc: Loc, frame: Frame): Value {
   let v = member(o, name);
   if (v.pending) v = v.pending();
+  const known = libraryConstant(it, v);
+  if (known) return known;
   // In a route with a fixed rule (no <variables>), the request path is that rule: no attacker text in it.
   if (frame.routePath !== undefined && v.path !== undefined && REQUEST_PATH.test(v.path)) return mkConst(frame.routePath);
   if (it.module.language !== "python" && (o.path === "window" || o.path === "globalThis" || o.path === "self") && !o.t) {
@@ -211,8 +231,12 @@ export function binaryOp(it: Interpreter, op: string, l: Value, r: Value, _loc: 
   // Path / name is a Path: its methods stay recognisable as file operations.
   if (op === "/" && l.path !== undefined && /^pathlib\.(Pure)?(Posix|Windows)?Path\(\)$/.test(l.path)) out.path = l.path;
   if (l.html || r.html) out.html = true;
-  if (op === "+" && (l.sql || r.sql)) out.sql = true;
   if ((op === "+" && (typeof lc === "string" || typeof rc === "string" || l.text || r.text)) || (op === "%" && (typeof lc === "string" || l.text))) out.text = true;
+  if ((op === "+" && (l.sql || r.sql)) || (op === "%" && l.sql && !allConstant(r))) out.sql = true;
+  if (op === "|") {
+    const bits = (typeof lc === "number" ? lc : l.orBits ?? 0) | (typeof rc === "number" ? rc : r.orBits ?? 0);
+    if (bits) out.orBits = bits;
+  }
   return out;
 }
 
@@ -220,7 +244,7 @@ export function binaryOp(it: Interpreter, op: string, l: Value, r: Value, _loc: 
  * Data appended after a prefix the attacker does not control cannot choose
  * where a URL points: after a path ("/search?q=") or a scheme and host
  * ("https://api.example.com/") it is no longer an open redirect, and after a
- * fixed host no longer SSRF. A bare "https://" fixes nothing.
+ * fixed host or a "/path" on this origin no longer SSRF. A bare "https://" fixes nothing.
  */
 export function fixedPrefix(t: Taint | undefined, first: Value | undefined): Taint | undefined {
   if (!t || !first || deepTaint(first)) return t;
@@ -230,6 +254,7 @@ export function fixedPrefix(t: Taint | undefined, first: Value | undefined): Tai
   if (typeof c !== "string") return t;
   if (c.length > 0 && t.cleared.includes("~no-dotdot")) t = clearTaint(t, ["path"])!;
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i.test(c)) return clearTaint(t, ["redirect", "ssrf"]);
-  if (/^\/(?![/\\])/.test(c)) return clearTaint(t, ["redirect"]);
+  // A path on this origin (or on a client's fixed baseURL) keeps the host too.
+  if (/^\/(?![/\\])/.test(c)) return clearTaint(t, ["redirect", "ssrf"]);
   return t;
 }

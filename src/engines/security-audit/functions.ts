@@ -9,12 +9,18 @@ import { CLEAN, type ClassInfo, deepTaint, joinTaint, joinValues, listValue, typ
 
 const MAX_INLINE_DEPTH = 4;
 
-function isRoute(it: Interpreter, fn: FunctionIR): boolean {
+export function isRoute(it: Interpreter, fn: FunctionIR): boolean {
   if (it.routeFns.has(fn)) return true;
   return fn.decorators.some((d) => {
     const callee = d.k === "call" ? d.callee : d;
     return anyPathMatches(it.config.routes, it.evalQuiet(callee).path);
   });
+}
+
+/** A route, or a view taking the framework request (`def view(request)`): the taint rules follow its request data. */
+export function isHandler(it: Interpreter, fn: FunctionIR): boolean {
+  const first = fn.className && it.module.language === "python" ? fn.params[1] : fn.params[0];
+  return (first !== undefined && it.config["request-params"].includes(first.name)) || isRoute(it, fn);
 }
 
 /** `@app.route("/about")`: the one constant rule of a route without URL variables. */

@@ -4,17 +4,18 @@
 // take one side only, calls to functions of the same file are analysed with
 // the caller's argument values (memoized summaries), and every call,
 // assignment, literal and return is offered to the rules.
+import { VUE_V_HTML } from "../../lang/vue.js";
 import type { Expr, FunctionIR, Loc, ModuleIR, Stmt, Target } from "../../lang/ir.js";
 import type { TraceStep } from "../../protocol/finding.js";
 import { binaryOp, evalExpr, evalQuietExpr, lookupName, memberOfValue } from "./expressions.js";
-import { analyseStandalone, invokeLocal } from "./functions.js";
+import { analyseStandalone, invokeLocal, isHandler } from "./functions.js";
 import { bindImport, type LoadedModule, type ProjectModules, starNames } from "./modules.js";
-import { matches, type MatchContext, type Site, sinkTaint } from "./matching.js";
+import { matchesOfKind, type MatchContext, type Site, siteMatchesKind, sinkTaint } from "./matching.js";
 import { canRefine, refine } from "./refine.js";
-import { indexesFor, PathIndex } from "./rule-paths.js";
+import { anyPathMatches, indexesFor, PathIndex } from "./rule-paths.js";
 import type { Matcher, RuleSpec, TaintConfig } from "./rules.js";
 import {
-  addStep, anyElement, CLEAN, type ClassInfo, constOf, joinStates, joinTaint, joinValues,
+  addStep, anyElement, CLEAN, type ClassInfo, constOf, deepTaint, joinStates, joinTaint, joinValues, LOCAL_INPUT,
   member, sameValue, stepAt, type Taint, truthiness, type Value, withField, withRest,
 } from "./values.js";
 
@@ -68,6 +69,8 @@ interface CompiledRules {
   bySite: Record<Site["kind"], CompiledMatcher[]>;
   /** Callee path → the call matchers that can match it; shared by every file analysed with these rules. */
   callMatchers: PathIndex<CompiledMatcher>;
+  /** Assigned path and name → the assignment matchers whose path and name patterns hold; every assignment is offered. */
+  assignMatchers: Map<string, CompiledMatcher[]>;
 }
 
 const compiledRules = new WeakMap<RuleSpec[], CompiledRules>();
@@ -82,7 +85,7 @@ function compileRules(rules: RuleSpec[]): CompiledRules {
       bySite[kind].push({ rule, matcher });
     }
   }
-  compiled = { bySite, callMatchers: new PathIndex(bySite.call.map((m) => ({ patterns: m.matcher.call!, item: m }))) };
+  compiled = { bySite, callMatchers: new PathIndex(bySite.call.map((m) => ({ patterns: m.matcher.call!, item: m }))), assignMatchers: new Map() };
   compiledRules.set(rules, compiled);
   return compiled;
 }
@@ -92,6 +95,8 @@ export class Interpreter {
   readonly moduleScope: State = new Map();
   readonly classes = new Map<string, ClassInfo>();
   readonly routeFns = new WeakSet<FunctionIR>();
+  /** Per enclosing `try` body: request data given to calls whose exceptions quote their input. */
+  readonly tryInputs: Array<{ t?: Taint }> = [];
   /** Framework meaning of a callback's parameters, by position ("$request", "$message_event"). */
   readonly paramPaths = new WeakMap<FunctionIR, string[]>();
   readonly pending: Array<{ fn: FunctionIR; scope?: State }> = [];
@@ -100,6 +105,7 @@ export class Interpreter {
   readonly inlineStack: FunctionIR[] = [];
   private readonly bySite: Record<Site["kind"], CompiledMatcher[]>;
   private readonly callMatchers: PathIndex<CompiledMatcher>;
+  private readonly assignMatchers: Map<string, CompiledMatcher[]>;
   /** Whether any rule looks at string literals (hard-coded secrets), so literals need offering at all. */
   get hasStringRules(): boolean {
     return this.bySite.string.length > 0;
@@ -129,6 +135,7 @@ export class Interpreter {
     const compiled = compileRules(rules);
     this.bySite = compiled.bySite;
     this.callMatchers = compiled.callMatchers;
+    this.assignMatchers = compiled.assignMatchers;
   }
 
   run(): RawFinding[] {
@@ -136,7 +143,8 @@ export class Interpreter {
     this.execBlock(this.module.body, top);
     // Fields a class's methods write become visible to its other methods.
     for (const cls of this.classes.values()) {
-      for (const fn of cls.methods.values()) this.analyseStandalone(fn, undefined);
+      // A class another project module defined is analysed, and reported, as part of that module's own analysis.
+      for (const fn of cls.methods.values()) if (fn.file === undefined) this.analyseStandalone(fn, undefined);
     }
     while (this.pending.length && this.budget > 0) {
       const { fn, scope } = this.pending.shift()!;
@@ -157,21 +165,37 @@ export class Interpreter {
 
 
   offer(site: Site, frame: Frame): void {
-    let list = this.bySite[site.kind];
-    if (site.kind === "call") {
-      // Most call sites match no rule at all: decide that once per callee path.
-      list = this.callMatchers.lookup(site.path ?? "");
+    const catching = this.tryInputs.at(-1);
+    if (catching && site.kind === "call" && anyPathMatches(this.config["raises-with-input"], site.path)) {
+      for (const a of site.args) catching.t = joinTaint(catching.t, deepTaint(a.value));
     }
+    let list = this.bySite[site.kind];
+    // Most call sites and assignments match no rule at all: decide which matchers' paths and names fit once per path.
+    if (site.kind === "call") list = site.path === undefined ? [] : this.callMatchers.lookup(site.path);
+    else if (site.kind === "assign") list = this.assignCandidates(site);
+    const kindChecked = site.kind === "call" || site.kind === "assign";
     if (list.length === 0) return;
-    const ctx: MatchContext = { file: this.currentFile, contextNames: frame.contextNames };
+    // A route handler run from another (a GET view calling the POST one) is still a route handler.
+    const ctx: MatchContext = { file: this.currentFile, contextNames: frame.contextNames, inRoute: () => frame.route || (frame.fn !== undefined && isHandler(this, frame.fn)) };
     for (const { rule, matcher } of list) {
-      if (!matches(matcher, site, ctx)) continue;
+      if (!(kindChecked || siteMatchesKind(matcher, site)) || !matchesOfKind(matcher, site, ctx)) continue;
       if (rule.mode === "pattern") this.report(rule, site.loc, undefined, undefined, matcher);
       else {
         const t = sinkTaint(matcher, site, rule.class!);
         if (t) this.report(rule, site.loc, t, site.kind === "call" || site.kind === "assign" ? site.path : undefined, matcher);
       }
     }
+  }
+
+  private assignCandidates(site: Extract<Site, { kind: "assign" }>): CompiledMatcher[] {
+    const key = `${site.path ?? "\u0001"}\0${site.name ?? "\u0001"}`;
+    let list = this.assignMatchers.get(key);
+    if (!list) {
+      list = this.bySite.assign.filter((m) => siteMatchesKind(m.matcher, site));
+      if (this.assignMatchers.size > 50000) this.assignMatchers.clear();
+      this.assignMatchers.set(key, list);
+    }
+    return list;
   }
 
   report(rule: RuleSpec, loc: Loc, taint?: Taint, sinkPath?: string, matcher?: Matcher): void {
@@ -187,16 +211,17 @@ export class Interpreter {
   }
 
   sourceLabel(path: string | undefined): string | undefined {
-    return indexesFor(this.config).sources.lookup(path)[0];
+    return indexesFor(this.config).sources.lookup(path)[0]?.label;
   }
 
 
   withSource(v: Value, loc: Loc): Value {
     // One query, path, cookie or header value is a string: sent back as a response body it is text, not JSON.
     if (v.t && !v.text && v.path !== undefined && SCALAR_SOURCE.test(v.path)) return { ...v, text: true };
-    const label = this.sourceLabel(v.path);
-    if (!label || v.t) return v;
-    const t: Taint = { steps: [stepAt(this.currentFile, loc, `source: \`${displayPath(v.path!)}\` (${label})`)], cleared: [] };
+    const source = v.t ? undefined : indexesFor(this.config).sources.lookup(v.path)[0];
+    if (!source) return v;
+    // The local-input marker clears no sink class; joined with request data it drops out (joinTaint keeps common marks only).
+    const t: Taint = { steps: [stepAt(this.currentFile, loc, `source: \`${displayPath(v.path!)}\` (${source.label})`)], cleared: source.local ? [LOCAL_INPUT] : [] };
     return SCALAR_SOURCE.test(v.path!) ? { ...v, t, text: true } : { ...v, t };
   }
 
@@ -232,7 +257,7 @@ export class Interpreter {
         if (s.op) {
           const old = this.eval(targetExpr(s.target) ?? s.value, frame);
           value = this.binary(s.op, old, value, s.loc);
-        }
+        } else if (s.target.k === "name" && isCheck(s.value)) value = { ...value, test: s.value };
         frame.state = inner.state;
         this.assignTarget(s.target, value, { ...frame, literal: inner.literal } as Frame, s.loc);
         frame.state = inner.state;
@@ -258,7 +283,7 @@ export class Interpreter {
         if (truth === true) return this.execBlock(s.then, frame);
         if (truth === false) return this.execBlock(s.else, frame);
         const before = frame.state!;
-        const narrows = canRefine(s.test);
+        const narrows = canRefine(s.test, frame);
         frame.state = narrows ? refine(this, new Map(before), s.test, true, frame) : new Map(before);
         this.execBlock(s.then, frame);
         const afterThen = frame.state;
@@ -293,12 +318,20 @@ export class Interpreter {
       }
       case "try": {
         const before = new Map(state);
-        this.execBlock(s.body, frame);
+        const raised: { t?: Taint } = {};
+        this.tryInputs.push(raised);
+        try {
+          this.execBlock(s.body, frame);
+        } finally {
+          this.tryInputs.pop();
+        }
         this.execBlock(s.orelse, frame);
         let out = frame.state;
+        // `except ValueError as e`: the message of a parser's exception quotes the text it was given.
+        const caught: Value = raised.t ? { t: addStep(raised.t, this.step(s.loc, "exception message quotes the parsed input")), text: true } : CLEAN;
         for (const h of s.handlers) {
           const hs = joinStates(before, out) ?? new Map(before);
-          if (h.name) hs.set(h.name, CLEAN);
+          if (h.name) hs.set(h.name, caught);
           frame.state = hs;
           this.execBlock(h.body, frame);
           out = this.joinBranches(out, frame.state, frame);
@@ -320,6 +353,7 @@ export class Interpreter {
         const v: Value = { fn: s.fn, scope: state, path: s.fn.name };
         if (s.fn.name && !s.fn.className) state.set(s.fn.name, v);
         this.defined(s.fn, state, frame);
+        this.offerDecorators(s.fn.decorators, v, frame);
         return;
       }
       case "class":
@@ -375,8 +409,10 @@ export class Interpreter {
       if (stmt.k === "func" && stmt.fn.name) {
         cls.methods.set(stmt.fn.name, stmt.fn);
         this.defined(stmt.fn, frame.state!, frame);
+        this.offerDecorators(stmt.fn.decorators, { fn: stmt.fn, path: stmt.fn.name }, frame);
       } else if (classFrame.state) this.exec(stmt, classFrame);
     }
+    this.offerDecorators(s.decorators, { cls, path: s.name }, frame);
     for (const [k, v] of classFrame.state ?? []) {
       if (k === "this") for (const [fk, fv] of v.fields ?? []) cls.fields.set(fk, fv);
       else cls.fields.set(k, v);
@@ -475,6 +511,20 @@ export class Interpreter {
     return lookupName(this, name, frame);
   }
 
+  /**
+   * A decorator is a call made when the function or class is defined: `@csrf_exempt` calls
+   * csrf_exempt(view), `@cross_origin(origins="*")` calls cross_origin(...) and applies its result.
+   * Rules see those calls; nothing else of the decorator is run.
+   */
+  private offerDecorators(decorators: Expr[], target: Value, frame: Frame): void {
+    for (const d of decorators) {
+      if (d.k === "call") {
+        const args = d.args.map((a) => ({ value: this.evalQuiet(a.value, frame), name: a.name, spread: a.spread }));
+        this.offer({ kind: "call", path: this.evalQuiet(d.callee, frame).path, args, loc: d.loc }, frame);
+      } else this.offer({ kind: "call", path: this.evalQuiet(d, frame).path, args: [{ value: target }], loc: d.loc }, frame);
+    }
+  }
+
   /** Evaluates without offering sites to the rules (decorators, bases, guard keys). */
   evalQuiet(e: Expr, frame?: Frame): Value {
     return evalQuietExpr(this, e, frame);
@@ -533,6 +583,12 @@ function targetExpr(t: Target): Expr | undefined {
   return undefined;
 }
 
+/** A condition worth remembering under the name it is stored in: a call (a guard) or a comparison. */
+function isCheck(e: Expr): boolean {
+  if (e.k === "unary") return e.op === "not" && isCheck(e.operand);
+  return e.k === "call" || (e.k === "binary" && canRefine(e)) || (e.k === "logical" && (isCheck(e.left) || isCheck(e.right)));
+}
+
 export function isLiteral(e: Expr): boolean {
   if (e.k === "const") return true;
   if (e.k === "unary") return isLiteral(e.operand);
@@ -540,6 +596,7 @@ export function isLiteral(e: Expr): boolean {
 }
 
 export function displayPath(path: string): string {
+  if (path === VUE_V_HTML) return "v-html";
   return path.replace(/^\$/, "");
 }
 

@@ -231,7 +231,8 @@ export function dropUnconfigured(module: ModuleIR, findings: RawFinding[]): RawF
     if (!want) return true;
     const home = scopes.find((s) => s.exprs.some((e) => containsCallAt(e, f.loc)));
     const call = home && callAt(home, f.loc);
-    const passed = call && argAt(call, want.arg);
+    // `p.setFeature(...)` then `p.parse(source)`: the configured object is the receiver.
+    const passed = call && (want.arg === "receiver" ? (call.callee.k === "attr" ? call.callee.object : undefined) : argAt(call, want.arg));
     if (!home || passed?.k !== "name") return false;
     const first = new RegExp(want.first, "i");
     return home.exprs.some((e) => {

@@ -24,6 +24,8 @@ export interface MatchContext {
   file: string;
   /** Names describing where the site is: assigned variable, keyword, dict key, enclosing functions. */
   contextNames: string[];
+  /** Whether the site is in a route handler's own body, where the taint rules follow the request data (asked only when a matcher cares). */
+  inRoute?: () => boolean;
 }
 
 type Selected = { state: "missing" } | { state: "unknown" } | { state: "value"; value: Value };
@@ -115,7 +117,7 @@ export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): 
   if (cond.any && !cond.any.some((c) => checkCondition(site, c, ctx))) return false;
   if (cond.all && !cond.all.every((c) => checkCondition(site, c, ctx))) return false;
   if (cond.not && checkCondition(site, cond.not, ctx)) return false;
-  const hasTest = ["missing", "present", "is", "is-not", "path", "not-path", "matches", "not-matches", "contains", "lt", "bits", "tainted", "dynamic", "built", "sql", "written"]
+  const hasTest = ["missing", "present", "is", "is-not", "path", "not-path", "matches", "not-matches", "contains", "lt", "bits", "tainted", "dynamic", "built-sql", "cleared", "built", "sql", "written"]
     .some((k) => (cond as Record<string, unknown>)[k] !== undefined);
   if (!hasTest) return true;
   const sel = select(site, cond);
@@ -140,10 +142,15 @@ export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): 
     if (!items.some((i) => i.c && cond.contains!.some((x) => sameConst(x, i.c!.v)))) return false;
   }
   if (cond.lt !== undefined && !(typeof c === "number" && c < cond.lt)) return false;
-  if (cond.bits !== undefined && !((modeNumber(c) ?? 0) & cond.bits)) return false;
+  if (cond.bits !== undefined && !((modeNumber(c) ?? value?.orBits ?? 0) & cond.bits)) return false;
   if (cond.tainted !== undefined && (deepTaint(value) !== undefined) !== cond.tainted) return false;
   if (cond.dynamic !== undefined && (value !== undefined && !value.c) !== cond.dynamic) return false;
   if (cond.written !== undefined && (writtenLiterally(site, cond) === true) !== cond.written) return false;
+  if (cond["built-sql"] !== undefined && (value?.sql === true && !value.c) !== cond["built-sql"]) return false;
+  if (cond.cleared) {
+    const t = deepTaint(value);
+    if (!t || !cond.cleared.some((c) => t.cleared.includes(c))) return false;
+  }
   if (cond.sql !== undefined && (value?.sql === true) !== cond.sql) return false;
   if (cond.built !== undefined && (value !== undefined && !value.c && value.text === true) !== cond.built) return false;
   return true;
@@ -155,7 +162,7 @@ function writtenLiterally(site: Site, sel: Selector): boolean | undefined {
   return site.args.filter((a) => a.name === undefined && !a.spread)[sel.arg]?.literal;
 }
 
-function siteMatchesKind(m: Matcher, site: Site): boolean {
+export function siteMatchesKind(m: Matcher, site: Site): boolean {
   if (m.call) return site.kind === "call" && anyPathMatches(m.call, site.path);
   if (m.assign || m.name) {
     if (site.kind !== "assign") return false;
@@ -170,8 +177,13 @@ function siteMatchesKind(m: Matcher, site: Site): boolean {
 }
 
 export function matches(m: Matcher, site: Site, ctx: MatchContext): boolean {
-  if (!siteMatchesKind(m, site)) return false;
+  return siteMatchesKind(m, site) && matchesOfKind(m, site, ctx);
+}
+
+/** `matches` for a site already known to pass `siteMatchesKind` (the interpreter's indexes answer that once per path). */
+export function matchesOfKind(m: Matcher, site: Site, ctx: MatchContext): boolean {
   if (m.file && !cachedRegex(m.file).test(ctx.file)) return false;
+  if (m["outside-routes"] && ctx.inRoute?.()) return false;
   if (m.literal && !(site.kind === "string" || (site.kind === "assign" && site.literal))) return false;
   if (m.context && !ctx.contextNames.some((n) => contextWords(n, m.context!))) return false;
   if (m["not-context"] && ctx.contextNames.some((n) => contextWords(n, m["not-context"]!))) return false;

@@ -195,7 +195,11 @@ export function bindImport(it: Interpreter, b: ImportBinding, state: State): Val
       if (resolving) return plain;
       resolving = true;
       try {
-        if (python) return pythonMember(it, b, from) ?? plain;
+        if (python) {
+          const member = pythonMember(it, b, from);
+          // An absolute import names the library path the models know the function by.
+          return member && (member.fn || member.cls) && !b.module!.startsWith(".") ? { ...member, model: b.path } : member ?? plain;
+        }
         const mod = target ? moduleValue(it, target) : undefined;
         return (mod && scriptMember(mod, b.member)) ?? plain;
       } finally {

@@ -13,13 +13,20 @@ const PROTO_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 const REFINING_OPS = new Set(["in", "not in", "==", "===", "is", "!=", "!==", "is not"]);
 
-/** Whether a condition can narrow anything: most cannot, and then no state needs copying. */
-export function canRefine(test: Expr): boolean {
+/**
+ * Whether a condition can narrow anything: most cannot, and then no state needs copying.
+ * A bare name narrows when it holds attacker data (a falsy value is empty) or a stored check.
+ */
+export function canRefine(test: Expr, frame?: Frame): boolean {
   switch (test.k) {
+    case "name": {
+      const v = frame?.state?.get(test.name);
+      return v !== undefined && (v.t !== undefined || v.test !== undefined);
+    }
     case "unary":
-      return test.op === "not" && canRefine(test.operand);
+      return test.op === "not" && canRefine(test.operand, frame);
     case "logical":
-      return canRefine(test.left) || canRefine(test.right);
+      return canRefine(test.left, frame) || canRefine(test.right, frame);
     case "binary":
       return REFINING_OPS.has(test.op);
     case "call":
@@ -29,18 +36,27 @@ export function canRefine(test: Expr): boolean {
   }
 }
 
-export function refine(it: Interpreter, state: State, test: Expr, branch: boolean, frame: Frame): State {
+/** `stored` is set while refining by a check a variable held: its own names do not expand again. */
+export function refine(it: Interpreter, state: State, test: Expr, branch: boolean, frame: Frame, stored = false): State {
   const here: Frame = { ...frame, state };
   switch (test.k) {
+    case "name": {
+      const v = state.get(test.name);
+      if (!v) return state;
+      // A falsy value ("", None, 0, an empty list) carries no attacker text.
+      if (!branch && v.t) it.updateLvalue(test, here, (old) => stripped(old, ["all"]));
+      const out = here.state ?? state;
+      return v.test && !stored ? refine(it, out, v.test, branch, frame, true) : out;
+    }
     case "unary":
-      return test.op === "not" ? refine(it, state, test.operand, !branch, frame) : state;
+      return test.op === "not" ? refine(it, state, test.operand, !branch, frame, stored) : state;
     case "logical":
-      if (test.op === "and" && branch) return refine(it, refine(it, state, test.left, true, frame), test.right, true, frame);
-      if (test.op === "or" && !branch) return refine(it, refine(it, state, test.left, false, frame), test.right, false, frame);
+      if (test.op === "and" && branch) return refine(it, refine(it, state, test.left, true, frame, stored), test.right, true, frame, stored);
+      if (test.op === "or" && !branch) return refine(it, refine(it, state, test.left, false, frame, stored), test.right, false, frame, stored);
       // `c.isalnum() or c in SAFE`: whichever side held, what both sides prove holds.
       if ((test.op === "or" && branch) || (test.op === "and" && !branch)) {
-        const left = refine(it, new Map(state), test.left, branch, frame);
-        const right = refine(it, new Map(state), test.right, branch, frame);
+        const left = refine(it, new Map(state), test.left, branch, frame, stored);
+        const right = refine(it, new Map(state), test.right, branch, frame, stored);
         return joinStates(left, right) ?? state;
       }
       return state;
@@ -101,10 +117,12 @@ export function refine(it: Interpreter, state: State, test: Expr, branch: boolea
       if (!branch) return state;
       const callee = test.callee;
       const receiverExpr = callee.k === "attr" ? callee.object : undefined;
-      const path = it.evalQuiet(callee, here).path;
+      const calleeValue = it.evalQuiet(callee, here);
+      const path = calleeValue.path;
       let site: Site | undefined;
       for (const guard of it.config.guards) {
-        if (!anyPathMatches(guard.call, path)) continue;
+        // A project function imported under a modelled library path (auditing that library) is that guard.
+        if (!anyPathMatches(guard.call, path) && !anyPathMatches(guard.call, calleeValue.model)) continue;
         if (guard.where.length) {
           site ??= { kind: "call", path, args: test.args.map((a) => ({ value: it.eval(a.value, here), name: a.name, spread: a.spread })), loc: test.loc };
           if (!guard.where.every((c) => checkCondition(site!, c, { file: it.file, contextNames: [] }))) continue;

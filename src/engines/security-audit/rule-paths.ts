@@ -1,11 +1,11 @@
 // Matching callee and member paths against rule patterns, and the per-config
 // indexes the interpreter consults at every call site. Kept apart from the
 // rule schema (rules.ts) so analysing a file never loads zod or yaml.
-import type { PropagatorSpec, SanitizerSpec, TaintConfig } from "./rules.js";
+import type { PropagatorSpec, SanitizerSpec, SourceSpec, TaintConfig } from "./rules.js";
 
 interface ConfigIndexes {
   sanitizers: PathIndex<SanitizerSpec>;
-  sources: PathIndex<string>;
+  sources: PathIndex<SourceSpec>;
   propagators: PathIndex<PropagatorSpec>;
 }
 
@@ -17,7 +17,7 @@ export function indexesFor(config: TaintConfig): ConfigIndexes {
   if (!indexes) {
     indexes = {
       sanitizers: new PathIndex(config.sanitizers.map((s) => ({ patterns: s.call, item: s }))),
-      sources: new PathIndex(config.sources.map((s) => ({ patterns: s.path, item: s.label }))),
+      sources: new PathIndex(config.sources.map((s) => ({ patterns: s.path, item: s }))),
       propagators: new PathIndex(config.propagators.map((p) => ({ patterns: p.call, item: p }))),
     };
     configIndexes.set(config, indexes);

@@ -41,6 +41,10 @@ const baseCondition = selector.extend({
   tainted: z.boolean().optional(),
   /** The value is not a compile-time constant. */
   dynamic: z.boolean().optional(),
+  /** SQL text assembled at run time: a literal statement joined with values not known here. */
+  "built-sql": z.boolean().optional(),
+  /** Attacker data the analysis followed through a sanitizer or guard for any of these sink classes. */
+  cleared: z.array(z.string()).optional(),
   /** The value is text built by concatenation or a template from a part that is not a literal. */
   built: z.boolean().optional(),
   /** The value holds literal text that reads as a SQL statement. */
@@ -79,6 +83,11 @@ const matcher = z
     "not-context": z.string().optional(),
     /** File path regex the match is limited to. */
     file: z.string().optional(),
+    /**
+     * Not in a route handler's own body: there the taint rules follow every value from the request,
+     * so a shape-only finding ("a value built at run time") would only repeat or second-guess them.
+     */
+    "outside-routes": z.boolean().optional(),
     /** Taint sinks: which arguments must not be tainted (default: the first). */
     args: z.array(z.union([selector, z.number(), z.string(), z.tuple([z.number(), z.string()])])).optional(),
     /** Only the value's own taint counts (not its elements): a dict literal of tainted strings is fine. */
@@ -103,7 +112,8 @@ const matcher = z
      */
     configured: z
       .object({
-        arg: z.union([z.number(), z.string(), z.tuple([z.number(), z.string()])]),
+        /** An argument, or "receiver" for a parser that parses itself (`p.setFeature(...)` then `p.parse(src)`). */
+        arg: z.union([z.literal("receiver"), z.number(), z.string(), z.tuple([z.number(), z.string()])]),
         method: z.string(),
         /** Regex on the first argument's name or string value. */
         first: z.string(),
@@ -152,7 +162,14 @@ const ruleSchema = z.object({
 
 export type RuleSpec = z.infer<typeof ruleSchema>;
 
-const sourceSpec = z.object({ path: stringList, label: z.string(), call: z.boolean().optional() });
+const sourceSpec = z.object({
+  path: stringList,
+  label: z.string(),
+  call: z.boolean().optional(),
+  /** Written by the program's own user (command line, environment, terminal): its flows are reported at Low severity only. */
+  local: z.boolean().optional(),
+});
+export type SourceSpec = z.infer<typeof sourceSpec>;
 const sanitizerSpec = z.object({
   call: stringList,
   /** Sink classes made safe; "all" for everything. */
@@ -164,8 +181,11 @@ const propagatorSpec = z.object({
   call: stringList,
   /** Where the data comes from: the receiver, an argument position, or every argument. */
   from: z.union([z.literal("receiver"), z.literal("args"), z.number()]),
-  /** Where it goes: into the receiver (it holds the data from now on) or the call's result. */
-  to: z.enum(["receiver", "return"]),
+  /**
+   * Where it goes: into the receiver (it holds the data from now on), the call's result, or the
+   * parameters after the first (err) of the function arguments (Node-style callbacks: parseString(xml, (err, doc) => …)).
+   */
+  to: z.enum(["receiver", "return", "callback"]),
 });
 export type PropagatorSpec = z.infer<typeof propagatorSpec>;
 
@@ -204,6 +224,13 @@ const taintConfigSchema = z.object({
   passthrough: z.array(z.string()).default([]),
   /** Calls that move data between their receiver, arguments and result (buffer.write, buffer.getvalue). */
   propagators: z.array(propagatorSpec).default([]),
+  /**
+   * Calls whose exception message quotes their input (`int("x")` raises "invalid literal for int()
+   * with base 10: 'x'"): the exception caught around them carries that input as text.
+   */
+  "raises-with-input": z.array(z.string()).default([]),
+  /** Library constants by path, as their documentation defines them (stat.S_IWOTH: 2). */
+  constants: z.record(z.string(), z.union([z.number(), z.string()])).default({}),
 });
 
 export type TaintConfig = z.infer<typeof taintConfigSchema>;
@@ -281,6 +308,8 @@ const librarySchema = z.object({
       sources: z.array(sourceSpec).default([]),
       /** Sink matchers added to the named taint rule. */
       sinks: z.array(z.object({ rule: z.string() }).and(matcher)).default([]),
+      /** Matchers added to the named pattern rule: dangerous wherever written (a keyword flag, an unsafe loader). */
+      patterns: z.array(z.object({ rule: z.string() }).and(matcher)).default([]),
       sanitizers: z.array(sanitizerSpec).default([]),
       guards: z.array(guardSpec).default([]),
       propagators: z.array(propagatorSpec).default([]),
@@ -321,6 +350,12 @@ function mergeModels(files: Array<{ rel: string; text: string }>, rules: RuleSpe
         if (!rule || rule.mode !== "taint") throw new RuleError(where, `model "${model.name}": sink names ${id}, which is not a taint rule`);
         if (!rule.languages.includes(lib.language)) throw new RuleError(where, `model "${model.name}": rule ${id} is not a ${lib.language} rule`);
         rule.sinks = [...(rule.sinks ?? []), sink as Matcher];
+      }
+      for (const { rule: id, ...pattern } of model.patterns) {
+        const rule = byId.get(id);
+        if (!rule || rule.mode !== "pattern") throw new RuleError(where, `model "${model.name}": pattern names ${id}, which is not a pattern rule`);
+        if (!rule.languages.includes(lib.language)) throw new RuleError(where, `model "${model.name}": rule ${id} is not a ${lib.language} rule`);
+        rule.patterns = [...(rule.patterns ?? []), pattern as Matcher];
       }
       if (!byId.has(model.examples.rule)) throw new RuleError(where, `model "${model.name}": examples name ${model.examples.rule}, which is no rule`);
       config.sources.push(...model.sources);

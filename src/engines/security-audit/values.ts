@@ -3,7 +3,7 @@
 // classes it has been made safe), its constant, the API path it stands for
 // ("os.system"), and its elements by constant key — so a clean element read
 // out of a container that also holds tainted data stays clean.
-import type { ConstValue, FunctionIR, Loc } from "../../lang/ir.js";
+import type { ConstValue, Expr, FunctionIR, Loc } from "../../lang/ir.js";
 import type { TraceStep } from "../../protocol/finding.js";
 
 export interface Taint {
@@ -38,8 +38,10 @@ export interface Value {
   html?: boolean;
   /** Built by string concatenation or a template: text, not an object sent as JSON. */
   text?: boolean;
-  /** Holds literal text that reads as the start of a SQL statement ("SELECT … FROM", "INSERT INTO"). */
+  /** Holds literal SQL text (a statement's keywords): built around other values it is a query assembled at run time. */
   sql?: boolean;
+  /** Bits known to be set in a number built with `|` from constants and unknown values (`st.st_mode | S_IXOTH`). */
+  orBits?: number;
   /** Variable this value was derived from by a call (`urlparse(target)`), for guards. */
   origin?: string;
   /** A request object of a web framework (routes can be recognised by it). */
@@ -48,9 +50,19 @@ export interface Value {
   pending?: () => Value;
   /** Python `import a.b` bindings merged under the same top package name. */
   imports?: string[];
+  /**
+   * The library path a project function or class was imported under (`django.utils._os.safe_join`
+   * while auditing Django itself): a library model of that path speaks for the body.
+   */
+  model?: string;
+  /** A boolean stored from a check (`ok = url_has_allowed_host_and_scheme(url=u)`): testing it is testing that check. */
+  test?: Expr;
 }
 
 export const CLEAN: Value = Object.freeze({}) as Value;
+
+/** Taint mark of data the program's own user wrote (argv, environment, terminal): findings from it only are Low. */
+export const LOCAL_INPUT = "~local-input";
 
 const MAX_STEPS = 8;
 
@@ -62,11 +74,18 @@ export function isConst(v: Value | undefined): boolean {
   return v?.c !== undefined;
 }
 
-const SQL_TEXT = /^[\s(]*(select\s|insert\s+(or\s+\w+\s+)?into\s|update\s+\S+\s+set\s|delete\s+from\s|(create|drop)\s+(temporary\s+|temp\s+|unique\s+)?(table|index|view)\s|alter\s+table\s|replace\s+into\s|merge\s+into\s|with\s+\w+\s+as\s*\()/i;
+// Text that reads as SQL: a statement's opening (after spaces or a parenthesis), or Bandit B608's
+// statement shapes anywhere in a fragment (a fragment with these keywords is SQL, not a table or column name).
+const SQL_OPENING = /^[\s(]*(select\s|insert\s+(or\s+\w+\s+)?into\s|update\s+\S+\s+set\s|delete\s+from\s|(create|drop)\s+(temporary\s+|temp\s+|unique\s+)?(table|index|view)\s|alter\s+table\s|replace\s+into\s|merge\s+into\s|with\s+\w+\s+as\s*\()/i;
+const SQL_SHAPE = /\b(select\s[\s\S]*\bfrom\b|delete\s+from\b|insert\s+into\b[\s\S]*\bvalues\b|update\s[\s\S]*\bset\b)/i;
+
+export function isSqlText(text: string): boolean {
+  return SQL_OPENING.test(text) || SQL_SHAPE.test(text);
+}
 
 export function mkConst(value: ConstValue): Value {
-  const text = typeof value === "string";
-  return { c: { v: value }, html: text && /<[a-zA-Z!/]/.test(value) ? true : undefined, text: text || undefined, sql: text && SQL_TEXT.test(value) ? true : undefined };
+  const str = typeof value === "string";
+  return { c: { v: value }, html: str && /<[a-zA-Z!/]/.test(value) ? true : undefined, text: str || undefined, sql: str && isSqlText(value) ? true : undefined };
 }
 
 export function addStep(t: Taint | undefined, step: TraceStep | undefined): Taint | undefined {
@@ -129,6 +148,7 @@ export function joinValues(a: Value | undefined, b: Value | undefined, depth = 0
   if (a.inst || b.inst) out.inst = a.inst ?? b.inst;
   if (a.html || b.html) out.html = true;
   if (a.text || b.text) out.text = true;
+  if (a.sql || b.sql) out.sql = true;
   if (a.origin === b.origin && a.origin) out.origin = a.origin;
   if (a.request || b.request) out.request = true;
   if (depth < 4 && (a.fields || b.fields || a.rest || b.rest)) {
@@ -153,7 +173,7 @@ export function sameValue(a: Value | undefined, b: Value | undefined, depth = 0)
   if ((a.t === undefined) !== (b.t === undefined)) return false;
   if (a.t && b.t && a.t.cleared.join() !== b.t.cleared.join()) return false;
   if (a.c?.v !== b.c?.v || (a.c === undefined) !== (b.c === undefined)) return false;
-  if (a.path !== b.path || a.len !== b.len || a.html !== b.html) return false;
+  if (a.path !== b.path || a.len !== b.len || a.html !== b.html || a.sql !== b.sql) return false;
   if (depth > 4) return true;
   if (!sameValue(a.rest, b.rest, depth + 1) && (a.rest || b.rest)) return false;
   const ak = a.fields ? [...a.fields.keys()] : [];
@@ -240,7 +260,13 @@ export function foldBinary(op: string, a: ConstValue, b: ConstValue): ConstValue
       return undefined;
     case "/": return numeric && b !== 0 ? a / b : undefined;
     case "//": return numeric && b !== 0 ? Math.floor(a / b) : undefined;
-    case "%": return numeric && b !== 0 ? ((a % b) + b) % b : undefined;
+    case "%":
+      if (numeric) return b !== 0 ? ((a % b) + b) % b : undefined;
+      // Python's "... '%s'" % name with one conversion and a constant operand is a constant string.
+      if (typeof a === "string" && (typeof b === "string" || typeof b === "number") && (a.match(/%[sdir]/g) ?? []).length === 1 && !/%(?![sdir%])/.test(a)) {
+        return a.replace(/%[sdir]/, String(b)).replace(/%%/g, "%");
+      }
+      return undefined;
     case "**": return numeric ? a ** b : undefined;
     case "==": case "===": case "is": return a === b;
     case "!=": case "!==": case "is not": return a !== b;
