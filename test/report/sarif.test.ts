@@ -7,6 +7,7 @@ import type { EngineResult } from "../../src/engines/types.js";
 import type { Finding } from "../../src/protocol/finding.js";
 import { FINGERPRINT_KEY, fingerprintsOf } from "../../src/report/fingerprint.js";
 import { buildSarif } from "../../src/report/sarif.js";
+import { loadRuleSet } from "../../src/engines/security-audit/rules.js";
 import { bgr } from "../cli/helpers.js";
 import { sarifSchemaErrors } from "./schema.js";
 import { copyExample } from "../security/example-workspace.js";
@@ -68,8 +69,10 @@ test("sarif from a real audit passes the official 2.1.0 schema and carries what 
 test("sarif: the rule's help shows the rule's own bad and good examples", () => {
   const sarif = buildSarif({ kind: "security-audit", result: { summary: "", findings: [evalFinding], filesAnalyzed: [], errors: [], recommendations: [] }, root: "/w" }) as any;
   const rule = sarif.runs[0].tool.driver.rules[0];
-  assert.match(rule.help.markdown, /Flagged:\n\n```python\nfrom flask import request\ndef calc\(\):\n    return str\(eval\(request\.args\["expr"\]\)\)\n```/);
-  assert.match(rule.help.markdown, /Not flagged:\n\n```python\nimport ast\n[\s\S]*ast\.literal_eval/);
+  const spec = loadRuleSet().rules.find((r) => r.id === "py.code-injection")!;
+  const fence = (code: string) => "```python\n" + code.trimEnd() + "\n```";
+  assert.ok(rule.help.markdown.includes(`Flagged:\n\n${fence(spec.examples.positive[0]!.code)}`), rule.help.markdown);
+  assert.ok(rule.help.markdown.includes(`Not flagged:\n\n${fence(spec.examples.negative[0]!.code)}`), rule.help.markdown);
   assert.match(rule.help.markdown, /\[OWASP Top 10 A03:2021\]\(https:\/\/owasp\.org\/Top10\/A03_2021-Injection\/\)/);
 });
 

@@ -102,6 +102,46 @@ describe("cross-file taint: Python", () => {
     assert.equal(finding.trace?.at(-1)?.file, "shop/db/dao.py");
   });
 
+  test("DAO classes of static and class methods called on the class, from an aiohttp handler", async () => {
+    const root = project({
+      "school/__init__.py": "",
+      "school/dao/__init__.py": "",
+      "school/dao/pupil.py": [
+        "class Pupil:",
+        "    @staticmethod",
+        "    async def add(conn, name):",
+        "        q = \"INSERT INTO pupils (name) VALUES ('%(name)s')\" % {'name': name}",
+        "        async with conn.cursor() as cur:",
+        "            await cur.execute(q)",
+        "",
+        "    @staticmethod",
+        "    async def add_safe(conn, name):",
+        "        async with conn.cursor() as cur:",
+        "            await cur.execute('INSERT INTO pupils (name) VALUES (%s)', (name,))",
+        "",
+        "    @classmethod",
+        "    def rename(cls, conn, old, new):",
+        "        conn.cursor().execute(\"UPDATE pupils SET name = '%s' WHERE name = '%s'\" % (new, old))",
+        "",
+      ].join("\n"),
+      "school/handlers.py": [
+        "from aiohttp import web",
+        "from school.dao.pupil import Pupil",
+        "",
+        "async def enrol(request: web.Request):",
+        "    form = await request.post()",
+        "    async with request.app['db'].acquire() as conn:",
+        "        await Pupil.add(conn, form['name'])",
+        "        await Pupil.add_safe(conn, form['name'])",
+        "        Pupil.rename(conn, 'x', form['new'])",
+        "    return web.Response(text='ok')",
+        "",
+      ].join("\n"),
+    });
+    const result = await audit(root);
+    assert.deepEqual(hits(result, "py.sql-injection"), ["school/dao/pupil.py:15", "school/dao/pupil.py:6"]);
+  });
+
   test("import a.b binds the package; a module-level connection and a config value come from the other file", async () => {
     const root = project({
       "lib/__init__.py": "",
@@ -165,6 +205,62 @@ describe("cross-file taint: JavaScript and TypeScript", () => {
     });
     const result = await audit(root);
     assert.deepEqual(hits(result, "js.sql-injection"), ["src/db/dao.js:4", "src/db/repo.ts:4", "src/db/repo.ts:7"]);
+  });
+
+  test("constructor-function DAOs: methods on this, on a this alias and on the prototype; handlers built the same way", async () => {
+    const root = project({
+      "lib/stores.js": [
+        "const mysql = require('mysql');",
+        "function OrderStore(db) {",
+        "  if (!(this instanceof OrderStore)) return new OrderStore(db);",
+        "  var orders = db.collection('orders');",
+        "  this.above = function (min, done) {",
+        "    function criteria() { return { $where: `this.total > '${min}'` }; }",
+        "    orders.findOne(criteria(), done);",
+        "  };",
+        "  this.count = function (min, done) { orders.countDocuments({ total: Number(min) }, done); };",
+        "}",
+        "function UserStore() {",
+        "  var self = this;",
+        "  self.pool = mysql.createPool({});",
+        "  self.byName = function (name) { return self.pool.query(\"SELECT * FROM users WHERE name = '\" + name + \"'\"); };",
+        "}",
+        "function TagStore() { this.pool = mysql.createPool({}); }",
+        "TagStore.prototype.byLabel = function (label) { return this.pool.query(\"SELECT * FROM tags WHERE label = '\" + label + \"'\"); };",
+        "module.exports = { OrderStore, UserStore, TagStore };",
+        "",
+      ].join("\n"),
+      "handlers/orders.js": [
+        "var stores = require('../lib/stores');",
+        "function OrderHandlers(db) {",
+        "  var orderStore = new stores.OrderStore(db);",
+        "  var users = new stores.UserStore();",
+        "  var tags = new stores.TagStore();",
+        "  this.list = function (req, res, next) {",
+        "    orderStore.above(req.query.min, function (err, rows) { res.json(rows); });",
+        "  };",
+        "  this.total = function (req, res, next) {",
+        "    orderStore.count(req.query.min, function (err, n) { res.json(n); });",
+        "  };",
+        "  this.owner = function (req, res) { users.byName(req.params.name); tags.byLabel(req.query.tag); res.end(); };",
+        "}",
+        "module.exports = OrderHandlers;",
+        "",
+      ].join("\n"),
+      "app.js": [
+        "const express = require('express');",
+        "const OrderHandlers = require('./handlers/orders');",
+        "const app = express();",
+        "const handlers = new OrderHandlers(null);",
+        "app.get('/orders', handlers.list);",
+        "app.get('/orders/total', handlers.total);",
+        "app.get('/owner/:name', handlers.owner);",
+        "",
+      ].join("\n"),
+    });
+    const result = await audit(root);
+    assert.deepEqual(hits(result, "js.nosql-injection"), ["lib/stores.js:7"], "Number(min) in count() stays clean");
+    assert.deepEqual(hits(result, "js.sql-injection"), ["lib/stores.js:14", "lib/stores.js:17"]);
   });
 
   test("callbacks, promise chains and async/await carry request data; a branch reassignment joins with the other branch", async () => {

@@ -30,7 +30,9 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     return { value, name: a.name, spread: a.spread, literal: a.value.k === "const" || undefined };
   });
   if (!frame.state) return CLEAN;
-  it.offer({ kind: "call", path, receiver, args, loc: e.loc }, frame);
+  // A function of the project runs below with these arguments and its own sinks speak: a DAO
+  // method named like a driver's (`orders.find(q)`) is not the driver's call.
+  if (!callee.fn) it.offer({ kind: "call", path, receiver, args, loc: e.loc }, frame);
   if (!frame.state) return CLEAN;
   const cfg = it.config;
 
@@ -59,6 +61,7 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     if (ctor) obj = it.invoke(ctor, undefined, args, frame, obj).self ?? obj;
     return obj;
   }
+  if (callee.fn && e.isNew && it.module.language !== "python") return construct(it, callee, args, frame);
   if (callee.fn) return it.invoke(callee.fn, callee.scope, args, frame).ret;
   if (receiver?.inst && e.callee.k === "attr") {
     const method = receiver.inst.methods.get(e.callee.name);
@@ -67,6 +70,13 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
       if (self) it.updateLvalue(e.callee.object, frame, () => self);
       return ret;
     }
+  }
+
+  // `Item.create(conn, name)` on a class: a staticmethod or an unbound method takes the arguments as
+  // they are, a classmethod gets the class first (DAO classes of static query methods).
+  if (receiver?.cls && e.callee.k === "attr" && it.module.language === "python") {
+    const method = receiver.cls.methods.get(e.callee.name);
+    if (method) return it.invoke(method, undefined, args, frame, isClassMethod(method) ? receiver : undefined).ret;
   }
 
   if (anyPathMatches(cfg.passthrough, path) && args[0]) return args[0].value;
@@ -152,6 +162,25 @@ function sanitized(it: Interpreter, path: string | undefined, receiver: Value | 
   if (!sanitizer) return undefined;
   const t = clearTaint(inputTaint(receiver, callee, args), sanitizer.clears);
   return t ? { t, path: `${path}()`, origin: originOf(e) } : { path: `${path}()` };
+}
+
+/**
+ * `new Store(db)` of a constructor function: the object is what the function
+ * left on `this` (`this.find = function (…) {…}`, the DAO pattern), unless it
+ * returns an object of its own. Run afresh: a shared summary keeps no `this`.
+ */
+function construct(it: Interpreter, callee: Value, args: SiteArg[], frame: Frame): Value {
+  const fn = callee.fn!;
+  // Methods assigned on the prototype (`Store.prototype.find = function …`) are the instance's too.
+  const blank: Value = { path: `${fn.name ?? "?"}()`, fields: new Map(callee.fields?.get("prototype")?.fields ?? []) };
+  const { ret, self } = it.invoke(fn, callee.scope, args, frame, blank, true);
+  // `if (!(this instanceof Store)) return new Store(db)` returns another instance: both stand for the result.
+  if (ret.fields || ret.fn || ret.inst) return joinValues(self ?? blank, ret);
+  return self ?? blank;
+}
+
+function isClassMethod(fn: FunctionIR): boolean {
+  return fn.decorators.some((d) => d.k === "name" && d.name === "classmethod");
 }
 
 function inputTaint(receiver: Value | undefined, callee: Value, args: SiteArg[]): Taint | undefined {

@@ -153,7 +153,9 @@ export function invokeLocal(
     if (!it.summaries.has(fn)) it.summaries.set(fn, new Map());
     it.summaries.get(fn)!.set(key, ret);
   }
-  const finalSelf = self ? calleeFrame.state?.get(isPython ? fn.params[0]?.name ?? "self" : "this") ?? self : undefined;
+  let finalSelf = self ? calleeFrame.state?.get(isPython ? fn.params[0]?.name ?? "self" : "this") ?? self : undefined;
+  // `var self = this; self.find = …`: what the alias gained is the receiver's.
+  if (finalSelf && !isPython) for (const v of calleeFrame.state?.values() ?? []) if (v !== finalSelf && v.path !== undefined && v.path === self!.path && v.fields) finalSelf = joinValues(finalSelf, v);
   return { ret, self: finalSelf };
 }
 
