@@ -27,7 +27,7 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     const inner = a.name ? { ...frame, contextNames: [a.name, ...frame.contextNames] } : frame;
     const value = it.eval(a.value, inner);
     if (a.name && value.c) it.offer({ kind: "assign", name: a.name, value, loc: a.value.loc, literal: a.value.k === "const" }, inner);
-    return { value, name: a.name, spread: a.spread };
+    return { value, name: a.name, spread: a.spread, literal: a.value.k === "const" || undefined };
   });
   if (!frame.state) return CLEAN;
   // A function of the project runs below with these arguments and its own sinks speak: a DAO

@@ -9,6 +9,8 @@ export interface SiteArg {
   value: Value;
   name?: string;
   spread?: boolean;
+  /** Written as a literal at the call (not read from a variable). */
+  literal?: boolean;
 }
 
 export type Site =
@@ -115,7 +117,7 @@ export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): 
   if (cond.any && !cond.any.some((c) => checkCondition(site, c, ctx))) return false;
   if (cond.all && !cond.all.every((c) => checkCondition(site, c, ctx))) return false;
   if (cond.not && checkCondition(site, cond.not, ctx)) return false;
-  const hasTest = ["missing", "present", "is", "is-not", "path", "not-path", "matches", "not-matches", "contains", "lt", "bits", "tainted", "dynamic", "built-sql", "built", "sql"]
+  const hasTest = ["missing", "present", "is", "is-not", "path", "not-path", "matches", "not-matches", "contains", "lt", "bits", "tainted", "dynamic", "built-sql", "built", "sql", "written"]
     .some((k) => (cond as Record<string, unknown>)[k] !== undefined);
   if (!hasTest) return true;
   const sel = select(site, cond);
@@ -143,10 +145,17 @@ export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): 
   if (cond.bits !== undefined && !((modeNumber(c) ?? value?.orBits ?? 0) & cond.bits)) return false;
   if (cond.tainted !== undefined && (deepTaint(value) !== undefined) !== cond.tainted) return false;
   if (cond.dynamic !== undefined && (value !== undefined && !value.c) !== cond.dynamic) return false;
+  if (cond.written !== undefined && (writtenLiterally(site, cond) === true) !== cond.written) return false;
   if (cond["built-sql"] !== undefined && (value?.sql === true && !value.c) !== cond["built-sql"]) return false;
   if (cond.sql !== undefined && (value?.sql === true) !== cond.sql) return false;
   if (cond.built !== undefined && (value !== undefined && !value.c && value.text === true) !== cond.built) return false;
   return true;
+}
+
+/** Whether a positional argument is a literal in the source at the call. */
+function writtenLiterally(site: Site, sel: Selector): boolean | undefined {
+  if (site.kind !== "call" || typeof sel.arg !== "number" || sel.prop) return undefined;
+  return site.args.filter((a) => a.name === undefined && !a.spread)[sel.arg]?.literal;
 }
 
 export function siteMatchesKind(m: Matcher, site: Site): boolean {

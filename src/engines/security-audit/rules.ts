@@ -47,6 +47,8 @@ const baseCondition = selector.extend({
   built: z.boolean().optional(),
   /** The value holds literal text that reads as a SQL statement. */
   sql: z.boolean().optional(),
+  /** The (positional) argument is written as a literal at the call, not read from a variable. */
+  written: z.boolean().optional(),
 });
 
 export type Condition = z.infer<typeof baseCondition> & { any?: Condition[]; all?: Condition[]; not?: Condition };
