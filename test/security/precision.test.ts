@@ -3,44 +3,10 @@
 // library is audited, classes of other modules), and every safe case here has
 // a vulnerable twin that must still be reported.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { after, describe, test } from "node:test";
-import { runAudit } from "../../src/engines/security-audit/index.js";
-import type { EngineContext, EngineResult } from "../../src/engines/types.js";
+import { describe, test } from "node:test";
+import { audit, hits, project as newProject } from "./audit-project.js";
 
-const temps: string[] = [];
-after(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), "bgr-precision-"));
-  temps.push(root);
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    writeFileSync(path.join(root, rel), text);
-  }
-  return root;
-}
-
-async function audit(root: string): Promise<EngineResult> {
-  const ctx: EngineContext = {
-    root,
-    scope: [],
-    task: "Security audit",
-    instructions: "",
-    options: { noCache: true },
-    signal: new AbortController().signal,
-    log: () => {},
-    progress: () => {},
-    cacheDir: path.join(root, ".agents", "cache", "security-audit"),
-  };
-  return runAudit(ctx);
-}
-
-function hits(result: EngineResult, ruleId: string): string[] {
-  return result.findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.file}:${f.line}`).sort();
-}
+const project = (files: Record<string, string>) => newProject(files, "bgr-precision-");
 
 const lines = (...l: string[]) => l.join("\n") + "\n";
 
