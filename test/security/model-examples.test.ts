@@ -2,13 +2,16 @@
 // model carries positive and negative examples; a positive example raises the
 // rule the model names, a negative one does not.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { analyzeSource } from "../../src/engines/security-audit/analyze-file.js";
 import { languageForPath } from "../../src/lang/languages.js";
 import { loadRuleSet, RuleError } from "../../src/engines/security-audit/rules.js";
+
+const scratch: string[] = [];
+after(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const ruleSet = loadRuleSet();
 
@@ -44,13 +47,20 @@ describe("library models", () => {
     });
   }
 
-  test("a model naming a rule that does not exist is refused with its file named", () => {
+  /** A rules/security + rules/models/python pair holding only the two taint configurations. */
+  function scratchRuleDirs(): { rules: string; models: string } {
     const dir = mkdtempSync(path.join(tmpdir(), "bgr-models-"));
+    scratch.push(dir);
     const rules = path.join(dir, "security");
     const models = path.join(dir, "models", "python");
     for (const d of [rules, models]) mkdirSync(d, { recursive: true });
     writeFileSync(path.join(rules, "taint.yaml"), "language: python\nsources: []\n");
     writeFileSync(path.join(rules, "taint-js.yaml"), "language: javascript\nsources: []\n");
+    return { rules, models };
+  }
+
+  test("a model naming a rule that does not exist is refused with its file named", () => {
+    const { rules, models } = scratchRuleDirs();
     writeFileSync(
       path.join(models, "acme.yaml"),
       "language: python\npackage: acme\ndocs: https://acme.example/docs\nmodels:\n  - name: q\n    sinks: [{ rule: py.nope, call: [acme.q] }]\n    examples: { rule: py.nope, positive: [x], negative: [y] }\n",
@@ -59,12 +69,7 @@ describe("library models", () => {
   });
 
   test("model patterns join the named pattern rule, and a pattern naming a taint rule is refused", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "bgr-models-"));
-    const rules = path.join(dir, "security");
-    const models = path.join(dir, "models", "python");
-    for (const d of [rules, models]) mkdirSync(d, { recursive: true });
-    writeFileSync(path.join(rules, "taint.yaml"), "language: python\nsources: []\n");
-    writeFileSync(path.join(rules, "taint-js.yaml"), "language: javascript\nsources: []\n");
+    const { rules, models } = scratchRuleDirs();
     const rule = (id: string, mode: string, body: string) =>
       `id: ${id}\ntitle: t\nlanguages: [python]\ncwe: 1\nowasp: A01:2021\nseverity: High\nconfidence: High\nmessage: m\nremediation: r\nmode: ${mode}\n${body}examples: { positive: [x], negative: [y] }\n`;
     writeFileSync(path.join(rules, "flag.yaml"), rule("py.flag", "pattern", "patterns: [{ call: [acme.old] }]\n"));
