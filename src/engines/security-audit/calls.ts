@@ -95,9 +95,9 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
     it.resolved = saved;
     return t ? { t, path: "Promise()" } : { path: "Promise()" };
   }
-  const inputs = inputTaint(receiver, callee, args);
   const sanitizedValue = sanitized(it, path, receiver, callee, args, e, frame);
   if (sanitizedValue) return sanitizedValue;
+  const inputs = inputTaint(receiver, callee, args);
   // "SELECT … age=".concat("3") is as constant as the + of two literals.
   const joined = constOf(receiver);
   if (e.callee.k === "attr" && e.callee.name === "concat" && typeof joined === "string" && args.every((a) => !a.name && !a.spread && isConst(a.value))) {

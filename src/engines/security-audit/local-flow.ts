@@ -182,15 +182,24 @@ function reachesSecret(scope: Scope, loc: Loc): boolean {
 
 /** Raises pattern findings whose matcher has `secret-use` when their value is stored as a secret. */
 export function raiseSecretUses(module: ModuleIR, findings: RawFinding[]): void {
-  const candidates = findings.filter((f) => f.matcher?.["secret-use"] && !f.taint);
+  restateWhere(module, findings, "secret-use", (home, f) => reachesSecret(home, f.loc));
+}
+
+/**
+ * Gives pattern findings (not taint ones) whose matcher carries `key` that
+ * key's confidence and severity where `applies` holds in the scope holding the
+ * flagged call.
+ */
+function restateWhere(module: ModuleIR, findings: RawFinding[], key: "secret-use" | "param-default", applies: (home: Scope, f: RawFinding) => boolean): void {
+  const candidates = findings.filter((f) => f.matcher?.[key] && !f.taint);
   if (candidates.length === 0) return;
   const scopes: Scope[] = [];
   scopes.push(scopeOf(module.body, scopes));
   for (const f of candidates) {
     const home = scopes.find((s) => s.exprs.some((e) => containsCallAt(e, f.loc)));
-    if (home && reachesSecret(home, f.loc)) {
-      const raised = f.matcher!["secret-use"]!;
-      f.matcher = { ...f.matcher!, confidence: raised.confidence, severity: raised.severity };
+    if (home && applies(home, f)) {
+      const restated = f.matcher![key]!;
+      f.matcher = { ...f.matcher!, confidence: restated.confidence, severity: restated.severity };
     }
   }
 }
@@ -255,16 +264,7 @@ export function dropUnconfigured(module: ModuleIR, findings: RawFinding[]): RawF
  * caller, not this code, decides.
  */
 export function lowerParamDefaults(module: ModuleIR, findings: RawFinding[]): void {
-  const candidates = findings.filter((f) => f.matcher?.["param-default"] && !f.taint);
-  if (candidates.length === 0) return;
-  const scopes: Scope[] = [];
-  scopes.push(scopeOf(module.body, scopes));
-  for (const f of candidates) {
-    const home = scopes.find((s) => s.exprs.some((e) => containsCallAt(e, f.loc)));
-    if (!home) continue;
-    if (home.assigns.some((a) => a.names.some((n) => home.params.has(n)) && containsCallAt(a.value, f.loc))) {
-      const lowered = f.matcher!["param-default"]!;
-      f.matcher = { ...f.matcher!, confidence: lowered.confidence, severity: lowered.severity };
-    }
-  }
+  restateWhere(module, findings, "param-default", (home, f) =>
+    home.assigns.some((a) => a.names.some((n) => home.params.has(n)) && containsCallAt(a.value, f.loc)),
+  );
 }
