@@ -18,6 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
+import { restoreStartFlags } from "../runtime/tiering.js";
 
 export type CodeCacheUse = "hit" | "miss" | "off";
 
@@ -141,6 +142,7 @@ export function runCachedScript(scriptUrl: URL, name: string): CodeCacheUse {
     process.once("exit", (code) => {
       if (code !== 0 && code !== 1) return;
       try {
+        restoreStartFlags(process.argv[2]);
         saveCache(dir, fileName!, prefix, compiled.createCachedData());
       } catch {
         // no cache this time

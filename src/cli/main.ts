@@ -6,7 +6,11 @@
 // is absent (a bare `tsc` build) or stale.
 import { statSync } from "node:fs";
 import * as nodeModule from "node:module";
+import { startsInBaseline, useBaseline } from "../runtime/tiering.js";
 import { nodeCompileCacheDir } from "./code-cache.js";
+
+// Before anything else compiles: an audit runs faster on baseline code (runtime/tiering.ts).
+if (startsInBaseline(process.argv[2])) useBaseline();
 
 // Node >= 22.1 also keeps the compiled code of the ES modules (the audit's
 // worker bundle, the plain modules of a bare build). Feature-detected, never required.

@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { failedAnalysis, type FileJob, type JobContext, type JobResult, runJob } from "./job.js";
 import type { RuleSet } from "./rules.js";
+import { OPTIMIZE_AFTER_BYTES_PER_THREAD, optimize } from "../../runtime/tiering.js";
 import type { WorkerBatch, WorkerData, WorkerReply } from "./worker.js";
 
 export type { FileJob };
@@ -74,6 +75,9 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
   const small = batches(jobs.filter((j) => j.size < ONE_AT_A_TIME_BYTES));
   const script = workerScript();
   const workerData: WorkerData = { ruleSet: options.ruleSet, disabled: options.disabled, known: [...options.known], root: options.root };
+  // A process that started on baseline code (runtime/tiering.ts) optimises once the threads are warm enough for it to pay.
+  const optimizeAfter = OPTIMIZE_AFTER_BYTES_PER_THREAD * workerCount;
+  let analysedBytes = 0;
   await new Promise<void>((resolve, reject) => {
     let finished = 0;
     let largeInFlight: number | undefined;
@@ -117,6 +121,7 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
           const { id: _id, ...rest } = result;
           options.onDone(job, rest);
           finished++;
+          if (analysedBytes < optimizeAfter && (analysedBytes += job.size) >= optimizeAfter) optimize();
           if (result.id === largeInFlight) largeInFlight = undefined;
         }
         if (finished === jobs.length) return stop();
