@@ -3,12 +3,7 @@ import type { LiteNode as SyntaxNode } from "./tree.js";
 import type { Expr, Loc } from "./ir.js";
 
 export function locOf(node: SyntaxNode): Loc {
-  return {
-    line: node.startPosition.row + 1,
-    column: node.startPosition.column + 1,
-    endLine: node.endPosition.row + 1,
-    endColumn: node.endPosition.column + 1,
-  };
+  return node.loc;
 }
 
 export function namedChildren(node: SyntaxNode): SyntaxNode[] {

@@ -6,6 +6,7 @@
 // ~21 bytes a node, and nodes are light views over it, made when first read.
 // The walk reads only numbers (type and field ids); each id's name and
 // namedness are asked of the parser once per language.
+import type { Loc } from "./ir.js";
 import type { Tree } from "./parsers.js";
 
 export interface Point {
@@ -29,10 +30,17 @@ interface Vocabulary {
   fieldable: Uint8Array;
   /** Their names, from the grammar's node-types.json; undefined when it is not shipped (then every token is looked up). */
   fieldableNames?: Set<string>;
+  /** Named type ids that never have children (identifiers, numbers, string fragments): the walk does not try to descend. */
+  leaf: Uint8Array;
+  leafNames?: Set<string>;
 }
 
 interface NodeTypeInfo {
+  type: string;
+  named: boolean;
   fields?: Record<string, { types?: Array<{ type: string; named: boolean }> }>;
+  children?: unknown;
+  subtypes?: unknown;
 }
 
 function fieldableTokens(language: object): Set<string> | undefined {
@@ -40,6 +48,15 @@ function fieldableTokens(language: object): Set<string> | undefined {
   if (!Array.isArray(info)) return undefined;
   const names = new Set<string>();
   for (const type of info) for (const field of Object.values(type.fields ?? {})) for (const t of field.types ?? []) if (!t.named) names.add(t.type);
+  return names;
+}
+
+/** Named types the grammar gives neither fields nor children (node-types.json lists a node's named children only, and extras sit between tokens). */
+function leafTypes(language: object): Set<string> | undefined {
+  const info = (language as { nodeTypeInfo?: NodeTypeInfo[] }).nodeTypeInfo;
+  if (!Array.isArray(info)) return undefined;
+  const names = new Set<string>();
+  for (const type of info) if (type.named && !type.fields && !type.children && !type.subtypes) names.add(type.type);
   return names;
 }
 
@@ -57,6 +74,8 @@ function vocabularyFor(tree: Tree): Vocabulary {
       keepUnder: new Uint8Array(0x10000),
       fieldable: new Uint8Array(0x10000),
       fieldableNames: fieldableTokens(language),
+      leaf: new Uint8Array(0x10000),
+      leafNames: leafTypes(language),
     };
     vocabularies.set(language, vocabulary);
   }
@@ -66,20 +85,39 @@ function vocabularyFor(tree: Tree): Vocabulary {
 /** Source text with a line table: positions come from offsets without asking the parser. */
 class SourceText {
   private readonly lineStarts: number[] = [0];
+  /** The row of the last lookup: lowering asks in source order, so the next answer is mostly that row or the next. */
+  private lastRow = 0;
 
   constructor(readonly text: string) {
     for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.lineStarts.push(i + 1);
   }
 
-  point(index: number): Point {
+  row(index: number): number {
+    const starts = this.lineStarts;
+    const row = this.lastRow;
+    if (starts[row]! <= index && (row + 1 === starts.length || index < starts[row + 1]!)) return row;
+    if (row + 1 < starts.length && starts[row + 1]! <= index && (row + 2 === starts.length || index < starts[row + 2]!)) return (this.lastRow = row + 1);
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= index) lo = mid;
+      if (starts[mid]! <= index) lo = mid;
       else hi = mid - 1;
     }
-    return { row: lo, column: index - this.lineStarts[lo]! };
+    return (this.lastRow = lo);
+  }
+
+  point(index: number): Point {
+    const row = this.row(index);
+    return { row, column: index - this.lineStarts[row]! };
+  }
+
+  /** 1-based line and column of both ends, in one object. */
+  loc(start: number, end: number): Loc {
+    const line = this.row(start);
+    const column = start - this.lineStarts[line]!;
+    const endLine = this.row(end);
+    return { line: line + 1, column: column + 1, endLine: endLine + 1, endColumn: end - this.lineStarts[endLine]! + 1 };
   }
 }
 
@@ -183,6 +221,11 @@ export class LiteNode {
     return this.table.source.point(this.endIndex);
   }
 
+  /** Where the node is, 1-based (the IR's Loc). */
+  get loc(): Loc {
+    return this.table.source.loc(this.table.starts[this.index]!, this.table.ends[this.index]!);
+  }
+
   get children(): LiteNode[] {
     const out: LiteNode[] = [];
     for (let c = this.table.firstChild[this.index]!; c !== NONE; c = this.table.nextSibling[c]!) out.push(this.table.node(c));
@@ -258,7 +301,7 @@ const KEEP_TOKENS_UNDER = new Set(["comparison_operator", "not in", "is not", "r
 
 export function toLiteTree(tree: Tree, text: string): LiteNode {
   const vocabulary = vocabularyFor(tree);
-  const { typeNames, typeNamed, fieldNames, fieldIds, keepUnder, fieldable, fieldableNames } = vocabulary;
+  const { typeNames, typeNamed, fieldNames, fieldIds, keepUnder, fieldable, fieldableNames, leaf, leafNames } = vocabulary;
   // Roughly one kept node per 6 characters of source; the table doubles when that is short.
   const table = new NodeTable(new SourceText(text), vocabulary, Math.max(64, text.length >> 2));
   const cursor = tree.walk();
@@ -268,6 +311,7 @@ export function toLiteTree(tree: Tree, text: string): LiteNode {
     typeNamed[id] = cursor.nodeIsNamed;
     if (KEEP_TOKENS_UNDER.has(name)) keepUnder[id] = 1;
     if (typeNamed[id] || !fieldableNames || fieldableNames.has(name)) fieldable[id] = 1;
+    if (typeNamed[id] && name !== "ERROR" && !KEEP_TOKENS_UNDER.has(name) && leafNames?.has(name)) leaf[id] = 1;
   };
   const learnField = (id: number): void => {
     const name = cursor.currentFieldName ?? undefined;
@@ -304,7 +348,7 @@ export function toLiteTree(tree: Tree, text: string): LiteNode {
       if (previous === NONE) table.firstChild[parent] = node;
       else table.nextSibling[previous] = node;
       lastChild[lastChild.length - 1] = node;
-      if (cursor.gotoFirstChild()) {
+      if (!leaf[type] && cursor.gotoFirstChild()) {
         stack.push(node);
         lastChild.push(NONE);
         descended = true;
