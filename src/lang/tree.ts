@@ -338,7 +338,8 @@ export function toLiteTree(tree: Tree, text: string): LiteNode {
     const type = cursor.nodeTypeId;
     if (typeNames[type] === undefined) learnType(type);
     // One native call fewer for most punctuation: only named nodes and operator-like tokens can sit in a field.
-    const field = fieldable[type] ? cursor.currentFieldId : 0;
+    // The binding answers undefined, not 0, for a node in no field.
+    const field = fieldable[type] ? (cursor.currentFieldId ?? 0) : 0;
     if (field !== 0 && fieldNames[field] === undefined) learnField(field);
     const named = typeNamed[type]!;
     let descended = false;
