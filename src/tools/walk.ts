@@ -81,11 +81,18 @@ class GitignoreStack {
     for (const folder of chain.reverse()) {
       const rules = this.rulesFor(folder);
       if (!rules) continue;
-      const rel = path.relative(folder, absolute).split(path.sep).join("/");
+      const rel = relativePosix(folder, absolute);
       if (rel && rules.ignores(isDirectory ? `${rel}/` : rel)) return true;
     }
     return false;
   }
+}
+
+/** `absolute` relative to `folder` with "/" separators; a plain slice for the paths under `folder` the crawl yields (path.relative normalises both sides on every call). */
+function relativePosix(folder: string, absolute: string): string {
+  const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
+  const rel = absolute.startsWith(prefix) && !absolute.endsWith(path.sep) && !/[\\/]\.{1,2}(?:[\\/]|$)|[\\/]{2}/.test(absolute) ? absolute.slice(prefix.length) : path.relative(folder, absolute);
+  return path.sep === "/" ? rel : rel.split(path.sep).join("/");
 }
 
 /** Sorted workspace-relative posix paths of the files in scope. */
@@ -96,7 +103,7 @@ export async function listFiles(root: string, options: ListFilesOptions = {}): P
   const excluded = options.exclude?.length ? ignore().add(options.exclude) : null;
   const gitignore = new GitignoreStack(realRoot);
   // Every path below comes from crawling realRoot, so no per-file realpath is needed.
-  const relative = (absolute: string) => path.relative(realRoot, absolute).split(path.sep).join("/");
+  const relative = (absolute: string) => relativePosix(realRoot, absolute);
 
   const wantedFile = (absolute: string, explicit: boolean): boolean => {
     const rel = relative(absolute);

@@ -6,7 +6,7 @@
 // The pack lives in the workspace, so anyone who can commit to it can edit
 // it: it carries an HMAC under a per-machine key kept outside the workspace
 // (cache-key.ts). A pack whose MAC does not verify is ignored, never trusted.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, type Hash, randomBytes, timingSafeEqual } from "node:crypto";
 import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 import { VERSION } from "../../version.js";
@@ -27,13 +27,21 @@ export function contentDigest(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
+/** The hash state after everything but the path and content: the same for every file of an audit. */
+let keyBase: { rulesHash: string; disabled: readonly string[]; hash: Hash } | undefined;
+
 /** An analysis depends on bgr, the engine, the rules, the disabled list, the path and the content. */
 export function cacheKey(digest: string, file: string, rulesHash: string, disabled: readonly string[]): string {
-  return createHash("sha256")
-    .update(VERSION).update("\0")
-    .update(ENGINE_VERSION).update("\0")
-    .update(rulesHash).update("\0")
-    .update([...disabled].sort().join(",")).update("\0")
+  if (keyBase?.rulesHash !== rulesHash || keyBase.disabled !== disabled) {
+    const hash = createHash("sha256")
+      .update(VERSION).update("\0")
+      .update(ENGINE_VERSION).update("\0")
+      .update(rulesHash).update("\0")
+      .update([...disabled].sort().join(",")).update("\0");
+    keyBase = { rulesHash, disabled, hash };
+  }
+  return keyBase.hash
+    .copy()
     // The path is part of the key: findings carry it, and file-path rules depend on it.
     .update(file).update("\0")
     .update(digest)
