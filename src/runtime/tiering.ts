@@ -3,22 +3,25 @@
 // functions afresh, they deoptimise on the many shapes of values and frames
 // and compile again, and those compiles (and their garbage) take the second
 // core that the other thread wanted. Measured on 2 cores, 2026-12-02,
-// alternating runs, code cache off: the OWASP Python audit took 2.12 s wall /
-// 3.85 s CPU with baseline code only (Sparkplug, no TurboFan) against
-// 2.62 s / 4.86 s, and the 877-file JS corpus 4.6 s against 4.9 s.
+// alternating runs: the OWASP Python audit took 2.12 s wall / 3.85 s CPU
+// with baseline code only (Sparkplug, no TurboFan) against 2.62 s / 4.86 s;
+// the 877-file JS corpus 4.08 s against 4.53 s when TurboFan came back after
+// 1.5 s, and three copies of it (2,631 files, 11 s) were no faster with
+// TurboFan back after 3 or 6 s than without it. A file over 512 KB is
+// different: its one analysis runs for seconds and optimised code pays
+// (three 1.4 MB sql.js builds: 16.6 s on baseline code, 9.2 s optimised).
 //
 // The flags must be set when the process starts: set when the pool starts,
 // the same flags saved only a tenth of that (the main thread's code and the
 // threads' start-up were already compiled the other way). So `bgr audit`
 // and `bgr run` (a spawned run) start in baseline, and TurboFan comes back
-// (process-wide, later compiles only) once an audit's threads have analysed
-// enough source for its warm-up to pay, or as soon as a run turns out to
-// be another kind of work. Long-lived hosts (`bgr mcp`, `bgr ui`) never
-// change the defaults.
+// (process-wide, later compiles only) for a large file, after an audit has
+// run for OPTIMIZE_AFTER_MS, or as soon as a run turns out to be another
+// kind of work. Long-lived hosts (`bgr mcp`, `bgr ui`) keep the defaults.
 import { setFlagsFromString } from "node:v8";
 
-/** Source analysed per thread after which optimised code pays for its compiles (see above). */
-export const OPTIMIZE_AFTER_BYTES_PER_THREAD = 4 * 1024 * 1024;
+/** How long an audit's threads run on baseline code before TurboFan comes back: past the lengths measured above, where steady-state speed starts to count. */
+export const OPTIMIZE_AFTER_MS = 10_000;
 
 const BASELINE_COMMANDS = new Set(["audit", "run"]);
 const BASELINE_FLAGS = ["--no-turbofan", "--always-sparkplug"];

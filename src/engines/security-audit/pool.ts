@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { failedAnalysis, type FileJob, type JobContext, type JobResult, runJob } from "./job.js";
 import type { RuleSet } from "./rules.js";
-import { OPTIMIZE_AFTER_BYTES_PER_THREAD, optimize } from "../../runtime/tiering.js";
+import { OPTIMIZE_AFTER_MS, optimize } from "../../runtime/tiering.js";
 import type { WorkerBatch, WorkerData, WorkerReply } from "./worker.js";
 
 export type { FileJob };
@@ -75,9 +75,11 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
   const small = batches(jobs.filter((j) => j.size < ONE_AT_A_TIME_BYTES));
   const script = workerScript();
   const workerData: WorkerData = { ruleSet: options.ruleSet, disabled: options.disabled, known: [...options.known], root: options.root };
-  // A process that started on baseline code (runtime/tiering.ts) optimises once the threads are warm enough for it to pay.
-  const optimizeAfter = OPTIMIZE_AFTER_BYTES_PER_THREAD * workerCount;
-  let analysedBytes = 0;
+  // A process that started on baseline code (runtime/tiering.ts) optimises once the audit has run long enough
+  // for TurboFan's warm-up to pay, and at once for a large file, whose one analysis takes seconds.
+  const optimizeTimer = setTimeout(optimize, OPTIMIZE_AFTER_MS);
+  optimizeTimer.unref();
+  if (large.length > 0) optimize();
   await new Promise<void>((resolve, reject) => {
     let finished = 0;
     let largeInFlight: number | undefined;
@@ -88,6 +90,7 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
     const stop = (error?: Error): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(optimizeTimer);
       options.signal.removeEventListener("abort", onAbort);
       for (const w of pool) void w.terminate();
       if (error) reject(error);
@@ -121,7 +124,6 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
           const { id: _id, ...rest } = result;
           options.onDone(job, rest);
           finished++;
-          if (analysedBytes < optimizeAfter && (analysedBytes += job.size) >= optimizeAfter) optimize();
           if (result.id === largeInFlight) largeInFlight = undefined;
         }
         if (finished === jobs.length) return stop();
@@ -138,6 +140,7 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
 }
 
 async function analyzeInThread(jobs: FileJob[], options: PoolOptions): Promise<void> {
+  if (jobs.some((j) => j.size >= ONE_AT_A_TIME_BYTES)) optimize();
   const ctx: JobContext = {
     ruleSet: options.ruleSet,
     disabled: new Set(options.disabled),
