@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 
 const CODE_CACHE = pathToFileURL(fileURLToPath(new URL("../../src/cli/code-cache.js", import.meta.url))).href;
+const TIERING = pathToFileURL(fileURLToPath(new URL("../../src/runtime/tiering.js", import.meta.url))).href;
 const BUNDLES = fileURLToPath(new URL("../../src/bundle/", import.meta.url));
 
 const SCRIPT = 'module.exports.answer = [1, 2, 3].map((n) => n * 2).join(",");\nprocess.stdout.write(`ran ${module.exports.answer} ${typeof require} ${require("node:path").basename(__filename)}\\n`);\n';
@@ -106,6 +107,26 @@ test("no cache is written inside the folder bgr runs in, nor with BGR_CODE_CACHE
     assert.equal(stdout.trim().split("\n").at(-1), "off");
     await assert.rejects(readdir(path.join(inside, "bgr")), { code: "ENOENT" });
     await assert.rejects(readdir(path.join(dir, "elsewhere")), { code: "ENOENT" });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a command that changes V8's flags while it runs (an audit's threads) leaves a cache its next start accepts", async () => {
+  const { dir, cacheHome, cwd, script } = await scratch();
+  try {
+    // As main.ts starts `bgr audit`: baseline code first; the work then turns TurboFan back on and limits its inlining.
+    await writeFile(script, `${SCRIPT}const t = require(${JSON.stringify(fileURLToPath(TIERING))}); t.limitInlining(); t.optimize();\n`);
+    const runner = path.join(dir, "audit-runner.mjs");
+    await writeFile(
+      runner,
+      `import { useBaseline } from ${JSON.stringify(TIERING)};\nuseBaseline();\nconst { runCachedScript } = await import(${JSON.stringify(CODE_CACHE)});\nprocess.stdout.write(runCachedScript(new URL(${JSON.stringify(pathToFileURL(script).href)}), "work") + "\\n");\n`,
+    );
+    const runAs = async (command: string) =>
+      (await promisify(execFile)(process.execPath, [runner, command], { cwd, env: { ...process.env, XDG_CACHE_HOME: cacheHome, BGR_CODE_CACHE: "" } })).stdout.trim().split("\n").at(-1);
+    assert.equal(await runAs("audit"), "miss");
+    assert.equal(await runAs("audit"), "hit");
+    assert.equal(await runAs("audit"), "hit");
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -2,12 +2,12 @@
 // run; audits read that JSON only while it matches the rule files, and load
 // the YAML (with its validation errors) otherwise.
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { compiledRulesPath, loadRules, readCompiledRules } from "../../src/engines/security-audit/compiled-rules.js";
-import { defaultRulesDir, rulesHash } from "../../src/engines/security-audit/rule-files.js";
+import { defaultRulesDir, hashOf, modelsDirFor, ruleFiles, rulesHash, rulesStampPath, rulesStatKey } from "../../src/engines/security-audit/rule-files.js";
 import { loadRuleSet } from "../../src/engines/security-audit/rules.js";
 
 const temps: string[] = [];
@@ -37,4 +37,23 @@ test("a broken rule file fails with the loader's message even when a compiled se
   cpSync(defaultRulesDir(), dir, { recursive: true });
   writeFileSync(path.join(dir, "python", "zz-broken.yaml"), "id: Not Valid\n");
   await assert.rejects(loadRules(dir, compiledRulesPath()), /rule file python[\\/]zz-broken\.yaml: /);
+});
+
+test("the build's stamp gives the rules hash while every rule file stats the same, and an edited file is hashed again", () => {
+  const full = (dir: string) => hashOf([...ruleFiles(dir), ...ruleFiles(modelsDirFor(dir)).map((f) => ({ ...f, rel: `models/${f.rel}` }))]);
+  // The package's own stamp agrees with hashing the files.
+  assert.equal(rulesHash(), full(defaultRulesDir()));
+  const pkg = mkdtempSync(path.join(tmpdir(), "bgr-rules-pkg-"));
+  temps.push(pkg);
+  const dir = path.join(pkg, "rules", "security");
+  cpSync(defaultRulesDir(), dir, { recursive: true });
+  cpSync(modelsDirFor(defaultRulesDir()), modelsDirFor(dir), { recursive: true });
+  mkdirSync(path.dirname(rulesStampPath(dir)), { recursive: true });
+  // A stamp whose hash no file set could give: seeing it back proves no file was read.
+  writeFileSync(rulesStampPath(dir), JSON.stringify({ statKey: rulesStatKey(dir), hash: "from-the-stamp" }));
+  assert.equal(rulesHash(dir), "from-the-stamp");
+  const file = path.join(modelsDirFor(dir), readdirSync(modelsDirFor(dir), { recursive: true, encoding: "utf8" }).find((f) => f.endsWith(".yaml"))!);
+  writeFileSync(file, `${readFileSync(file, "utf8")}\n# edited\n`);
+  utimesSync(file, new Date(), new Date(Date.now() + 5000));
+  assert.equal(rulesHash(dir), full(dir));
 });
