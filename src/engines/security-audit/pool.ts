@@ -5,9 +5,9 @@
 // worker would cost more than it saves.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { OPTIMIZE_AFTER_MS, optimize } from "../../runtime/tiering.js";
 import { failedAnalysis, type FileJob, type JobContext, type JobResult, runJob } from "./job.js";
 import type { RuleSet } from "./rules.js";
-import { OPTIMIZE_AFTER_MS, optimize } from "../../runtime/tiering.js";
 import type { WorkerBatch, WorkerData, WorkerReply } from "./worker.js";
 
 export type { FileJob };
