@@ -22,11 +22,15 @@ export interface RuleFile {
   text: string;
 }
 
-export function ruleFiles(dir: string): RuleFile[] {
+/** The YAML files under `dir`, relative, in the order they are hashed. */
+function ruleFileNames(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
     .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((rel) => ({ rel, text: readFileSync(path.join(dir, rel), "utf8") }));
+    .sort();
+}
+
+export function ruleFiles(dir: string): RuleFile[] {
+  return ruleFileNames(dir).map((rel) => ({ rel, text: readFileSync(path.join(dir, rel), "utf8") }));
 }
 
 export function hashOf(files: readonly RuleFile[]): string {
@@ -63,8 +67,7 @@ export function rulesStatKey(dir: string): string {
   const hash = createHash("sha256");
   for (const [base, prefix] of [[dir, ""], [modelsDirFor(dir), "models/"]] as const) {
     if (!existsSync(base)) continue;
-    const names = readdirSync(base, { recursive: true, encoding: "utf8" }).filter((f) => /\.ya?ml$/.test(f)).sort();
-    for (const rel of names) {
+    for (const rel of ruleFileNames(base)) {
       const info = statSync(path.join(base, rel));
       hash.update(`${prefix}${rel}\0${info.size}\0${info.mtimeMs}\0`);
     }
