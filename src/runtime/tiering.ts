@@ -59,5 +59,6 @@ export function limitInlining(): void {
  */
 export function restoreStartFlags(command: string | undefined): void {
   setFlagsFromString("--turbo-inlining");
-  for (const flag of startsInBaseline(command) ? BASELINE_FLAGS : DEFAULT_FLAGS) setFlagsFromString(flag);
+  if (startsInBaseline(command)) useBaseline();
+  else optimize();
 }
