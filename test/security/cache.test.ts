@@ -32,10 +32,10 @@ function workspace(): string {
 const cacheDirOf = (root: string): string => path.join(root, ".agents", "cache", "security-audit");
 const packOf = (root: string): string => path.join(cacheDirOf(root), "pack-v1.bin");
 
-async function audit(root: string): Promise<{ findings: number; cached: number; result: EngineResult }> {
+async function audit(root: string, scope: string[] = []): Promise<{ findings: number; cached: number; result: EngineResult }> {
   const ctx: EngineContext = {
     root,
-    scope: [],
+    scope,
     task: "Security audit",
     instructions: "",
     options: {},
@@ -122,6 +122,19 @@ describe("audit cache integrity", () => {
     const after = await audit(root);
     assert.deepEqual(after.result.findings, []);
     assert.equal(after.cached, 0, "app.py must be re-analysed: the module it read changed");
+  });
+
+  test("a module outside the audit's scope is read to check it: a change there redoes its importer", async () => {
+    const root = temp("bgr-cache-deps-scope-");
+    writeFileSync(path.join(root, "helper.py"), 'import shlex\nfrom flask import request\n\ndef get_host():\n    return shlex.quote(request.args["h"])\n');
+    writeFileSync(path.join(root, "app.py"), 'import os\nfrom flask import Flask\nfrom helper import get_host\napp = Flask(__name__)\n@app.route("/a")\ndef a():\n    os.system("ping " + get_host())\n');
+    assert.deepEqual((await audit(root, ["app.py"])).result.findings, []);
+    assert.equal((await audit(root, ["app.py"])).cached, 1);
+    // helper.py is never in this audit's file list, so no stat of it vouches for it: it must be read and hashed.
+    writeFileSync(path.join(root, "helper.py"), 'from flask import request\n\ndef get_host():\n    return request.args["h"]\n');
+    const after = await audit(root, ["app.py"]);
+    assert.equal(after.cached, 0);
+    assert.deepEqual(after.result.findings.map((f) => `${f.file}:${f.line}`), ["app.py:7"]);
   });
 
   test("namespaces share one pack: an engine's summaries and analyses are kept apart and survive a save", () => {
