@@ -11,10 +11,11 @@
 // modules compute from import.meta.url (../cli/main.js, the package root) stay right.
 // A failed bundle fails the build: a silent fallback would hide a slow start.
 import { builtinModules } from "node:module";
-import { rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { asciiBundle } from "./ascii-bundle.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(root, "dist/src");
@@ -108,3 +109,11 @@ await build({
     ].join(" "),
   },
 });
+
+// One-byte source strings for V8: scripts/ascii-bundle.mjs says why and how it stays exact.
+for (const name of readdirSync(outdir)) {
+  const file = path.join(outdir, name);
+  const text = readFileSync(file, "utf8");
+  const ascii = asciiBundle(text, path.relative(root, file));
+  if (ascii !== text) writeFileSync(file, ascii);
+}

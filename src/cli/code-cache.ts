@@ -11,6 +11,7 @@
 // the command, and is used only when the folder and the file belong to this
 // user and nobody else can write them: cached code is code that runs.
 // Anything wrong with the cache only costs the compile it would have saved.
+import { isAscii } from "node:buffer";
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -110,6 +111,16 @@ function saveCache(dir: string, fileName: string, prefix: string, data: Buffer):
 }
 
 /**
+ * The bundle's text. The build makes it ASCII (scripts/ascii-bundle.mjs), and ASCII read as
+ * latin1 is the same text as a one-byte string, three times faster to make than UTF-8 decoding
+ * (measured on the 2.3 MB cli bundle); any other file is decoded as UTF-8.
+ */
+function readSource(script: string): string {
+  const bytes = readFileSync(script);
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+}
+
+/**
  * Runs the CommonJS-style script at `scriptUrl` (a bundle with no dynamic
  * import left: a vm script has no module loader behind it) in this context,
  * from the code cache named `name` when there is a usable one, and returns
@@ -117,7 +128,7 @@ function saveCache(dir: string, fileName: string, prefix: string, data: Buffer):
  */
 export function runCachedScript(scriptUrl: URL, name: string): CodeCacheUse {
   const script = fileURLToPath(scriptUrl);
-  const source = readFileSync(script, "utf8");
+  const source = readSource(script);
   const dir = codeCacheDir();
   const enabled = cachingAllowed(dir);
   let fileName: string | undefined;
