@@ -6,6 +6,7 @@
 // The pack lives in the workspace, so anyone who can commit to it can edit
 // it: it carries an HMAC under a per-machine key kept outside the workspace
 // (cache-key.ts). A pack whose MAC does not verify is ignored, never trusted.
+import { isAscii } from "node:buffer";
 import { createHash, createHmac, type Hash, randomBytes, timingSafeEqual } from "node:crypto";
 import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
@@ -69,7 +70,9 @@ function emptyBody(): PackBody {
 function readPack(file: string, key: Buffer): PackBody {
   let raw: string;
   try {
-    raw = readFileSync(file, "utf8");
+    const bytes = readFileSync(file);
+    // A pack is mostly ASCII JSON; read so, it is a one-byte string made without UTF-8 decoding.
+    raw = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
   } catch {
     return emptyBody();
   }

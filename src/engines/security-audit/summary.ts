@@ -1,6 +1,7 @@
 // From findings to the report's prose: summary counts, recommendations
 // grouped by rule (most severe first), per-rule and per-CWE data.
 import { compareFindings, type Finding, SEVERITIES, severityRank } from "../../protocol/finding.js";
+import { compareText } from "../../protocol/collate.js";
 
 export function summarize(findings: Finding[], files: number, errors: number, cached: number): string {
   if (findings.length === 0) {
@@ -29,7 +30,7 @@ export function recommendationsFor(findings: Finding[]): string[] {
     byRule.set(f.ruleId, list);
   }
   const groups = [...byRule.values()].sort(
-    (a, b) => severityRank(b[0]!.severity) - severityRank(a[0]!.severity) || b.length - a.length || a[0]!.ruleId.localeCompare(b[0]!.ruleId),
+    (a, b) => severityRank(b[0]!.severity) - severityRank(a[0]!.severity) || b.length - a.length || compareText(a[0]!.ruleId, b[0]!.ruleId),
   );
   return groups.map((group) => {
     const first = group[0]!;
