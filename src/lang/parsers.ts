@@ -2,7 +2,7 @@
 // code review engines: they ask "which language is this path?" and "give me
 // a tree", and never import a grammar package themselves.
 import { createRequire } from "node:module";
-import Parser from "tree-sitter";
+import type Parser from "tree-sitter";
 
 export { LANGUAGES, type Language, languageForPath, supportedExtensions } from "./languages.js";
 import type { Language } from "./languages.js";
@@ -16,9 +16,12 @@ export function parsedText(language: Language, text: string): string {
 export type Tree = Parser.Tree;
 export type SyntaxNode = Parser.SyntaxNode;
 
-// The grammar packages are CommonJS native addons; createRequire keeps them
-// out of the ESM loader and loads each one only when first needed.
+// The grammar packages and tree-sitter itself are CommonJS native addons; createRequire keeps
+// them out of the ESM loader and loads each one only when first needed: an audit answered
+// from its cache parses nothing and never pays the ~5 ms of loading the binding.
 const require = createRequire(import.meta.url);
+let parserClass: typeof Parser | undefined;
+const treeSitter = (): typeof Parser => (parserClass ??= require("tree-sitter") as typeof Parser);
 
 function loadGrammar(language: Language): unknown {
   switch (language) {
@@ -47,14 +50,14 @@ const parsers = new Map<Language, Parser>();
  */
 function withPlainNodes(grammar: object): object {
   const target = grammar as { nodeSubclasses?: unknown };
-  target.nodeSubclasses ??= new Proxy([], { get: (list, key) => (typeof key === "string" && /^\d+$/.test(key) ? (Parser as unknown as { SyntaxNode: unknown }).SyntaxNode : Reflect.get(list, key)) });
+  target.nodeSubclasses ??= new Proxy([], { get: (list, key) => (typeof key === "string" && /^\d+$/.test(key) ? (treeSitter() as unknown as { SyntaxNode: unknown }).SyntaxNode : Reflect.get(list, key)) });
   return grammar;
 }
 
 function parserFor(language: Language): Parser {
   let parser = parsers.get(language);
   if (!parser) {
-    parser = new Parser();
+    parser = new (treeSitter())();
     parser.setLanguage(withPlainNodes(loadGrammar(language) as object) as Parser.Language);
     parsers.set(language, parser);
   }
