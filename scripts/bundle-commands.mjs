@@ -5,8 +5,7 @@
 //   worker.mjs the audit's analysis thread (an ES module; Node >= 22 compile-caches it)
 // spawn and cli are classic scripts so that V8 can keep their compiled code
 // between runs (src/cli/code-cache.ts; Node 20 has no module compile cache
-// and V8 caches no ES module); spawn.mjs and cli.mjs are the two-line ES
-// entries main.js imports, which run them through that cache.
+// and V8 caches no ES module); main.js runs them through that cache itself.
 // The folder sits one level under dist/src like dist/src/cli, so paths the
 // modules compute from import.meta.url (../cli/main.js, the package root) stay right.
 // A failed bundle fails the build: a silent fallback would hide a slow start.
@@ -81,15 +80,6 @@ for (const [file, output] of Object.entries(result.metafile.outputs)) {
   const left = output.imports.filter((i) => i.kind === "dynamic-import");
   if (left.length) throw new Error(`${file} still imports ${left.map((i) => i.path).join(", ")} dynamically; a code-cached script cannot`);
 }
-// The cache is per command (`cli-run`, `cli-audit` …): each holds what its own runs compile.
-const cacheNames = { spawn: '"spawn"', cli: '"cli-" + (process.argv[2] ?? "")' };
-for (const name of Object.keys(scripts)) {
-  writeFileSync(
-    path.join(outdir, `${name}.mjs`),
-    `import { runCachedScript } from "../cli/code-cache.js";\nrunCachedScript(new URL("./${name}.cjs", import.meta.url), ${cacheNames[name]});\n`,
-  );
-}
-
 // The audit's worker threads stay an ES module: one file, compile-cached by Node >= 22.
 await build({
   ...common,

@@ -7,7 +7,7 @@
 import { statSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { startsInBaseline, useBaseline } from "../runtime/tiering.js";
-import { nodeCompileCacheDir } from "./code-cache.js";
+import { nodeCompileCacheDir, runCachedScript } from "./code-cache.js";
 
 // Before anything else compiles: an audit runs faster on baseline code (runtime/tiering.ts).
 if (startsInBaseline(process.argv[2])) useBaseline();
@@ -25,18 +25,21 @@ if (compileCacheDir) {
 }
 
 /**
- * The bundle entry, unless a later `tsc` (which rewrites every module, the
+ * The bundle, unless a later `tsc` (which rewrites every module, the
  * entry's own included) left it stale: bgr must never run older code than its modules.
  */
-function freshBundle(name: string, compiled: string): string | undefined {
+function freshBundle(name: string, compiled: string): URL | undefined {
   const bundle = new URL(`../bundle/${name}`, import.meta.url);
   const bundledAt = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs;
   const compiledAt = statSync(new URL(compiled, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
-  return bundledAt !== undefined && compiledAt !== undefined && bundledAt >= compiledAt ? bundle.href : undefined;
+  return bundledAt !== undefined && compiledAt !== undefined && bundledAt >= compiledAt ? bundle : undefined;
 }
 
-if (process.argv[2] === "spawn") {
-  await import(freshBundle("spawn.mjs", "./spawn-entry.js") ?? "./spawn-entry.js");
-} else {
-  await import(freshBundle("cli.mjs", "./cli.js") ?? "./cli.js");
-}
+// The bundle runs straight from here, not through an ES module of its own: each module the
+// loader resolves, reads, compiles and links before the command starts is start-up time.
+// The code cache is per command (`cli-run`, `cli-audit` …): each holds what its own runs compile.
+const [bundleName, entry, cacheName] =
+  process.argv[2] === "spawn" ? ["spawn.cjs", "./spawn-entry.js", "spawn"] : ["cli.cjs", "./cli.js", `cli-${process.argv[2] ?? ""}`];
+const bundle = freshBundle(bundleName, entry);
+if (bundle) runCachedScript(bundle, cacheName);
+else await import(entry);
