@@ -64,8 +64,8 @@ export function parseSeverity(value: string): Severity | undefined {
 }
 
 /** Highest severity first, then file, then line: the order every report uses. */
-// compareText is String#localeCompare's order without a collator per call (Node 20
-// builds one each time: sorting 441 findings cost ~100 ms) or even per run (collate.ts).
+// compareText is String#localeCompare's order (English, on every machine) without a collator
+// per call (Node 20 builds one each time: sorting 441 findings cost ~100 ms) or even per run (collate.ts).
 
 export function compareFindings(a: Finding, b: Finding): number {
   return (

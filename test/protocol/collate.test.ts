@@ -1,10 +1,11 @@
-// compareText must order exactly as String#localeCompare does: reports sort by
-// it, and its ASCII table is a copy of the collator's order (collate.ts).
+// compareText must order exactly as String#localeCompare(…, "en") does: reports
+// sort by it, and its ASCII table is a copy of the collator's order (collate.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { compareText } from "../../src/protocol/collate.js";
 
-const collator = new Intl.Collator();
+const collator = new Intl.Collator("en");
 const PRINTABLE = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join("");
 
 /** A seeded generator: a failure names a case that can be rerun. */
@@ -39,4 +40,11 @@ test("random near-equal strings (paths, case, punctuation, prefixes) order as th
 
 test("text beyond printable ASCII goes to the collator", () => {
   for (const [a, b] of [["é", "f"], ["résumé.py", "resume.py"], ["a\tb", "a b"], ["日本.py", "abc.py"], ["Z", "é"], ["", "é"]]) agree(a!, b!);
+});
+
+test("the order is the same whatever the machine's locale (a Danish default sorts \"aa\" after \"z\")", () => {
+  const module = new URL("../../src/protocol/collate.js", import.meta.url).href;
+  const script = `import(${JSON.stringify(module)}).then((m) => process.stdout.write(JSON.stringify([m.compareText("aa.py", "z.py") < 0, m.compareText("åa.py", "z.py") < 0, new Intl.Collator().resolvedOptions().locale])))`;
+  const out = execFileSync(process.execPath, ["-e", script], { env: { ...process.env, LANG: "da_DK.UTF-8", LC_ALL: "da_DK.UTF-8" }, encoding: "utf8" });
+  assert.deepEqual(JSON.parse(out), [true, true, "da-DK"]);
 });
