@@ -33,8 +33,8 @@ const isUpper = new Uint8Array(128);
 
 let collator: Intl.Collator | undefined;
 
-function allSimple(s: string, from: number): boolean {
-  for (let i = from; i < s.length; i++) {
+function allSimple(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 128 || primary[c]! < 0) return false;
   }
@@ -43,22 +43,17 @@ function allSimple(s: string, from: number): boolean {
 
 /** The sign of `a.localeCompare(b, "en")`, exactly. */
 export function compareText(a: string, b: string): number {
+  // Anything beyond printable ASCII anywhere in either string (a combining mark, a contraction) is the collator's to order.
+  if (!allSimple(a) || !allSimple(b)) return (collator ??= new Intl.Collator("en")).compare(a, b);
   const n = Math.min(a.length, b.length);
   let caseOrder = 0;
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
     if (x === y) continue;
-    const px = x < 128 ? primary[x]! : -1;
-    const py = y < 128 ? primary[y]! : -1;
-    if (px < 0 || py < 0) break;
-    if (px !== py) {
-      if (allSimple(a, i) && allSimple(b, i)) return px - py;
-      break;
-    }
+    const weight = primary[x]! - primary[y]!;
+    if (weight !== 0) return weight;
     if (caseOrder === 0) caseOrder = isUpper[x]! - isUpper[y]!;
   }
-  if (allSimple(a, 0) && allSimple(b, 0)) return a.length !== b.length ? a.length - b.length : caseOrder;
-  collator ??= new Intl.Collator("en");
-  return collator.compare(a, b);
+  return a.length !== b.length ? a.length - b.length : caseOrder;
 }
