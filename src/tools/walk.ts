@@ -110,13 +110,12 @@ function extensionOf(file: string): string {
 export async function listFiles(root: string, options: ListFilesOptions = {}): Promise<string[]> {
   const realRoot = resolveInside(root, ".");
   const skipGenerated = options.skipGenerated ?? true;
-  const extensions = options.extensions?.map((e) => e.toLowerCase());
   const excluded = options.exclude?.length ? ignore().add(options.exclude) : null;
   const gitignore = new GitignoreStack(realRoot);
   // Every path below comes from crawling realRoot, so no per-file realpath is needed.
   const relative = (absolute: string) => relativePosix(realRoot, absolute);
 
-  const extensionSet = extensions ? new Set(extensions) : undefined;
+  const extensionSet = options.extensions ? new Set(options.extensions.map((e) => e.toLowerCase())) : undefined;
   const wantedFile = (absolute: string, explicit: boolean): boolean => {
     // The extension first: in most trees most files are not sources, and it is the cheapest test.
     if (extensionSet && !extensionSet.has(extensionOf(absolute))) return false;

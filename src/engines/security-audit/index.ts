@@ -88,7 +88,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   const sizes = new Map<string, { size: number; mtimeMs: number }>();
   // Each known file's digest, as the stat index vouches for it (imports are checked against these without being read).
   const digests = new Map<string, string>();
-  // Synchronous: on a warm audit these stats are most of the work, and a promise per file
+  // Synchronous: the main thread has nothing to overlap them with, and a promise per file
   // cost three times the calls themselves (1,249 files: 26–46 ms against 7.5 ms, measured).
   for (const file of files) {
     let info;
