@@ -7,11 +7,17 @@ BGR.views = {};
 BGR.boot = JSON.parse(document.getElementById("bgr-boot").textContent);
 BGR.live = BGR.boot.mode === "live";
 
+/** Elements given a listener by `h`: `patch` never re-uses one whose markup changed. */
+const listened = new WeakSet();
+
 BGR.h = function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
     if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    if (key.startsWith("on")) {
+      el.addEventListener(key.slice(2), value);
+      listened.add(el);
+    }
     else if (key === "class") el.className = value;
     else if (key === "dataset") Object.assign(el.dataset, value);
     else el.setAttribute(key, value === true ? "" : String(value));
@@ -26,6 +32,42 @@ BGR.h = function h(tag, attrs, ...children) {
 BGR.show = function show(...nodes) {
   const app = document.getElementById("app");
   app.replaceChildren(...nodes.flat());
+};
+
+/**
+ * Makes `current` look like `fresh`, keeping every node whose markup did not
+ * change. A live view re-renders on each event; a rebuilt node under the
+ * pointer loses the click whose press came before it (the browser drops a
+ * click whose press target left the document), and keeps no focus or
+ * selection. Listeners of a kept node are its own: views give listeners only
+ * what their node shows (an id), so equal markup means an equal listener.
+ */
+function patch(current, fresh) {
+  if (current.isEqualNode(fresh)) return;
+  const sameShell =
+    current.nodeType === Node.ELEMENT_NODE && fresh.nodeType === Node.ELEMENT_NODE &&
+    current.tagName === fresh.tagName && !listened.has(current) && !listened.has(fresh) &&
+    current.childNodes.length === fresh.childNodes.length;
+  if (current.nodeType === Node.TEXT_NODE && fresh.nodeType === Node.TEXT_NODE) {
+    current.data = fresh.data;
+    return;
+  }
+  if (!sameShell) {
+    current.replaceWith(fresh);
+    return;
+  }
+  for (const { name } of [...current.attributes]) if (!fresh.hasAttribute(name)) current.removeAttribute(name);
+  for (const { name, value } of fresh.attributes) if (current.getAttribute(name) !== value) current.setAttribute(name, value);
+  const freshChildren = [...fresh.childNodes];
+  [...current.childNodes].forEach((child, i) => patch(child, freshChildren[i]));
+}
+
+/** `show` for a view already on screen that re-renders itself: changes only what changed. */
+BGR.update = function update(...nodes) {
+  const app = document.getElementById("app");
+  const fresh = nodes.flat();
+  if (app.childNodes.length !== fresh.length) return app.replaceChildren(...fresh);
+  [...app.childNodes].forEach((child, i) => patch(child, fresh[i]));
 };
 
 BGR.fail = function fail(error) {

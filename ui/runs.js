@@ -18,30 +18,38 @@
     );
   }
 
-  async function cancel(run, button) {
+  async function cancel(id, button) {
     button.disabled = true;
     try {
-      await api.post("/api/cancel", { id: run.id });
+      await api.post("/api/cancel", { id });
     } catch (error) {
       alert(error.message);
       button.disabled = false;
     }
   }
 
-  function toggleLog(run) {
-    if (openLogs.has(run.id)) openLogs.delete(run.id);
-    else openLogs.add(run.id);
+  function toggleLog(id) {
+    if (openLogs.has(id)) openLogs.delete(id);
+    else openLogs.add(id);
     renderRuns();
   }
 
-  async function fillLog(run, target) {
+  /** The last text of each open log, drawn at once on a re-render while the new one is fetched. */
+  const logTexts = new Map();
+
+  async function fillLog(id) {
+    let text;
     try {
-      const answer = await api.get("/api/runs/" + enc(run.id) + "/log");
-      target.textContent = answer.log || "(empty log)";
-      target.scrollTop = target.scrollHeight;
+      const answer = await api.get("/api/runs/" + enc(id) + "/log");
+      text = answer.log || "(empty log)";
     } catch (error) {
-      target.textContent = error.message;
+      text = error.message;
     }
+    logTexts.set(id, text);
+    const target = [...document.querySelectorAll("pre.log")].find((pre) => pre.dataset.id === id);
+    if (!target || target.textContent === text) return;
+    target.textContent = text;
+    target.scrollTop = target.scrollHeight;
   }
 
   function runRow(run) {
@@ -59,16 +67,15 @@
         h(
           "td",
           { class: "actions" },
-          BGR.live ? h("button", { type: "button", onclick: () => toggleLog(run) }, openLogs.has(run.id) ? "hide log" : "log") : null,
-          BGR.live && run.status === "running" ? h("button", { type: "button", class: "danger", onclick: (e) => cancel(run, e.target) }, "cancel") : null,
+          BGR.live ? h("button", { type: "button", onclick: () => toggleLog(run.id) }, openLogs.has(run.id) ? "hide log" : "log") : null,
+          BGR.live && run.status === "running" ? h("button", { type: "button", class: "danger", onclick: (e) => cancel(run.id, e.currentTarget) }, "cancel") : null,
         ),
       ),
     ];
     if (run.error) rows.push(h("tr", { class: "sub" }, h("td", { colspan: 8, class: "error-text" }, run.error)));
     if (openLogs.has(run.id)) {
-      const pre = h("pre", { class: "log" }, "…");
-      rows.push(h("tr", { class: "sub" }, h("td", { colspan: 8 }, pre)));
-      fillLog(run, pre);
+      rows.push(h("tr", { class: "sub" }, h("td", { colspan: 8 }, h("pre", { class: "log", dataset: { id: run.id } }, logTexts.get(run.id) ?? "…"))));
+      void fillLog(run.id);
     }
     return rows;
   }
@@ -118,7 +125,7 @@
               "td",
               { class: "actions" },
               BGR.live && r.status
-                ? h("button", { type: "button", onclick: (e) => ack(r, r.status === "processed" ? "unprocessed" : "processed", e.target) }, r.status === "processed" ? "reopen" : "ack")
+                ? h("button", { type: "button", onclick: (e) => ack(r, r.status === "processed" ? "unprocessed" : "processed", e.currentTarget) }, r.status === "processed" ? "reopen" : "ack")
                 : null,
             ),
           ),
@@ -132,7 +139,7 @@
     const sessions = overview.sessions.length
       ? overview.sessions.map(sessionTable)
       : [h("p", { class: "muted" }, "No runs yet: start one with bgr spawn or bgr run.")];
-    BGR.show(
+    BGR.update(
       h("h1", {}, "Runs ", h("span", { class: "muted small" }, overview.workspace)),
       sessions,
       h("h1", {}, "Reports"),

@@ -72,8 +72,21 @@ describe("bgr ui in a browser", () => {
       const { id } = JSON.parse(spawned.stdout) as { id: string };
       await page.waitForSelector(`tr.run[data-id="${id}"] .badge.running`);
       await shot("run-live");
-      await page.click(`tr.run[data-id="${id}"] button.danger`);
+      // The table is rebuilt between the press and the release, as a heartbeat
+      // does at any moment: the click still lands on the cancel button.
+      const cancel = (await page.$(`tr.run[data-id="${id}"] button.danger`))!;
+      const box = (await cancel.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.evaluate(() => (window as unknown as { BGR: { route(): Promise<void> } }).BGR.route());
+      await page.mouse.up();
       await page.waitForSelector(`tr.run[data-id="${id}"] .badge.failed`);
+      // An open log keeps its text through a re-render instead of blinking back to "…".
+      await page.click(`tr.run[data-id="${id}"] td.actions button`);
+      const logText = async () => page.$eval(`pre.log[data-id="${id}"]`, (pre) => pre.textContent ?? "");
+      await page.waitForFunction((runId) => document.querySelector(`pre.log[data-id="${runId}"]`)?.textContent?.includes(`run ${runId}: llm`), {}, id);
+      await page.evaluate(() => (window as unknown as { BGR: { route(): Promise<void> } }).BGR.route());
+      assert.ok((await logText()).includes(`run ${id}: llm`), await logText());
       assert.equal(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce), true, "the page was reloaded");
     } finally {
       await model.close();

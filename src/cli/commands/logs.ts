@@ -3,8 +3,15 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
+import { runnerLiveness } from "../../runtime/process.js";
 import { getStatus } from "../../runtime/status.js";
+import { requireRunRecord } from "../../runtime/store.js";
 import { action, rootOf, withCommonOptions } from "./common.js";
+
+/** The line the runner logs last, once the run is settled (execute.ts). */
+const SETTLED_LINE = /^\S+Z settled: (?:completed|failed), report /m;
+
+let sawSettledLine = false;
 
 /** Copies bytes from `offset` to stdout; returns the new offset. */
 async function pump(file: string, offset: number): Promise<number> {
@@ -19,12 +26,32 @@ async function pump(file: string, offset: number): Promise<number> {
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
       if (bytesRead === 0) return offset;
-      process.stdout.write(buffer.subarray(0, bytesRead));
+      const chunk = buffer.subarray(0, bytesRead);
+      if (SETTLED_LINE.test(chunk.toString("utf8"))) sawSettledLine = true;
+      process.stdout.write(chunk);
       offset += bytesRead;
     }
   } finally {
     await handle.close();
   }
+}
+
+/** How long the log is tailed after the run is settled, for its runner's last lines. */
+const RUNNER_EXIT_GRACE_MS = 10_000;
+
+/**
+ * The runner settles the run first and logs "settled: …" after, so a run
+ * seen ended may still have lines to come: they end with that line, or
+ * when the runner's process does (a runner killed and settled by `status`).
+ */
+async function pumpUntilRunnerExits(root: string, id: string, file: string, offset: number): Promise<void> {
+  const record = await requireRunRecord(root, id);
+  const deadline = Date.now() + RUNNER_EXIT_GRACE_MS;
+  while (!sawSettledLine && record.pid !== null && Date.now() < deadline && (await runnerLiveness(record.pid, record.pidStart)) === "alive") {
+    await sleep(50);
+    offset = await pump(file, offset);
+  }
+  await pump(file, offset);
 }
 
 export function register(program: Command): void {
@@ -50,9 +77,10 @@ export function register(program: Command): void {
       for (;;) {
         const status = (await getStatus(root, id)).status;
         offset = await pump(file, offset);
-        if (status !== "running") return;
+        if (status !== "running") break;
         await sleep(200);
       }
+      await pumpUntilRunnerExits(root, id, file, offset);
     }),
   );
 }
