@@ -42,8 +42,6 @@ export interface Frame {
   scope?: State;
   className?: string;
   ret?: Value;
-  /** The value being assigned is written literally in the source (not read from a variable). */
-  literal?: boolean;
   /** States saved by break/continue, joined at the loop's end. */
   carry?: State | null;
   contextNames: string[];
@@ -257,15 +255,15 @@ export class Interpreter {
         const names = targetNames(s.target);
         // `const hashPassword = (pw) => …`: the function is known by the name it is stored under.
         if (s.value.k === "func" && !s.value.fn.name && names[0]) s.value.fn.name = names[0];
-        const inner = { ...frame, contextNames: [...names, ...frame.contextNames] };
+        const inner: Frame = { ...frame, contextNames: [...names, ...frame.contextNames] };
         let value = this.eval(s.value, inner);
-        inner.literal = isLiteral(s.value);
+        const literal = isLiteral(s.value);
         if (s.op) {
           const old = this.eval(targetExpr(s.target) ?? s.value, frame);
           value = this.binary(s.op, old, value, s.loc);
         } else if (s.target.k === "name" && isCheck(s.value)) value = { ...value, test: s.value };
         frame.state = inner.state;
-        this.assignTarget(s.target, value, { ...frame, literal: inner.literal } as Frame, s.loc);
+        this.assignTarget(s.target, value, frame, s.loc, literal);
         frame.state = inner.state;
         return;
       }
@@ -447,12 +445,16 @@ export class Interpreter {
 
   // ---- assignment -----------------------------------------------------------
 
-  assignTarget(t: Target, value: Value, frame: Frame, loc: Loc): void {
+  /**
+   * `literal`: the value is written literally in the source (not read from a variable).
+   * A parameter, not a frame field: a frame copied to carry it cost more than the whole assignment (measured).
+   */
+  assignTarget(t: Target, value: Value, frame: Frame, loc: Loc, literal = false): void {
     const state = frame.state;
     if (!state) return;
     switch (t.k) {
       case "name": {
-        this.offer({ kind: "assign", path: t.name, name: t.name, value, loc, literal: frame.literal }, frame);
+        this.offer({ kind: "assign", path: t.name, name: t.name, value, loc, literal }, frame);
         const v = value.t ? { ...value, t: addStep(value.t, this.step(loc, `assigned to \`${t.name}\``)) } : value;
         state.set(t.name, v);
         return;
@@ -460,7 +462,7 @@ export class Interpreter {
       case "attr": {
         const obj = this.eval(t.object, frame);
         const path = `${obj.path ?? "?"}.${t.name}`;
-        this.offer({ kind: "assign", path, name: t.name, value, loc, literal: frame.literal }, frame);
+        this.offer({ kind: "assign", path, name: t.name, value, loc, literal }, frame);
         this.updateLvalue(t.object, frame, (o) => withField(o, t.name, value));
         return;
       }
@@ -469,7 +471,7 @@ export class Interpreter {
         const key = this.eval(t.index, frame);
         const k = constOf(key);
         const name = k === undefined || k === null ? undefined : String(k);
-        this.offer({ kind: "assign", path: `${obj.path ?? "?"}[]`, name, value, loc, literal: frame.literal }, frame);
+        this.offer({ kind: "assign", path: `${obj.path ?? "?"}[]`, name, value, loc, literal }, frame);
         // The key is written too: `store[key] = v` with an attacker-chosen key (session entries).
         if (key.t) this.offer({ kind: "assign", path: `${obj.path ?? "?"}[key]`, name, value: key, loc }, frame);
         if (this.module.language !== "python" && t.object.k === "index") {
@@ -486,7 +488,7 @@ export class Interpreter {
           let v = el.rest ? value : typeof el.key === "number" && value.len === undefined && !value.fields ? anyElement(value) : el.key !== undefined ? member(value, String(el.key)) : value;
           if (typeof el.key === "number" && !el.rest) v = { ...v, path: value.path ? `${value.path}[]` : undefined };
           if (el.default) v = joinValues(v, this.eval(el.default, frame));
-          this.assignTarget(el.target, this.withSource(v, loc), frame, loc);
+          this.assignTarget(el.target, this.withSource(v, loc), frame, loc, literal);
         }
         return;
       }

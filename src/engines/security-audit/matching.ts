@@ -113,13 +113,22 @@ function elementsOf(v: Value): Value[] {
   return v.fields ? [...v.fields.values()] : [];
 }
 
+const VALUE_TESTS = ["missing", "present", "is", "is-not", "path", "not-path", "matches", "not-matches", "contains", "lt", "bits", "tainted", "dynamic", "built-sql", "built", "sql", "written"] as const;
+
+/** Whether a condition tests the selected value at all, once per condition: conditions are checked at every matching site. */
+const testsValue = new WeakMap<Condition, boolean>();
+
+function hasValueTest(cond: Condition): boolean {
+  let known = testsValue.get(cond);
+  if (known === undefined) testsValue.set(cond, (known = VALUE_TESTS.some((k) => cond[k] !== undefined)));
+  return known;
+}
+
 export function checkCondition(site: Site, cond: Condition, ctx: MatchContext): boolean {
   if (cond.any && !cond.any.some((c) => checkCondition(site, c, ctx))) return false;
   if (cond.all && !cond.all.every((c) => checkCondition(site, c, ctx))) return false;
   if (cond.not && checkCondition(site, cond.not, ctx)) return false;
-  const hasTest = ["missing", "present", "is", "is-not", "path", "not-path", "matches", "not-matches", "contains", "lt", "bits", "tainted", "dynamic", "built-sql", "built", "sql", "written"]
-    .some((k) => (cond as Record<string, unknown>)[k] !== undefined);
-  if (!hasTest) return true;
+  if (!hasValueTest(cond)) return true;
   const sel = select(site, cond);
   const value = sel.state === "value" ? sel.value : undefined;
   const c = constOf(value);
@@ -206,9 +215,16 @@ export function cachedRegex(pattern: string): RegExp {
 
 /** Context regexes apply to the words of a name: resetToken / reset_token ⇒ "reset token". */
 function contextWords(name: string, pattern: string): boolean {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_\-.$]+/g, " ").toLowerCase().trim();
+  let words = wordsOfName.get(name);
+  if (words === undefined) {
+    // The same few names (the enclosing function, the assigned variable) are asked about by every context matcher.
+    if (wordsOfName.size > 50_000) wordsOfName.clear();
+    wordsOfName.set(name, (words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_\-.$]+/g, " ").toLowerCase().trim()));
+  }
   return cachedRegex(pattern).test(words);
 }
+
+const wordsOfName = new Map<string, string>();
 
 /** The attacker data that reaches a sink's sensitive arguments, if any. */
 export function sinkTaint(m: Matcher, site: Site, sinkClass: string): Taint | undefined {
