@@ -81,6 +81,7 @@ export function evalCall(it: Interpreter, e: CallExpr, frame: Frame): Value {
 
   if (anyPathMatches(cfg.passthrough, path) && args[0]) return args[0].value;
   if (path === "$resolve") {
+    it.effects++;
     for (const a of args) it.resolved = joinTaint(it.resolved, deepTaint(a.value));
     return CLEAN;
   }
@@ -201,6 +202,7 @@ function originOf(e: CallExpr): string | undefined {
 function markCallbacks(it: Interpreter, path: string | undefined, args: SiteArg[]): void {
   const fns = args.map((a) => a.value.fn).filter((f): f is FunctionIR => f !== undefined);
   if (fns.length === 0 || path === undefined) return;
+  it.effects++;
   if (it.module.language !== "python" && anyPathMatches(it.config.routes, path) && !anyPathMatches(it.config["not-routes"], path)) {
     for (const fn of fns) {
       it.routeFns.add(fn);

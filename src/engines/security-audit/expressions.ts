@@ -15,12 +15,15 @@ export function lookupName(it: Interpreter, name: string, frame: Frame): Value {
   for (const scope of [frame.state, frame.scope, globals]) {
     const v = scope?.get(name);
     if (!v) continue;
+    if (scope !== frame.state) it.globalReads?.set(name, true);
     if (!v.pending) return v;
     // An import of a project module is loaded the first time its name is read.
+    it.effects++;
     const loaded = v.pending();
     scope!.set(name, loaded);
     return loaded;
   }
+  it.globalReads?.set(name, false);
   return { path: name };
 }
 
@@ -174,12 +177,19 @@ function libraryConstant(it: Interpreter, v: Value): Value | undefined {
 
 export function memberOfValue(it: Interpreter, o: Value, name: string, loc: Loc, frame: Frame): Value {
   let v = member(o, name);
-  if (v.pending) v = v.pending();
+  if (v.pending) {
+    it.effects++;
+    v = v.pending();
+  }
   if (v.t && it.config["inert-members"].includes(name)) return { path: v.path };
   const known = libraryConstant(it, v);
   if (known) return known;
   // In a route with a fixed rule (no <variables>), the request path is that rule: no attacker text in it.
-  if (frame.routePath !== undefined && v.path !== undefined && REQUEST_PATH.test(v.path)) return mkConst(frame.routePath);
+  if (frame.routePath !== undefined && v.path !== undefined && REQUEST_PATH.test(v.path)) {
+    // The caller's route, not the call's arguments: a call that reads it is not shared (shared-calls.ts).
+    it.effects++;
+    return mkConst(frame.routePath);
+  }
   if (it.module.language !== "python" && (o.path === "window" || o.path === "globalThis" || o.path === "self") && !o.t) {
     v = it.lookup(name, frame);
     if (v.path === name || v.path === undefined) v = { ...v, path: name };

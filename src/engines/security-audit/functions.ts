@@ -5,6 +5,7 @@ import type { Expr, FunctionIR } from "../../lang/ir.js";
 import { cachedRegex } from "./matching.js";
 import type { Frame, Interpreter, State } from "./interpreter.js";
 import { anyPathMatches } from "./rule-paths.js";
+import { keepShared, sharedCall, takeShared } from "./shared-calls.js";
 import { CLEAN, type ClassInfo, deepTaint, joinTaint, joinValues, listValue, type Taint, type Value } from "./values.js";
 
 const MAX_INLINE_DEPTH = 4;
@@ -91,6 +92,7 @@ export function analyseStandalone(it: Interpreter, fn: FunctionIR, scope: State 
     routePath: fixedRoutePath(it, fn),
   };
   it.budget -= 1;
+  it.effects++;
   // A method of another module's class runs as that file, like an inlined call: its own sites are that module's to report.
   const savedFile = it.currentFile;
   it.currentFile = fn.file ?? it.file;
@@ -121,6 +123,8 @@ export function invokeLocal(
 ): { ret: Value; self?: Value } {
   // Another module's top level runs only for the values it defines: calls there go one level deep.
   const depthLimit = it.quiet > 0 ? 1 : MAX_INLINE_DEPTH;
+  // A call inside a call being shared makes that one depend on this file's state (its summaries, its inline stack).
+  it.effects++;
   if (it.inlineStack.includes(fn) || frame.depth >= depthLimit || it.budget <= 0) {
     let t: Taint | undefined;
     for (const a of args) t = joinTaint(t, deepTaint(a.value));
@@ -157,22 +161,41 @@ export function invokeLocal(
     it.currentFile = savedFile;
     return { ret: memo, self };
   }
+  // Another module's function, with its own module's names as its scope: the thread's other files may have run this call.
+  const shared = key !== undefined && !self && it.quiet === 0 && globals !== undefined && (scope === undefined || scope === globals)
+    ? sharedCall(it, fn, params, state, frame.depth, calleeFrame.route, calleeFrame.routePath)
+    : undefined;
+  const taken = shared && takeShared(shared, globals!);
+  if (taken) {
+    it.currentFile = savedFile;
+    remember(it, fn, key!, taken);
+    return { ret: taken, self };
+  }
+  const effectsBefore = it.effects;
+  const outerReads = it.globalReads;
+  const reads = shared ? new Map<string, boolean>() : undefined;
+  it.globalReads = reads;
   it.inlineStack.push(fn);
   try {
     it.execBlock(fn.body, calleeFrame);
   } finally {
     it.inlineStack.pop();
     it.currentFile = savedFile;
+    it.globalReads = outerReads;
   }
   const ret = fn.isArrow || calleeFrame.ret ? calleeFrame.ret ?? CLEAN : CLEAN;
-  if (key !== undefined && !(self && deepTaint(ret))) {
-    if (!it.summaries.has(fn)) it.summaries.set(fn, new Map());
-    it.summaries.get(fn)!.set(key, ret);
-  }
+  if (shared && it.effects === effectsBefore && it.sharing) keepShared(shared, ret, reads!);
+  if (key !== undefined && !(self && deepTaint(ret))) remember(it, fn, key, ret);
   let finalSelf = self ? calleeFrame.state?.get(isPython ? fn.params[0]?.name ?? "self" : "this") ?? self : undefined;
   // `var self = this; self.find = …`: what the alias gained is the receiver's.
   if (finalSelf && !isPython) for (const v of calleeFrame.state?.values() ?? []) if (v !== finalSelf && v.path !== undefined && v.path === self!.path && v.fields) finalSelf = joinValues(finalSelf, v);
   return { ret, self: finalSelf };
+}
+
+function remember(it: Interpreter, fn: FunctionIR, key: string, ret: Value): void {
+  let byKey = it.summaries.get(fn);
+  if (!byKey) it.summaries.set(fn, (byKey = new Map()));
+  byKey.set(key, ret);
 }
 
 function signature(fn: FunctionIR, state: State): string {

@@ -12,6 +12,7 @@ import { analyseStandalone, invokeLocal, isHandler } from "./functions.js";
 import { bindImport, type LoadedModule, type ProjectModules, starNames } from "./modules.js";
 import { matchesOfKind, type MatchContext, type Site, siteMatchesKind, sinkTaint } from "./matching.js";
 import { canRefine, refine } from "./refine.js";
+import type { GlobalReads } from "./shared-calls.js";
 import { anyPathMatches, indexesFor, PathIndex } from "./rule-paths.js";
 import type { Matcher, RuleSpec, TaintConfig } from "./rules.js";
 import {
@@ -123,15 +124,27 @@ export class Interpreter {
   readonly fnGlobals = new WeakMap<FunctionIR, State>();
   /** Above zero while another module's top level runs: its own findings belong to its own analysis. */
   quiet = 0;
+  /**
+   * Whether calls into other modules may be shared with the thread's other analyses (shared-calls.ts):
+   * off for good once this analysis wrote to another module's names or hit the cap on modules loaded.
+   */
+  sharing: boolean;
+  /** Counts what a call can do besides returning (a finding, a load, a nested call …): a call that changed it is not shared. */
+  effects = 0;
+  /** Module-level names read by the shared call being run. */
+  globalReads: GlobalReads | undefined;
+  /** Module states of other project modules (their functions' globals and scopes): writing to one ends sharing. */
+  readonly foreignScopes = new WeakSet<State>();
 
   constructor(
     readonly module: ModuleIR,
     readonly file: string,
-    rules: RuleSpec[],
+    readonly rules: RuleSpec[],
     readonly config: TaintConfig,
     readonly modules?: ProjectModules,
   ) {
     this.currentFile = file;
+    this.sharing = modules !== undefined;
     const compiled = compileRules(rules);
     this.bySite = compiled.bySite;
     this.callMatchers = compiled.callMatchers;
@@ -157,7 +170,11 @@ export class Interpreter {
 
   /** A function value came into being: this file's are analysed on their own too; another module's keep its globals. */
   defined(fn: FunctionIR, scope: State, frame: Frame): void {
-    if (frame.globals && frame.globals !== this.moduleScope) this.fnGlobals.set(fn, frame.globals);
+    this.effects++;
+    if (frame.globals && frame.globals !== this.moduleScope) {
+      this.fnGlobals.set(fn, frame.globals);
+      this.foreignScopes.add(frame.globals).add(scope);
+    }
     if (fn.file === undefined) this.pending.push({ fn, scope });
   }
 
@@ -167,7 +184,9 @@ export class Interpreter {
   offer(site: Site, frame: Frame): void {
     const catching = this.tryInputs.at(-1);
     if (catching && site.kind === "call" && anyPathMatches(this.config["raises-with-input"], site.path)) {
+      const before = catching.t;
       for (const a of site.args) catching.t = joinTaint(catching.t, deepTaint(a.value));
+      if (catching.t !== before) this.effects++;
     }
     let list = this.bySite[site.kind];
     // Most call sites and assignments match no rule at all: decide which matchers' paths and names fit once per path.
@@ -205,6 +224,7 @@ export class Interpreter {
   report(rule: RuleSpec, loc: Loc, taint?: Taint, sinkPath?: string, matcher?: Matcher): void {
     // Another module's own code is reported by that module's analysis; only flows from this file count here.
     if (this.quiet > 0 || (this.currentFile !== this.file && !taint)) return;
+    this.effects++;
     const file = this.currentFile;
     const key = `${file}:${rule.id}:${loc.line}:${loc.column}`;
     const existing = this.findings.get(key);
@@ -503,6 +523,7 @@ export class Interpreter {
     if (e.k === "name") {
       // Mutating a captured variable (`chunks.push(c)` in a callback) changes the enclosing function's object.
       const owner = !frame.state.has(e.name) && frame.scope?.has(e.name) && frame.scope !== this.moduleScope ? frame.scope : frame.state;
+      if (this.foreignScopes.has(owner)) this.sharing = false;
       owner.set(e.name, update(this.lookup(e.name, frame)));
     } else if (e.k === "attr") {
       this.updateLvalue(e.object, frame, (o) => withField(o, e.name, update(member(o, e.name))));

@@ -324,7 +324,12 @@ export function moduleValue(it: Interpreter, target: string): Value | undefined 
   const done = it.moduleScopes.get(target);
   if (done) return { path: target, fields: done };
   if (target.endsWith("/")) return { path: target, fields: new Map() };
-  if (it.moduleScopes.size >= MAX_MODULES_PER_FILE) return undefined;
+  it.effects++;
+  if (it.moduleScopes.size >= MAX_MODULES_PER_FILE) {
+    // Past the cap, which modules a file's analysis loaded depends on its own imports: its module tables are its own.
+    it.sharing = false;
+    return undefined;
+  }
   const loaded = it.modules!.load(target);
   if (!loaded || (loaded.module.language === "python") !== (it.module.language === "python")) return undefined;
   const scope: State = new Map();

@@ -64,7 +64,8 @@ export const CLEAN: Value = Object.freeze({}) as Value;
 /** Taint mark of data the program's own user wrote (argv, environment, terminal): findings from it only are Low. */
 export const LOCAL_INPUT = "~local-input";
 
-const MAX_STEPS = 8;
+/** Steps a trace keeps: its first two and its last six (addStep). */
+export const MAX_STEPS = 8;
 
 export function constOf(v: Value | undefined): ConstValue | undefined {
   return v?.c ? v.c.v : undefined;
