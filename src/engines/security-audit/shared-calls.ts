@@ -49,6 +49,8 @@ const PLAIN_KEYS = new Set(["t", "path", "c", "fields", "rest", "len", "html", "
 const MAX_KEY_DEPTH = 4;
 /** Arguments that print longer (a big dict of settings) are not worth a key: they seldom repeat. */
 const MAX_KEY_LENGTH = 4096;
+/** Results kept per function: a helper called with ever new arguments stops keeping them. */
+const MAX_RESULTS_PER_FUNCTION = 256;
 
 /** Calls kept and taken in this thread since it started: the tests check that sharing happens at all. */
 export const sharedCallStats = { kept: 0, taken: 0 };
@@ -106,7 +108,7 @@ function fitsUnderCap(v: ValueTemplate, taints: Taint[]): boolean {
 
 /** Keeps `ret` for the call's key when the run left no effect (see the header). */
 export function keepShared(call: SharedCall, ret: Value, reads: GlobalReads): void {
-  if (call.results.has(call.key)) return;
+  if (call.results.has(call.key) || call.results.size >= MAX_RESULTS_PER_FUNCTION) return;
   const argSteps = new Set<TraceStep>();
   for (const t of call.taints) for (const s of t.steps) argSteps.add(s);
   const template = toTemplate(ret, call.taints, argSteps, 0);
@@ -133,7 +135,8 @@ function canon(v: Value | undefined, index: Map<Taint, number>, taints: Taint[],
       out += `t${i}:${t.cleared.join(",")};`;
     } else if (k === "c") {
       const c = (x as { v: unknown }).v;
-      out += `c${typeof c}:${JSON.stringify(c)};`;
+      // JSON would print NaN and Infinity alike, and -0 as 0.
+      out += `c${typeof c}:${typeof c === "number" ? (Object.is(c, -0) ? "-0" : String(c)) : JSON.stringify(c)};`;
     } else if (k === "fields") {
       out += "f[";
       for (const [name, field] of x as Map<string, Value>) {
