@@ -523,7 +523,8 @@ export class Interpreter {
     if (e.k === "name") {
       // Mutating a captured variable (`chunks.push(c)` in a callback) changes the enclosing function's object.
       const owner = !frame.state.has(e.name) && frame.scope?.has(e.name) && frame.scope !== this.moduleScope ? frame.scope : frame.state;
-      if (this.foreignScopes.has(owner)) this.sharing = false;
+      // A module's own top level building its names (`__all__ += …`, `registry.append(…)`) is how every analysis builds them alike.
+      if (this.foreignScopes.has(owner) && !(this.quiet > 0 && frame.fn === undefined)) this.sharing = false;
       owner.set(e.name, update(this.lookup(e.name, frame)));
     } else if (e.k === "attr") {
       this.updateLvalue(e.object, frame, (o) => withField(o, e.name, update(member(o, e.name))));
