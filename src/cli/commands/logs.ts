@@ -8,28 +8,32 @@ import { getStatus } from "../../runtime/status.js";
 import { requireRunRecord } from "../../runtime/store.js";
 import { action, rootOf, withCommonOptions } from "./common.js";
 
-/** The line the runner logs last, once the run is settled (execute.ts). */
-const SETTLED_LINE = /^\S+Z settled: (?:completed|failed), report /m;
+/** The line the runner logs last, once the run is settled (execute.ts), whole. */
+const SETTLED_LINE = /^\S+Z settled: (?:completed|failed), report [^\n]*\n/m;
 
-let sawSettledLine = false;
+/** How much of the log is on stdout, and whether the runner's last line was in it. */
+interface Tail {
+  offset: number;
+  settled: boolean;
+}
 
-/** Copies bytes from `offset` to stdout; returns the new offset. */
-async function pump(file: string, offset: number): Promise<number> {
+/** Copies what the log gained since `tail.offset` to stdout. */
+async function pump(file: string, tail: Tail): Promise<void> {
   let handle;
   try {
     handle = await open(file, "r");
   } catch {
-    return offset;
+    return;
   }
   try {
     const buffer = Buffer.alloc(64 * 1024);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
-      if (bytesRead === 0) return offset;
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, tail.offset);
+      if (bytesRead === 0) return;
       const chunk = buffer.subarray(0, bytesRead);
-      if (SETTLED_LINE.test(chunk.toString("utf8"))) sawSettledLine = true;
+      if (SETTLED_LINE.test(chunk.toString("utf8"))) tail.settled = true;
       process.stdout.write(chunk);
-      offset += bytesRead;
+      tail.offset += bytesRead;
     }
   } finally {
     await handle.close();
@@ -44,14 +48,14 @@ const RUNNER_EXIT_GRACE_MS = 10_000;
  * seen ended may still have lines to come: they end with that line, or
  * when the runner's process does (a runner killed and settled by `status`).
  */
-async function pumpUntilRunnerExits(root: string, id: string, file: string, offset: number): Promise<void> {
+async function pumpUntilRunnerExits(root: string, id: string, file: string, tail: Tail): Promise<void> {
   const record = await requireRunRecord(root, id);
   const deadline = Date.now() + RUNNER_EXIT_GRACE_MS;
-  while (!sawSettledLine && record.pid !== null && Date.now() < deadline && (await runnerLiveness(record.pid, record.pidStart)) === "alive") {
+  while (!tail.settled && record.pid !== null && Date.now() < deadline && (await runnerLiveness(record.pid, record.pidStart)) === "alive") {
     await sleep(50);
-    offset = await pump(file, offset);
+    await pump(file, tail);
   }
-  await pump(file, offset);
+  await pump(file, tail);
 }
 
 export function register(program: Command): void {
@@ -72,15 +76,16 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify({ id: run.id, status: run.status, log: run.log, lines: text.split("\n").filter(Boolean) }, null, 2)}\n`);
         return;
       }
-      let offset = await pump(file, 0);
+      const tail: Tail = { offset: 0, settled: false };
+      await pump(file, tail);
       if (!opts.follow) return;
       for (;;) {
         const status = (await getStatus(root, id)).status;
-        offset = await pump(file, offset);
+        await pump(file, tail);
         if (status !== "running") break;
         await sleep(200);
       }
-      await pumpUntilRunnerExits(root, id, file, offset);
+      await pumpUntilRunnerExits(root, id, file, tail);
     }),
   );
 }

@@ -55,10 +55,10 @@ const MAX_RESULTS_PER_FUNCTION = 256;
 /** Calls kept and taken in this thread since it started: the tests check that sharing happens at all. */
 export const sharedCallStats = { kept: 0, taken: 0 };
 
-const byRules = new WeakMap<RuleSpec[], WeakMap<FunctionIR, Map<string, SharedResult | null>>>();
+const byRules = new WeakMap<RuleSpec[], WeakMap<FunctionIR, Map<string, SharedResult>>>();
 
 export interface SharedCall {
-  results: Map<string, SharedResult | null>;
+  results: Map<string, SharedResult>;
   key: string;
   /** The arguments' distinct taints, in the order the key numbers them. */
   taints: Taint[];
@@ -111,10 +111,11 @@ export function keepShared(call: SharedCall, ret: Value, reads: GlobalReads): vo
   if (call.results.has(call.key) || call.results.size >= MAX_RESULTS_PER_FUNCTION) return;
   const argSteps = new Set<TraceStep>();
   for (const t of call.taints) for (const s of t.steps) argSteps.add(s);
+  // A result this caller cannot share (its argument trace at the cap, say) may still be shared by the next one.
   const template = toTemplate(ret, call.taints, argSteps, 0);
-  // A result that cannot be shared is remembered as such: later callers with the same key go straight to running it.
-  call.results.set(call.key, template === undefined ? null : { ret: template, reads });
-  if (template !== undefined) sharedCallStats.kept++;
+  if (template === undefined) return;
+  call.results.set(call.key, { ret: template, reads });
+  sharedCallStats.kept++;
 }
 
 function canon(v: Value | undefined, index: Map<Taint, number>, taints: Taint[], depth: number): string | undefined {
