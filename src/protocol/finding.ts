@@ -2,7 +2,7 @@
 // reads. Field names are pinned by SPEC.md ("Machine output"); add fields,
 // never rename them.
 
-import { compareText } from "./collate.js";
+import { compareText, sortKey } from "./collate.js";
 
 export const SEVERITIES = ["High", "Medium", "Low", "Info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -74,4 +74,30 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.line - b.line ||
     compareText(a.ruleId, b.ruleId)
   );
+}
+
+/**
+ * Sorts in place into compareFindings' order, the same as
+ * `findings.sort(compareFindings)` (stable, equal keys only for equal
+ * strings), with each file and rule id turned into a sort key once.
+ */
+export function sortFindings<T extends Finding>(findings: T[]): T[] {
+  const keys = new Map<string, string | undefined>();
+  const keyOf = (s: string): string | undefined => {
+    let key = keys.get(s);
+    if (key === undefined && !keys.has(s)) keys.set(s, (key = sortKey(s)));
+    return key;
+  };
+  const decorated: Array<{ finding: T; severity: number; file: string; rule: string }> = [];
+  for (const finding of findings) {
+    const file = keyOf(finding.file);
+    const rule = keyOf(finding.ruleId);
+    // Text beyond printable ASCII is the collator's to order.
+    if (file === undefined || rule === undefined) return findings.sort(compareFindings);
+    decorated.push({ finding, severity: SEVERITY_RANK[finding.severity], file, rule });
+  }
+  const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  decorated.sort((a, b) => b.severity - a.severity || order(a.file, b.file) || a.finding.line - b.finding.line || order(a.rule, b.rule));
+  for (let i = 0; i < decorated.length; i++) findings[i] = decorated[i]!.finding;
+  return findings;
 }

@@ -3,7 +3,7 @@
 // reviewdog's Diagnostic JSON (rdjson), Checkstyle XML (Jenkins, GitLab,
 // reviewdog -f=checkstyle) and JUnit XML (every CI's test report view).
 import type { EngineResult, TaskKind } from "../engines/types.js";
-import { compareFindings, type Finding, type Severity } from "../protocol/finding.js";
+import { sortFindings, type Finding, type Severity } from "../protocol/finding.js";
 import { VERSION } from "../version.js";
 import { FINGERPRINT_KEY, fingerprintsOf } from "./fingerprint.js";
 import { ruleHelp } from "./rule-help.js";
@@ -15,7 +15,7 @@ export interface CiFormatInput {
 }
 
 function sorted(result: EngineResult): Finding[] {
-  return [...result.findings].sort(compareFindings);
+  return sortFindings([...result.findings]);
 }
 
 // --- GitHub Actions workflow commands ---------------------------------------

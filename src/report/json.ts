@@ -2,7 +2,7 @@
 // data (coverage puts its totals and per-file table here, and its `files`
 // table deliberately replaces the plain list of analysed paths).
 import type { EngineResult, TaskKind } from "../engines/types.js";
-import { compareFindings } from "../protocol/finding.js";
+import { sortFindings } from "../protocol/finding.js";
 import { VERSION } from "../version.js";
 
 export interface JsonReportInput {
@@ -18,7 +18,7 @@ export function buildJsonReport(input: JsonReportInput): Record<string, unknown>
     kind: input.kind,
     title: input.title,
     summary: result.summary,
-    findings: [...result.findings].sort(compareFindings),
+    findings: sortFindings([...result.findings]),
     files: result.filesAnalyzed,
     filesAnalyzed: result.filesAnalyzed,
     errors: result.errors,

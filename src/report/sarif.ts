@@ -5,7 +5,7 @@
 // upload resolves %SRCROOT% against the checkout. primaryLocationLineHash is
 // left to GitHub's upload, which computes it from the file's text.
 import type { EngineResult, TaskKind } from "../engines/types.js";
-import { compareFindings, type Finding, type Severity } from "../protocol/finding.js";
+import { sortFindings, type Finding, type Severity } from "../protocol/finding.js";
 import { VERSION } from "../version.js";
 import { FINGERPRINT_KEY, fingerprintsOf } from "./fingerprint.js";
 import { ruleHelp } from "./rule-help.js";
@@ -109,7 +109,7 @@ function physicalLocation(file: string, reg?: ReturnType<typeof region>) {
 }
 
 export function buildSarif(input: SarifInput): Record<string, unknown> {
-  const findings = [...input.result.findings].sort(compareFindings);
+  const findings = sortFindings([...input.result.findings]);
   const fingerprints = fingerprintsOf(findings);
   const rules: ReturnType<typeof ruleFor>[] = [];
   const ruleIndex = new Map<string, number>();

@@ -48,3 +48,44 @@ test("the order is the same whatever the machine's locale (a Danish default sort
   const out = execFileSync(process.execPath, ["-e", script], { env: { ...process.env, LANG: "da_DK.UTF-8", LC_ALL: "da_DK.UTF-8" }, encoding: "utf8" });
   assert.deepEqual(JSON.parse(out), [true, true, "da-DK"]);
 });
+
+test("sort keys order as compareText does, and only printable ASCII has one", async () => {
+  const { sortKey } = await import("../../src/protocol/collate.js");
+  const next = random(424242);
+  const alphabet = "aAbBzZ09_-./ ~";
+  const sign = (n: number) => Math.sign(n);
+  for (let k = 0; k < 30_000; k++) {
+    const make = () => Array.from({ length: Math.floor(next() * 7) }, () => alphabet[Math.floor(next() * alphabet.length)]!).join("");
+    const a = make();
+    const b = next() < 0.3 ? a.slice(0, Math.floor(next() * (a.length + 1))) + make().slice(0, 1) : make();
+    const ka = sortKey(a)!;
+    const kb = sortKey(b)!;
+    assert.equal(sign(ka < kb ? -1 : ka > kb ? 1 : 0), sign(compareText(a, b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  }
+  assert.equal(sortKey("résumé.py"), undefined);
+  assert.equal(sortKey("a\tb"), undefined);
+});
+
+test("sortFindings gives exactly the order of sort(compareFindings), ASCII or not", async () => {
+  const { compareFindings, sortFindings } = await import("../../src/protocol/finding.js");
+  type F = Parameters<typeof compareFindings>[0];
+  const next = random(7);
+  const files = ["src/a.py", "src/A.py", "src/a.py-x", "src/ab.py", "src/b/c.py", "résumé.py", "resume.py", "Z.py", "é.py"];
+  const rules = ["py.sql-injection", "py.SQL", "js.xss", "py.sql"];
+  const severities = ["High", "Medium", "Low", "Info"] as const;
+  for (const asciiOnly of [true, false]) {
+    const pool = asciiOnly ? files.filter((f) => /^[\x20-\x7e]*$/.test(f)) : files;
+    const findings: F[] = Array.from({ length: 400 }, (_, i) => ({
+      ruleId: rules[Math.floor(next() * rules.length)]!,
+      title: `t${i}`,
+      severity: severities[Math.floor(next() * 4)]!,
+      file: pool[Math.floor(next() * pool.length)]!,
+      line: Math.floor(next() * 5),
+      endLine: 0,
+      message: `m${i}`,
+      recommendation: "",
+    }));
+    const expected = [...findings].sort(compareFindings).map((f) => f.title);
+    assert.deepEqual(sortFindings([...findings]).map((f) => f.title), expected);
+  }
+});

@@ -3,7 +3,7 @@
 // untested code that matters most.
 import type { Finding } from "../../protocol/finding.js";
 import { existsSync } from "node:fs";
-import { compareFindings } from "../../protocol/finding.js";
+import { sortFindings } from "../../protocol/finding.js";
 import { loadConfig } from "../../runtime/config.js";
 import { resolveInside, SandboxError, toWorkspacePath } from "../../tools/sandbox.js";
 import type { Engine, EngineContext, EngineResult, ReportSection } from "../types.js";
@@ -167,7 +167,7 @@ async function run(ctx: EngineContext): Promise<EngineResult> {
     );
   }
 
-  findings.sort(compareFindings);
+  sortFindings(findings);
   const risky = rows.filter((r) => r.risk > 0).slice(0, 3);
   if (risky.length > 0) {
     recommendations.unshift(`Write tests for the riskiest files first: ${risky.map((r) => `\`${r.file}\` (risk ${r.risk}${r.sensitive.length ? `, ${r.sensitive.join("/")}` : ""})`).join(", ")}.`);

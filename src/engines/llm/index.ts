@@ -5,7 +5,7 @@
 // findings. The runtime renders whatever this returns; a missing model or a
 // failed conversation comes back as blockers, never as a thrown error.
 import { loadBuiltinAgent, type AgentDefinition } from "../../protocol/agent.js";
-import { compareFindings, type Finding } from "../../protocol/finding.js";
+import { sortFindings, type Finding } from "../../protocol/finding.js";
 import { loadConfig, type BgrConfig } from "../../runtime/config.js";
 import { isToolName, runTool, TOOLS, toolJsonSchema, type ToolContext, type ToolName } from "../../tools/index.js";
 import { resolveInside, toWorkspacePath } from "../../tools/sandbox.js";
@@ -171,7 +171,7 @@ async function runReport(ctx: EngineContext, run: RunSetup): Promise<EngineResul
   return {
     title: report.title,
     summary: report.summary,
-    findings: [...report.findings].sort(compareFindings),
+    findings: sortFindings([...report.findings]),
     filesAnalyzed: [...new Set([...run.filesRead, ...report.filesAnalyzed])].sort(),
     errors: [],
     recommendations: report.recommendations,
@@ -199,7 +199,7 @@ async function runTriage(ctx: EngineContext, run: RunSetup, engineFindings: Find
   return {
     title: triage.title,
     summary: triage.summary,
-    findings: findings.sort(compareFindings),
+    findings: sortFindings(findings),
     filesAnalyzed: [...run.filesRead].sort(),
     errors: [],
     recommendations: triage.recommendations,

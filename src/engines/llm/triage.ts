@@ -3,7 +3,7 @@
 // stays in the report, lowered to Info and marked, with the reason and its
 // original severity in properties.triage, so a reader can overrule the model.
 import { z } from "zod";
-import { compareFindings, SEVERITIES, type Finding } from "../../protocol/finding.js";
+import { sortFindings, SEVERITIES, type Finding } from "../../protocol/finding.js";
 import { describeIssues } from "../../tools/index.js";
 import type { ReportSection } from "../types.js";
 import { findingInput, LineCounter, toFinding, type Checked } from "./submit.js";
@@ -45,7 +45,7 @@ export interface CheckedTriage {
 
 /** Ids are positions in the severity-sorted list: F1 is the most severe. */
 export function triageOrder(findings: Finding[]): Finding[] {
-  return [...findings].sort(compareFindings);
+  return sortFindings([...findings]);
 }
 
 export function triageUserMessage(base: string, findings: Finding[]): string {

@@ -7,7 +7,7 @@
 // it: it carries an HMAC under a per-machine key kept outside the workspace
 // (cache-key.ts). A pack whose MAC does not verify is ignored, never trusted.
 import { isAscii } from "node:buffer";
-import { createHash, createHmac, type Hash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 import { VERSION } from "../../version.js";
@@ -19,7 +19,8 @@ import { machineCacheKey } from "./cache-key.js";
 export const ENGINE_VERSION = "3";
 
 const PACK_NAME = "pack-v1.bin";
-const MAGIC = "bgr-cache-v1";
+// v2: analysis keys are a hashed prefix + digest + path (v1 hashed each); a pack of another format reads as empty and is replaced whole.
+const MAGIC = "bgr-cache-v2";
 /** An entry neither read nor written in this many saves is dropped, so deleted files do not pile up. */
 const KEEP_GENERATIONS = 32;
 
@@ -28,25 +29,29 @@ export function contentDigest(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** The hash state after everything but the path and content: the same for every file of an audit. */
-let keyBase: { rulesHash: string; disabled: readonly string[]; hash: Hash } | undefined;
+/** The part of every key that is the same for every file of an audit, worked out once. */
+let keyBase: { rulesHash: string; disabled: readonly string[]; prefix: string } | undefined;
 
-/** An analysis depends on bgr, the engine, the rules, the disabled list, the path and the content. */
+/**
+ * An analysis depends on bgr, the engine, the rules, the disabled list, the
+ * path and the content. Only the first four are hashed (once); the path and
+ * the content digest follow as they are: a hash per file cost ~2 ms of a
+ * warm audit of 1,249 files, and the pack is signed anyway.
+ */
 export function cacheKey(digest: string, file: string, rulesHash: string, disabled: readonly string[]): string {
   if (keyBase?.rulesHash !== rulesHash || keyBase.disabled !== disabled) {
-    const hash = createHash("sha256")
+    const prefix = createHash("sha256")
       .update(VERSION).update("\0")
       .update(ENGINE_VERSION).update("\0")
       .update(rulesHash).update("\0")
-      .update([...disabled].sort().join(",")).update("\0");
-    keyBase = { rulesHash, disabled, hash };
+      .update([...disabled].sort().join(",")).update("\0")
+      .digest("hex")
+      .slice(0, 16);
+    keyBase = { rulesHash, disabled, prefix };
   }
-  return keyBase.hash
-    .copy()
-    // The path is part of the key: findings carry it, and file-path rules depend on it.
-    .update(file).update("\0")
-    .update(digest)
-    .digest("hex");
+  // The path is part of the key: findings carry it, and file-path rules depend on it. Prefix and
+  // digest have fixed lengths (16 and 64 hex digits), so the three parts cannot run into each other.
+  return `${keyBase.prefix}${digest}${file}`;
 }
 
 type Entry = [generation: number, value: unknown];

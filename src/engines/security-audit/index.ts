@@ -4,7 +4,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import { readRegularFile } from "../../tools/safe-read.js";
 import { languageForPath, supportedExtensions } from "../../lang/languages.js";
-import { compareFindings, type Finding } from "../../protocol/finding.js";
+import { sortFindings, type Finding } from "../../protocol/finding.js";
 import { loadConfig } from "../../runtime/config.js";
 import { listFiles } from "../../tools/walk.js";
 import type { Engine, EngineContext, EngineError, EngineResult } from "../types.js";
@@ -90,10 +90,13 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
   const digests = new Map<string, string>();
   // Synchronous: the main thread has nothing to overlap them with, and a promise per file
   // cost three times the calls themselves (1,249 files: 26–46 ms against 7.5 ms, measured).
+  // The walker's paths are normalised and relative: a concatenation, not path.join's parsing of each (~2 ms of a warm audit).
+  const rootPrefix = ctx.root.endsWith(path.sep) ? ctx.root : ctx.root + path.sep;
   for (const file of files) {
+    const abs = rootPrefix + file;
     let info;
     try {
-      info = statSync(path.join(ctx.root, file));
+      info = statSync(abs);
     } catch (error) {
       errors.push({ file, message: `could not read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
       continue;
@@ -117,7 +120,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
       done++;
       continue;
     }
-    jobs.push({ file, abs: path.join(ctx.root, file), language: languageForPath(file)!, size: info.size });
+    jobs.push({ file, abs, language: languageForPath(file)!, size: info.size });
   }
   // A cached result stands only while the project modules it read are unchanged: a changed module re-analyses its importers.
   // Each module is hashed once, from the stat index when it vouches for the file, else by reading it.
@@ -192,7 +195,7 @@ export async function runAudit(ctx: EngineContext): Promise<EngineResult> {
     }
     errors.push(...r.errors);
   }
-  findings.sort(compareFindings);
+  sortFindings(findings);
   const result: EngineResult = {
     title: "Security audit",
     summary: summarize(findings, analysed.length, new Set(errors.filter((e) => e.file).map((e) => e.file)).size, cached),

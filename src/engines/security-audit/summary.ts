@@ -1,6 +1,6 @@
 // From findings to the report's prose: summary counts, recommendations
 // grouped by rule (most severe first), per-rule and per-CWE data.
-import { compareFindings, type Finding, SEVERITIES, severityRank } from "../../protocol/finding.js";
+import { sortFindings, type Finding, SEVERITIES, severityRank } from "../../protocol/finding.js";
 import { compareText } from "../../protocol/collate.js";
 
 export function summarize(findings: Finding[], files: number, errors: number, cached: number): string {
@@ -24,7 +24,7 @@ export function summarize(findings: Finding[], files: number, errors: number, ca
 
 export function recommendationsFor(findings: Finding[]): string[] {
   const byRule = new Map<string, Finding[]>();
-  for (const f of [...findings].sort(compareFindings)) {
+  for (const f of sortFindings([...findings])) {
     const list = byRule.get(f.ruleId) ?? [];
     list.push(f);
     byRule.set(f.ruleId, list);
