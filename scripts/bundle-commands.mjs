@@ -1,6 +1,9 @@
 // Build step after tsc: bundle bgr's command families into dist/src/bundle/
 // (esbuild) so start-up reads a few files instead of resolving and linking hundreds:
 //   spawn.cjs  `bgr spawn`, what an orchestrator waits on
+//   audit.cjs  `bgr audit`, run most often on a warm cache, where start-up is most of the
+//              time: only the audit engine (the CLI bundle carries all four), so there is
+//              less to read, deserialise and initialise (measured: see docs/performance.md)
 //   cli.cjs    every other command (each command's modules initialise only when it runs)
 //   worker.mjs the audit's analysis thread (an ES module; Node >= 22 compile-caches it)
 // spawn and cli are classic scripts so that V8 can keep their compiled code
@@ -97,14 +100,36 @@ const lazyBuiltins = {
   },
 };
 
-const scripts = { spawn: "cli/spawn-entry.js", cli: "cli/cli.js" };
+// zod's namespace export `z.locales` keeps all 40-odd translations of its error messages in
+// every bundle that uses zod (259 KB of spawn's 778 KB), though bgr reports in English only
+// and never reads z.locales. Its locale index here exports English alone; zod configures
+// English itself. The build fails if the layout it expects moves.
+const zodEnglishOnly = {
+  name: "bgr-zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, async (args) => {
+      if (!/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)) return undefined;
+      const english = path.join(path.dirname(args.importer), "..", "locales", "en.js");
+      const { existsSync } = await import("node:fs");
+      if (!existsSync(english)) throw new Error(`${english}: zod's English locale is not where bgr-zod-english-only expects it; update the plugin`);
+      return { path: english, namespace: "bgr-zod-locales" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "bgr-zod-locales" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
+const scripts = { spawn: "cli/spawn-entry.js", audit: "cli/audit-entry.js", cli: "cli/cli.js" };
 const result = await build({
   ...common,
   entryPoints: Object.fromEntries(Object.entries(scripts).map(([name, entry]) => [name, path.join(dist, entry)])),
   outdir,
   format: "cjs",
   outExtension: { ".js": ".cjs" },
-  plugins: [builtinImports, fdirPicomatch, lazyBuiltins],
+  plugins: [builtinImports, fdirPicomatch, lazyBuiltins, zodEnglishOnly],
   metafile: true,
   // Modules that find siblings by path (the audit's worker, the watchdog) ask whether they
   // run bundled; import.meta.url is the script's own file URL, as it is for an ES module.

@@ -10,14 +10,14 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { loadRuleSet } = await import(path.join(root, "dist/src/engines/security-audit/rules.js"));
 const { compiledRulesPath } = await import(path.join(root, "dist/src/engines/security-audit/compiled-rules.js"));
-const { rulesStampPath, rulesStatKey } = await import(path.join(root, "dist/src/engines/security-audit/rule-files.js"));
+const { rulesStamp, rulesStampPath } = await import(path.join(root, "dist/src/engines/security-audit/rule-files.js"));
 const rulesDir = path.join(root, "rules", "security");
 const target = compiledRulesPath(rulesDir);
 try {
   const ruleSet = loadRuleSet(rulesDir);
   writeFileSync(target, JSON.stringify(ruleSet));
   // What lets an audit take the hash from the files' stats (rule-files.ts).
-  writeFileSync(rulesStampPath(rulesDir), JSON.stringify({ statKey: rulesStatKey(rulesDir), hash: ruleSet.hash }));
+  writeFileSync(rulesStampPath(rulesDir), JSON.stringify(rulesStamp(rulesDir, ruleSet.hash)));
 } catch (error) {
   console.error(`compile-rules: ${error.message}`);
   process.exit(1);

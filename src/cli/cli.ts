@@ -3,7 +3,7 @@
 // engines and `bgr audit` not for the dashboard or the MCP server; `bgr --help`,
 // `bgr help …` and an unknown command load every registered command.
 import type { Command } from "commander";
-import { createProgram, runProgram } from "./program.js";
+import { createProgram, exitWhenFlushed, runProgram } from "./program.js";
 
 type Loader = () => Promise<{ register(program: Command): void }>;
 
@@ -26,23 +26,8 @@ const FAST_PATH: Record<string, Loader> = {
   ui: () => import("./commands/ui.js"),
 };
 
-/**
- * Commands whose work is over when their action returns. They exit once their output is
- * flushed rather than when the event loop has drained: on a warm audit the drain waited ~10 ms
- * on a stray file request after the report was written (measured). Servers (mcp, ui) and the
- * runner, which settles a session, keep Node's ordinary exit.
- */
+/** Commands whose work is over when their action returns (see exitWhenFlushed). */
 const EXITS_WHEN_DONE = new Set(["audit", "review", "coverage"]);
-
-function exitWhenFlushed(code: number): void {
-  let left = 2;
-  // A write's callback runs once every earlier write to that stream has gone out.
-  const flushed = () => {
-    if (--left === 0) process.exit(code);
-  };
-  process.stdout.write("", flushed);
-  process.stderr.write("", flushed);
-}
 
 async function main(argv: string[]): Promise<number> {
   const program = createProgram();

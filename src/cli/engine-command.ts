@@ -5,8 +5,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
 import writeFileAtomic from "write-file-atomic";
-import { loadEngine } from "../engines/registry.js";
-import type { EngineOptions, EngineResult, TaskKind } from "../engines/types.js";
+import type { Engine, EngineOptions, EngineResult, TaskKind } from "../engines/types.js";
 import { CACHE_DIR } from "../protocol/ids.js";
 import { SEVERITIES, severityRank, type Severity } from "../protocol/finding.js";
 import { renderHtmlReport } from "../report/html.js";
@@ -28,6 +27,8 @@ import { createProgress } from "./progress.js";
 export interface EngineCommandSpec {
   name: string;
   kind: TaskKind;
+  /** The engine, loaded when the command runs. Each command names its own, so a bundle of one command holds one engine. */
+  load(): Promise<Engine | undefined>;
   summary: string;
   /** The report's heading when the engine gives none (e.g. it could not start). */
   title: string;
@@ -146,7 +147,7 @@ async function runEngineCommand(spec: EngineCommandSpec, opts: Record<string, un
     // Checked before the analysis, so a missing token does not cost a whole review first.
     const postTo = opts.post === "github" ? await githubTarget(process.env, opts.pr as string | undefined) : undefined;
 
-    const engine = await loadEngine(spec.kind);
+    const engine = await spec.load();
     if (!engine) throw new Error(`the ${spec.kind} engine is not available in this build of bgr`);
 
     const controller = new AbortController();

@@ -37,9 +37,14 @@ function freshBundle(name: string, compiled: string): URL | undefined {
 
 // The bundle runs straight from here, not through an ES module of its own: each module the
 // loader resolves, reads, compiles and links before the command starts is start-up time.
-// The code cache is per command (`cli-run`, `cli-audit` …): each holds what its own runs compile.
-const [bundleName, entry, cacheName] =
-  process.argv[2] === "spawn" ? ["spawn.cjs", "./spawn-entry.js", "spawn"] : ["cli.cjs", "./cli.js", `cli-${process.argv[2] ?? ""}`];
+// `spawn` and `audit` have bundles of their own (scripts/bundle-commands.mjs says why).
+// The code cache is per command (`spawn`, `audit`, `cli-run` …): each holds what its own runs compile.
+const OWN_BUNDLES: Record<string, [bundle: string, entry: string]> = {
+  spawn: ["spawn.cjs", "./spawn-entry.js"],
+  audit: ["audit.cjs", "./audit-entry.js"],
+};
+const command = process.argv[2] ?? "";
+const [bundleName, entry, cacheName] = Object.hasOwn(OWN_BUNDLES, command) ? [...OWN_BUNDLES[command]!, command] : ["cli.cjs", "./cli.js", `cli-${command}`];
 const bundle = freshBundle(bundleName, entry);
 if (bundle) runCachedScript(bundle, cacheName);
 else await import(entry);

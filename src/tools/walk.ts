@@ -85,7 +85,9 @@ class GitignoreStack {
 
   /** True when any .gitignore from the root down to the entry's folder ignores it. */
   ignores(absolute: string, isDirectory: boolean): boolean {
-    for (const [folder, rules] of this.chainFor(path.dirname(absolute))) {
+    const chain = this.chainFor(path.dirname(absolute));
+    if (chain.length === 0) return false;
+    for (const [folder, rules] of chain) {
       const rel = relativePosix(folder, absolute);
       if (rel && rules.ignores(isDirectory ? `${rel}/` : rel)) return true;
     }
@@ -116,23 +118,24 @@ export async function listFiles(root: string, options: ListFilesOptions = {}): P
   const relative = (absolute: string) => relativePosix(realRoot, absolute);
 
   const extensionSet = options.extensions ? new Set(options.extensions.map((e) => e.toLowerCase())) : undefined;
-  const wantedFile = (absolute: string, explicit: boolean): boolean => {
+  /** The workspace-relative path when the file is wanted, else undefined. */
+  const wantedFile = (absolute: string, explicit: boolean): string | undefined => {
     // The extension first: in most trees most files are not sources, and it is the cheapest test.
-    if (extensionSet && !extensionSet.has(extensionOf(absolute))) return false;
+    if (extensionSet && !extensionSet.has(extensionOf(absolute))) return undefined;
     const rel = relative(absolute);
-    if (excluded?.ignores(rel)) return false;
+    if (excluded?.ignores(rel)) return undefined;
     if (!explicit) {
-      if (skipGenerated && GENERATED_FILE.test(rel)) return false;
-      if (gitignore.ignores(absolute, false)) return false;
+      if (skipGenerated && GENERATED_FILE.test(rel)) return undefined;
+      if (gitignore.ignores(absolute, false)) return undefined;
     }
     if (options.maxFileBytes !== undefined) {
       try {
-        if (statSync(absolute).size > options.maxFileBytes) return false;
+        if (statSync(absolute).size > options.maxFileBytes) return undefined;
       } catch {
-        return false;
+        return undefined;
       }
     }
-    return true;
+    return rel;
   };
 
   const skipDir = (name: string, dirPath: string): boolean => {
@@ -147,26 +150,30 @@ export async function listFiles(root: string, options: ListFilesOptions = {}): P
   // Links are not followed and not listed: one may lead out of the workspace, to
   // /dev/zero or back to its own folder. A linked file inside the workspace is
   // still found under its real path.
-  const crawl = async (dir: string) => {
+  const found = new Set<string>();
+  // Each wanted file's relative path goes straight into `found`, worked out once.
+  const crawl = (dir: string): void => {
     const builder = new fdir({ excludeSymlinks: true })
       .withFullPaths()
       .exclude(skipDir)
-      .filter((file, isDirectory) => !isDirectory && wantedFile(file, false));
+      .filter((file, isDirectory) => {
+        const rel = isDirectory ? undefined : wantedFile(file, false);
+        if (rel !== undefined) found.add(rel);
+        return false;
+      });
     if (options.signal) builder.withAbortSignal(options.signal);
     // Synchronous: readdir calls answered from the kernel's cache return faster than the
     // promise and thread-pool round trip of each (1,249 files in 7 folders: 2 ms against 2–16 ms, measured).
-    const files = builder.crawl(dir).sync();
+    builder.crawl(dir).sync();
     throwIfAborted();
-    return files;
   };
   const throwIfAborted = () => {
     if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error("the file walk was cancelled");
   };
 
   const scope = options.scope?.filter((s) => s.trim() !== "") ?? [];
-  const found = new Set<string>();
   if (scope.length === 0) {
-    for (const file of await crawl(realRoot)) found.add(relative(file));
+    crawl(realRoot);
   } else {
     for (const entry of scope) {
       throwIfAborted();
@@ -185,10 +192,11 @@ export async function listFiles(root: string, options: ListFilesOptions = {}): P
       }
       if (!isDirectory) {
         // A file the user named is analysed even if .gitignore or vendoring rules would skip it.
-        if (wantedFile(absolute, true)) found.add(relative(absolute));
+        const rel = wantedFile(absolute, true);
+        if (rel !== undefined) found.add(rel);
         continue;
       }
-      for (const file of await crawl(absolute)) found.add(relative(file));
+      crawl(absolute);
     }
   }
   return [...found].sort();

@@ -14,7 +14,7 @@ const { asciiBundle } = (await import(path.join(PACKAGE_ROOT, "scripts/ascii-bun
 test("every bundle the build wrote is ASCII", () => {
   const dir = path.join(PACKAGE_ROOT, "dist/src/bundle");
   const names = readdirSync(dir);
-  assert.ok(names.includes("cli.cjs") && names.includes("spawn.cjs") && names.includes("worker.mjs"));
+  assert.ok(["cli.cjs", "spawn.cjs", "audit.cjs", "worker.mjs"].every((name) => names.includes(name)), names.join(", "));
   for (const name of names) assert.doesNotMatch(readFileSync(path.join(dir, name), "latin1"), /[^\x00-\x7f]/, name);
 });
 

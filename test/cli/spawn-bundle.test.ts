@@ -27,7 +27,7 @@ async function help(main: string, command: string): Promise<string> {
   return stdout;
 }
 
-for (const [command, entry] of [["spawn", "spawn.cjs"], ["status", "cli.cjs"]] as const) {
+for (const [command, entry] of [["spawn", "spawn.cjs"], ["audit", "audit.cjs"], ["status", "cli.cjs"]] as const) {
   test(`a bundle older than the compiled modules is ignored; a fresh one is used (bgr ${command})`, async () => {
     const { root, main, bundle } = await copyOfBuild(entry);
     try {

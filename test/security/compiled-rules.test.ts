@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { compiledRulesPath, loadRules, readCompiledRules } from "../../src/engines/security-audit/compiled-rules.js";
-import { defaultRulesDir, hashOf, modelsDirFor, ruleFiles, rulesHash, rulesStampPath, rulesStatKey } from "../../src/engines/security-audit/rule-files.js";
+import { defaultRulesDir, hashOf, modelsDirFor, ruleFiles, rulesHash, rulesStamp, rulesStampPath } from "../../src/engines/security-audit/rule-files.js";
 import { loadRuleSet } from "../../src/engines/security-audit/rules.js";
 
 const temps: string[] = [];
@@ -50,7 +50,19 @@ test("the build's stamp gives the rules hash while every rule file stats the sam
   cpSync(modelsDirFor(defaultRulesDir()), modelsDirFor(dir), { recursive: true });
   mkdirSync(path.dirname(rulesStampPath(dir)), { recursive: true });
   // A stamp whose hash no file set could give: seeing it back proves no file was read.
-  writeFileSync(rulesStampPath(dir), JSON.stringify({ statKey: rulesStatKey(dir), hash: "from-the-stamp" }));
+  const stamp = () => writeFileSync(rulesStampPath(dir), JSON.stringify(rulesStamp(dir, "from-the-stamp")));
+  // Folder times from long ago, so that the add below moves its folder's mtime even within the clock's granularity.
+  const past = new Date(Date.now() - 3600_000);
+  utimesSync(path.join(dir, "python"), past, past);
+  stamp();
+  assert.equal(rulesHash(dir), "from-the-stamp");
+  // A rule file added where the stamp's listing does not name it: its folder's mtime tells.
+  const added = path.join(dir, "python", "zz-added.yaml");
+  writeFileSync(added, "# a new rule file\n");
+  assert.equal(rulesHash(dir), full(dir));
+  rmSync(added);
+  assert.equal(rulesHash(dir), full(dir));
+  stamp();
   assert.equal(rulesHash(dir), "from-the-stamp");
   const file = path.join(modelsDirFor(dir), readdirSync(modelsDirFor(dir), { recursive: true, encoding: "utf8" }).find((f) => f.endsWith(".yaml"))!);
   writeFileSync(file, `${readFileSync(file, "utf8")}\n# edited\n`);

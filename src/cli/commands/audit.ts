@@ -16,6 +16,8 @@ export function register(program: Command): void {
   addEngineCommand(program, {
     name: "audit",
     kind: "security-audit",
+    // Not through the engine registry, which would bring every engine into the audit's bundle.
+    load: async () => (await import("../../engines/security-audit/index.js")).securityAuditEngine,
     summary: "security audit (taint-tracking SAST, OWASP Top 10) of Python, JavaScript and TypeScript files",
     title: "Security audit",
     pathsMustExist: true,

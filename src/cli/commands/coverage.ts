@@ -3,6 +3,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { addEngineCommand } from "../engine-command.js";
+import { loadEngine } from "../../engines/registry.js";
 import { CliUsageError as UsageError } from "./common.js";
 
 /** A missing --report is a typo on the command line (exit 2), not a failed analysis. */
@@ -26,6 +27,7 @@ export function register(program: Command): void {
   addEngineCommand(program, {
     name: "coverage",
     kind: "coverage-analysis",
+    load: () => loadEngine("coverage-analysis"),
     summary: "coverage analysis: totals as your tool prints them, risky untested code, diff coverage",
     title: "Coverage analysis",
     pathsMustExist: true,

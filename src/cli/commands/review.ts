@@ -1,6 +1,7 @@
 // `bgr review [--base REF] [--head REF] [--staged] [--allow-exec] [PATH…]`: the code review engine, directly.
 import { type Command, Option } from "commander";
 import { addEngineCommand } from "../engine-command.js";
+import { loadEngine } from "../../engines/registry.js";
 import { CliUsageError } from "./common.js";
 
 /** What `--no-exec` says now that not running the project's code is the default. */
@@ -11,6 +12,7 @@ export function register(program: Command): void {
   addEngineCommand(program, {
     name: "review",
     kind: "code-review",
+    load: () => loadEngine("code-review"),
     summary: "code review of a git change: findings at the changed lines and a verdict (approve / comment / request changes / nothing to review)",
     title: "Code review",
     args: "[paths...]",
