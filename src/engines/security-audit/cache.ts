@@ -63,7 +63,8 @@ interface PackBody {
   entries: Record<string, Record<string, Entry>>;
 }
 
-function mac(key: Buffer, body: string): Buffer {
+/** Over the body's bytes as written: the UTF-8 of the JSON text (save), or the file's bytes after the header line (read). */
+function mac(key: Buffer, body: string | Uint8Array): Buffer {
   return createHmac("sha256", key).update(MAGIC).update("\n").update(VERSION).update("\n").update(body).digest();
 }
 
@@ -73,21 +74,22 @@ function emptyBody(): PackBody {
 
 /** Reads and verifies a pack; anything unreadable, foreign or tampered with is an empty cache. */
 function readPack(file: string, key: Buffer): PackBody {
-  let raw: string;
+  let bytes: Buffer;
   try {
-    const bytes = readFileSync(file);
-    // A pack is mostly ASCII JSON; read so, it is a one-byte string made without UTF-8 decoding.
-    raw = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+    bytes = readFileSync(file);
   } catch {
     return emptyBody();
   }
-  const newline = raw.indexOf("\n");
-  const [magic, version, hex] = raw.slice(0, Math.max(newline, 0)).split(" ");
+  const newline = bytes.indexOf(0x0a);
+  if (newline < 0) return emptyBody();
+  const [magic, version, hex] = bytes.toString("latin1", 0, newline).split(" ");
   if (magic !== MAGIC || version !== VERSION || !hex || !/^[0-9a-f]{64}$/.test(hex)) return emptyBody();
-  const body = raw.slice(newline + 1);
-  const expected = mac(key, body);
-  if (!timingSafeEqual(expected, Buffer.from(hex, "hex"))) return emptyBody();
+  // The MAC is checked on the bytes themselves, before (and without) making a string of them.
+  const bodyBytes = bytes.subarray(newline + 1);
+  if (!timingSafeEqual(mac(key, bodyBytes), Buffer.from(hex, "hex"))) return emptyBody();
   try {
+    // A pack is mostly ASCII JSON; read so, it is a one-byte string made without UTF-8 decoding.
+    const body = isAscii(bodyBytes) ? bodyBytes.toString("latin1") : bodyBytes.toString("utf8");
     const data = JSON.parse(body) as PackBody;
     return typeof data.generation === "number" && data.stat && data.entries ? data : emptyBody();
   } catch {
