@@ -5,7 +5,6 @@
 // directory (through a private index file: the repository's own index,
 // worktree list and working tree are never touched) and analysed with the
 // workspace's bgr settings. Findings are matched by the SARIF fingerprint.
-import { execFile } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -69,7 +68,9 @@ export function fingerprintsInReport(text: string, name: string): Set<string> {
   throw new UsageError(`--baseline ${name}: neither bgr's JSON ({"findings": …}) nor SARIF: give the output of an earlier \`bgr … --format json\``);
 }
 
-function run(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+async function run(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  // Loaded here: every `bgr audit` loads this module, few pass --baseline REF, and child_process costs ~2.5 ms to load.
+  const { execFile } = await import("node:child_process");
   return new Promise((resolve, reject) => {
     execFile("git", args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_LFS_SKIP_SMUDGE: "1", LC_ALL: "C", ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);

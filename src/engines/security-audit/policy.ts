@@ -64,9 +64,16 @@ export interface FindingPolicy {
  */
 export function applyPolicy(findings: Finding[], policy: FindingPolicy): Finding[] {
   const out: Finding[] = [];
+  // A file's findings come together: its two path tests run once per run of the same file.
+  let lastFile: string | undefined;
+  let lastIsTest = false;
   for (const f of findings) {
     let finding = f;
-    if (isTestCode(f.file)) {
+    if (f.file !== lastFile) {
+      lastFile = f.file;
+      lastIsTest = isTestCode(f.file);
+    }
+    if (lastIsTest) {
       if (policy.tests === "skip") continue;
       if (policy.tests === "demote") {
         finding = {

@@ -1,6 +1,6 @@
 // From findings to the report's prose: summary counts, recommendations
 // grouped by rule (most severe first), per-rule and per-CWE data.
-import { sortFindings, type Finding, SEVERITIES, severityRank } from "../../protocol/finding.js";
+import { type Finding, SEVERITIES, severityRank } from "../../protocol/finding.js";
 import { compareText } from "../../protocol/collate.js";
 
 export function summarize(findings: Finding[], files: number, errors: number, cached: number): string {
@@ -22,9 +22,10 @@ export function summarize(findings: Finding[], files: number, errors: number, ca
   return parts.join("; ") + ".";
 }
 
-export function recommendationsFor(findings: Finding[]): string[] {
+/** One line per rule, from `findings` in report order (sortFindings), as runAudit holds them. */
+export function recommendationsFor(findings: readonly Finding[]): string[] {
   const byRule = new Map<string, Finding[]>();
-  for (const f of sortFindings([...findings])) {
+  for (const f of findings) {
     const list = byRule.get(f.ruleId) ?? [];
     list.push(f);
     byRule.set(f.ruleId, list);
