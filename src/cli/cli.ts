@@ -3,7 +3,7 @@
 // engines and `bgr audit` not for the dashboard or the MCP server; `bgr --help`,
 // `bgr help …` and an unknown command load every registered command.
 import type { Command } from "commander";
-import { createProgram, exitWhenFlushed, runProgram } from "./program.js";
+import { runEntry } from "./program.js";
 
 type Loader = () => Promise<{ register(program: Command): void }>;
 
@@ -29,9 +29,8 @@ const FAST_PATH: Record<string, Loader> = {
 /** Commands whose work is over when their action returns (see exitWhenFlushed). */
 const EXITS_WHEN_DONE = new Set(["audit", "review", "coverage"]);
 
-async function main(argv: string[]): Promise<number> {
-  const program = createProgram();
-  const first = argv.slice(2)[0];
+runEntry(async (program) => {
+  const first = process.argv[2];
   const fast = first !== undefined ? FAST_PATH[first] : undefined;
   if (fast) {
     (await fast()).register(program);
@@ -39,16 +38,4 @@ async function main(argv: string[]): Promise<number> {
     const { registerCommands } = await import("./commands/index.js");
     await registerCommands(program);
   }
-  return runProgram(program, argv);
-}
-
-// No top-level await: the build also emits this entry as a classic script (code-cached, see scripts/bundle-commands.mjs).
-void main(process.argv)
-  .catch((error: unknown) => {
-    process.stderr.write(`bgr: ${(error as Error)?.message ?? String(error)}\n`);
-    return 1;
-  })
-  .then((code) => {
-    process.exitCode = code;
-    if (EXITS_WHEN_DONE.has(process.argv[2] ?? "")) exitWhenFlushed(code);
-  });
+}, EXITS_WHEN_DONE.has(process.argv[2] ?? ""));

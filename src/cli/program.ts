@@ -36,3 +36,24 @@ export function exitWhenFlushed(code: number): void {
   process.stdout.write("", flushed);
   process.stderr.write("", flushed);
 }
+
+/**
+ * What every entry does (cli.ts, and the bundled spawn and audit entries): set up the program,
+ * run it, print an unexpected error as one line, and set the exit code. No top-level await:
+ * the build also emits the entries as classic scripts (code-cached, see scripts/bundle-commands.mjs).
+ */
+export function runEntry(setUp: (program: Command) => void | Promise<void>, exitsWhenDone: boolean): void {
+  const program = createProgram();
+  void (async () => {
+    await setUp(program);
+    return runProgram(program, process.argv);
+  })()
+    .catch((error: unknown) => {
+      process.stderr.write(`bgr: ${(error as Error)?.message ?? String(error)}\n`);
+      return 1;
+    })
+    .then((code) => {
+      process.exitCode = code;
+      if (exitsWhenDone) exitWhenFlushed(code);
+    });
+}
