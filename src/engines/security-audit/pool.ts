@@ -1,5 +1,7 @@
-// Files in parallel. The calling thread only hands out paths, largest first,
-// in batches, with two batches in flight per worker so no worker waits on
+// Files in parallel. The calling thread only hands out paths, in batches:
+// each thread works through its own run of the files in path order, so a
+// module and the files that import it are mostly parsed in one thread
+// (schedule.ts), with two batches in flight per worker so no worker waits on
 // the main thread; workers read, parse, analyse and answer a whole batch in
 // one message. Small audits stay in the calling thread, where starting a
 // worker would cost more than it saves.
@@ -8,6 +10,7 @@ import { Worker } from "node:worker_threads";
 import { OPTIMIZE_AFTER_MS, optimize } from "../../runtime/tiering.js";
 import { failedAnalysis, type FileJob, type JobContext, type JobResult, runJob } from "./job.js";
 import type { RuleSet } from "./rules.js";
+import { BatchQueues } from "./schedule.js";
 import type { WorkerBatch, WorkerData, WorkerReply } from "./worker.js";
 
 export type { FileJob };
@@ -65,14 +68,14 @@ function batches(jobs: FileJob[]): FileJob[][] {
 
 export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise<void> {
   const totalBytes = jobs.reduce((n, j) => n + j.size, 0);
-  // Largest first, so that the threads finish together instead of one waiting on the last big file.
+  // Largest first: the files analysed one at a time go biggest first, so no thread waits on the last big one.
   jobs = [...jobs].sort((a, b) => b.size - a.size);
   const workerCount = Math.min(options.maxWorkers ?? availableParallelism(), jobs.length);
   if (workerCount <= 1 || totalBytes < IN_THREAD_BYTES) return analyzeInThread(jobs, options);
   // A large file's syntax tree dwarfs everything else held while it is analysed: one at a time,
   // so peak memory stays near one parse instead of one per thread; small files fill the other threads.
   const large = jobs.filter((j) => j.size >= ONE_AT_A_TIME_BYTES).map((j) => [j]);
-  const small = batches(jobs.filter((j) => j.size < ONE_AT_A_TIME_BYTES));
+  const small = new BatchQueues(jobs.filter((j) => j.size < ONE_AT_A_TIME_BYTES), workerCount, batches);
   const script = workerScript();
   const workerData: WorkerData = { ruleSet: options.ruleSet, disabled: options.disabled, known: [...options.known], root: options.root };
   // A process that started on baseline code (runtime/tiering.ts) optimises once the audit has run long enough
@@ -83,7 +86,7 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
   await new Promise<void>((resolve, reject) => {
     let finished = 0;
     let largeInFlight: number | undefined;
-    const hungry: Worker[] = [];
+    const hungry: Array<[Worker, number]> = [];
     const pool: Worker[] = [];
     const inFlight = new Map<number, FileJob>();
     let settled = false;
@@ -99,13 +102,13 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
     const onAbort = (): void => stop(abortError(options.signal));
     options.signal.addEventListener("abort", onAbort, { once: true });
     let ids = 0;
-    const canTake = (): boolean => small.length > 0 || (large.length > 0 && largeInFlight === undefined);
-    const feed = (worker: Worker): void => {
+    const canTake = (): boolean => small.size > 0 || (large.length > 0 && largeInFlight === undefined);
+    const feed = (worker: Worker, thread: number): void => {
       const isLarge = large.length > 0 && largeInFlight === undefined;
-      const next = isLarge ? large.shift() : small.shift();
+      const next = isLarge ? large.shift() : small.take(thread);
       if (!next) {
         // Nothing it may take now; a large file finishing may free one.
-        if (large.length > 0) hungry.push(worker);
+        if (large.length > 0) hungry.push([worker, thread]);
         return;
       }
       const batch: WorkerBatch = { jobs: next.map((job) => ({ ...job, id: ids++ })) };
@@ -127,14 +130,14 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
           if (result.id === largeInFlight) largeInFlight = undefined;
         }
         if (finished === jobs.length) return stop();
-        feed(worker);
-        while (hungry.length > 0 && canTake()) feed(hungry.shift()!);
+        feed(worker, i);
+        while (hungry.length > 0 && canTake()) feed(...hungry.shift()!);
       });
       worker.on("error", (error) => stop(error));
       worker.on("exit", (code) => {
         if (!settled) stop(new Error(`an analysis thread exited (code ${code}) with ${inFlight.size} files unfinished`));
       });
-      for (let k = 0; k < IN_FLIGHT_PER_WORKER; k++) feed(worker);
+      for (let k = 0; k < IN_FLIGHT_PER_WORKER; k++) feed(worker, i);
     }
   });
 }
