@@ -75,7 +75,7 @@ export async function analyzeAll(jobs: FileJob[], options: PoolOptions): Promise
   // A large file's syntax tree dwarfs everything else held while it is analysed: one at a time,
   // so peak memory stays near one parse instead of one per thread; small files fill the other threads.
   const large = jobs.filter((j) => j.size >= ONE_AT_A_TIME_BYTES).map((j) => [j]);
-  const small = new BatchQueues(jobs.filter((j) => j.size < ONE_AT_A_TIME_BYTES), workerCount, batches);
+  const small = new BatchQueues(jobs.filter((j) => j.size < ONE_AT_A_TIME_BYTES), workerCount, batches, BATCH_BYTES);
   const script = workerScript();
   const workerData: WorkerData = { ruleSet: options.ruleSet, disabled: options.disabled, known: [...options.known], root: options.root };
   // A process that started on baseline code (runtime/tiering.ts) optimises once the audit has run long enough

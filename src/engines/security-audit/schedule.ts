@@ -3,16 +3,21 @@
 // two threads is parsed in both. Files next to each other import each other
 // most, so each thread gets one run of the files in path order, of about equal
 // size; a thread whose run is done takes batches from the far end of the
-// largest run left, so the threads still finish together.
+// largest run left, so the threads still finish together. Files as big as a
+// whole batch go first, biggest first, to whichever thread asks: one of them
+// met at the end of a run would keep its thread busy while the others wait.
 import type { FileJob } from "./job.js";
 
 export class BatchQueues {
   private readonly queues: FileJob[][][];
   private readonly bytesLeft: number[];
+  /** Files of at least `bigBytes`, one a batch, biggest first. */
+  private readonly big: FileJob[][];
   private batchesLeft = 0;
 
-  constructor(jobs: readonly FileJob[], threads: number, batches: (jobs: FileJob[]) => FileJob[][]) {
-    const sorted = [...jobs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  constructor(jobs: readonly FileJob[], threads: number, batches: (jobs: FileJob[]) => FileJob[][], bigBytes: number) {
+    this.big = jobs.filter((job) => job.size >= bigBytes).sort((a, b) => b.size - a.size).map((job) => [job]);
+    const sorted = jobs.filter((job) => job.size < bigBytes).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const total = sorted.reduce((n, job) => n + job.size, 0);
     const runs: FileJob[][] = Array.from({ length: threads }, () => []);
     let run = 0;
@@ -24,6 +29,7 @@ export class BatchQueues {
     }
     this.queues = runs.map((r) => batches(r));
     this.bytesLeft = runs.map((r) => r.reduce((n, job) => n + job.size, 0));
+    this.batchesLeft = this.big.length;
     for (const queue of this.queues) this.batchesLeft += queue.length;
   }
 
@@ -31,8 +37,13 @@ export class BatchQueues {
     return this.batchesLeft;
   }
 
-  /** Thread `thread`'s next batch: the front of its own run, else the back of the largest run left. */
+  /** Thread `thread`'s next batch: a big file, else the front of its own run, else the back of the largest run left. */
   take(thread: number): FileJob[] | undefined {
+    const big = this.big.shift();
+    if (big) {
+      this.batchesLeft--;
+      return big;
+    }
     let from = thread;
     let fromBack = false;
     if (this.queues[thread]!.length === 0) {
