@@ -27,7 +27,7 @@ export async function runProgram(program: Command, argv: string[]): Promise<numb
  * audit the drain waited ~10 ms on a stray file request after the report was written (measured).
  * Servers (mcp, ui) and the runner, which settles a session, keep Node's ordinary exit.
  */
-export function exitWhenFlushed(code: number): void {
+function exitWhenFlushed(code: number): void {
   let left = 2;
   // A write's callback runs once every earlier write to that stream has gone out.
   const flushed = () => {

@@ -85,9 +85,7 @@ class GitignoreStack {
 
   /** True when any .gitignore from the root down to the entry's folder ignores it. */
   ignores(absolute: string, isDirectory: boolean): boolean {
-    const chain = this.chainFor(path.dirname(absolute));
-    if (chain.length === 0) return false;
-    for (const [folder, rules] of chain) {
+    for (const [folder, rules] of this.chainFor(path.dirname(absolute))) {
       const rel = relativePosix(folder, absolute);
       if (rel && rules.ignores(isDirectory ? `${rel}/` : rel)) return true;
     }

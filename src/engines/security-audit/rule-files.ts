@@ -91,7 +91,7 @@ export function rulesListing(dir: string): RulesListing {
 }
 
 /** The stats of everything in `listing`, as one key; throws when an entry is gone. */
-export function rulesStatKey(dir: string, listing: RulesListing = rulesListing(dir)): string {
+function rulesStatKey(dir: string, listing: RulesListing): string {
   // Plain concatenation and one hash update: a path.join and an update per entry were half the check.
   const rules = dir + path.sep;
   const models = modelsDirFor(dir) + path.sep;
