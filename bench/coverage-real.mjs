@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
-const bgr = path.join(repo, "dist", "src", "cli", "main.js");
+const bgr = path.join(repo, "dist", "src", "cli", "main.cjs");
 const c8 = path.join(path.dirname(createRequire(import.meta.url).resolve("c8/package.json")), "bin", "c8.js");
 const PYTHON = "/usr/bin/python3";
 const TIME = "/usr/bin/time";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { owaspBenchmarkDir, REPO_ROOT } from "./corpus/prepare.mjs";
-const BGR = path.join(REPO_ROOT, "dist", "src", "cli", "main.js");
+const BGR = path.join(REPO_ROOT, "dist", "src", "cli", "main.cjs");
 
 function fail(message) {
   console.error(`bench/owasp: ${message}`);

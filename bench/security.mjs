@@ -11,7 +11,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { INSTALL_HINT, prepareCorpora, REPO_ROOT } from "./corpus/prepare.mjs";
 
-const BGR = path.join(REPO_ROOT, "dist", "src", "cli", "main.js");
+const BGR = path.join(REPO_ROOT, "dist", "src", "cli", "main.cjs");
 const ESLINT = path.join(REPO_ROOT, "node_modules", ".bin", "eslint");
 const ESLINT_CONFIG = path.join(REPO_ROOT, "bench", "corpus", "eslint.config.mjs");
 const TIME = "/usr/bin/time";

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const BGR = path.join(here, "..", "dist", "src", "cli", "main.js");
+const BGR = path.join(here, "..", "dist", "src", "cli", "main.cjs");
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 15);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 100);
 const SESSION = ".agents/sessions/20260123-140000-bench.md";

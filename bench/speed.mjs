@@ -15,7 +15,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { INSTALL_HINT, owaspBenchmarkDir, prepareCorpora, REPO_ROOT } from "./corpus/prepare.mjs";
 
-const BGR = path.join(REPO_ROOT, "dist", "src", "cli", "main.js");
+const BGR = path.join(REPO_ROOT, "dist", "src", "cli", "main.cjs");
 const ESLINT = path.join(REPO_ROOT, "node_modules", ".bin", "eslint");
 const ESLINT_CONFIG = path.join(REPO_ROOT, "bench", "corpus", "eslint.config.mjs");
 const OWASP_PYTHON = process.env.BGR_BENCH_OWASP ?? owaspBenchmarkDir() ?? "shared/benchmarks/BenchmarkPython";
@@ -181,7 +181,7 @@ if (wanted("startup")) {
   const results = alternate([
     { label: "node -e 0", run: () => measure(process.execPath, ["-e", "0"]) },
     // What a newcomer types after `npm ci`, on a fresh copy of the example each time.
-    { label: "README: node dist/src/cli/main.js run --cwd examples/auth-app -p task.md", before: reseed, run: () => measure(process.execPath, [BGR, "run", "--cwd", example, "-p", "task.md"], { cwd: example }) },
+    { label: "README: node dist/src/cli/main.cjs run --cwd examples/auth-app -p task.md", before: reseed, run: () => measure(process.execPath, [BGR, "run", "--cwd", example, "-p", "task.md"], { cwd: example }) },
     {
       label: "bgr spawn",
       before: reseed,

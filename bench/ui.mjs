@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import puppeteer from "puppeteer-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const BGR = path.join(here, "..", "dist", "src", "cli", "main.js");
+const BGR = path.join(here, "..", "dist", "src", "cli", "main.cjs");
 const CHROMIUM = process.env.BGR_CHROMIUM ?? "/usr/bin/chromium";
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 5);
 const FILES = Number(process.env.BENCH_UI_FILES ?? 20000);

@@ -13,7 +13,7 @@
 // modules compute from import.meta.url (../cli/main.js, the package root) stay right.
 // A failed bundle fails the build: a silent fallback would hide a slow start.
 import { builtinModules } from "node:module";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -68,7 +68,11 @@ const fdirPicomatch = {
 // Two dependencies load a built-in at their top level that most commands never use: commander
 // loads child_process (for git-style executable subcommands, which bgr has none of) and
 // write-file-atomic loads worker_threads (for the thread id in its temporary names). Each costs
-// 2.5–3 ms of every start (a warm audit needs neither); here they load on first use. If the
+// 2.5–3 ms of a start (a warm audit needs neither). commander's loads on first use. The thread
+// id only keeps two threads of one process that write the same file at the same count of
+// writes apart, so write-file-atomic gets a number drawn once per thread instead (each
+// isolate seeds its own Math.random), and worker_threads is not loaded for it at all: a warm
+// audit writes its report with write-file-atomic and would load it just for that. If the
 // text changes, the build fails, as for fdir.
 const LAZY_BUILTINS = [
   {
@@ -79,9 +83,9 @@ const LAZY_BUILTINS = [
   {
     file: /[\\/]node_modules[\\/]write-file-atomic[\\/]lib[\\/]index\.js$/,
     text: "const threadId = (function getId () {",
-    lazy: "let __bgrThreadId; const threadId = { toString: () => String(__bgrThreadId ??= (function getId () {",
-    // The IIFE's closing `})()` becomes the getter's, and String(threadId) calls toString.
-    end: ["  }\n})()\n", "  }\n})()) }\n"],
+    lazy: "const threadId = String(Math.random()).slice(2); (function unused () {",
+    // The IIFE stays, uncalled, so the text around it is untouched.
+    end: ["  }\n})()\n", "  }\n});\n"],
   },
 ];
 const lazyBuiltins = {
@@ -159,6 +163,28 @@ await build({
     ].join(" "),
   },
 });
+
+// The package's bin, dist/src/cli/main.cjs: main.js and its two imports bundled as one
+// CommonJS file. Node starts an ES module entry through its ES module loader, which loads
+// and initialises some twenty internal modules (fs/promises, readline, streams …) before
+// main.js runs; a CommonJS entry needs none of them (measured: docs/performance.md).
+// If a later `tsc` left main.js newer than this file, the launcher runs main.js itself.
+const LAUNCHER = [
+  'const { statSync } = require("node:fs");',
+  'const { pathToFileURL } = require("node:url");',
+  'const compiled = require("node:path").join(__dirname, "main.js");',
+  "if ((statSync(compiled, { throwIfNoEntry: false })?.mtimeMs ?? 0) > statSync(__filename).mtimeMs) import(pathToFileURL(compiled).href);",
+  'else require("./main.js");',
+].join("\n");
+await build({
+  ...common,
+  stdin: { contents: LAUNCHER, resolveDir: path.join(dist, "cli"), sourcefile: "main-launcher.cjs", loader: "js" },
+  outfile: path.join(dist, "cli", "main.cjs"),
+  format: "cjs",
+  define: { "import.meta.url": "__bgrImportMetaUrl" },
+  banner: { js: '#!/usr/bin/env node\n"use strict";var __bgrImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
+});
+chmodSync(path.join(dist, "cli", "main.cjs"), 0o755);
 
 // One-byte source strings for V8: scripts/ascii-bundle.mjs says why and how it stays exact.
 for (const name of readdirSync(outdir)) {

@@ -3,7 +3,10 @@
 // of the command family asked for (scripts/bundle-commands.mjs: `spawn`, what
 // an orchestrator waits on, or every other command; each through V8's code
 // cache, code-cache.ts), falling back to the plain modules when the bundle
-// is absent (a bare `tsc` build) or stale.
+// is absent (a bare `tsc` build) or stale. The build also bundles this file
+// into main.cjs, the package's bin: a CommonJS entry starts without Node's
+// ES module loader (scripts/bundle-commands.mjs says what that saves), so
+// nothing here may await at the top level.
 import { statSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { startsInBaseline, useBaseline } from "../runtime/tiering.js";
@@ -47,4 +50,4 @@ const command = process.argv[2] ?? "";
 const [bundleName, entry, cacheName] = Object.hasOwn(OWN_BUNDLES, command) ? [...OWN_BUNDLES[command]!, command] : ["cli.cjs", "./cli.js", `cli-${command}`];
 const bundle = freshBundle(bundleName, entry);
 if (bundle) runCachedScript(bundle, cacheName);
-else await import(entry);
+else void import(entry);

@@ -77,27 +77,45 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 /**
+ * Each string's sort key, kept between calls: a report sorts the same findings
+ * more than once (the engine, then each renderer), and the paths and rule ids
+ * of one workspace are few. Emptied when it grows past what one large project
+ * needs, so a long-lived server does not keep every path it ever saw.
+ */
+const sortKeys = new Map<string, string | undefined>();
+const MAX_SORT_KEYS = 100_000;
+
+function sortKeyOf(s: string): string | undefined {
+  let key = sortKeys.get(s);
+  if (key === undefined && !sortKeys.has(s)) {
+    if (sortKeys.size >= MAX_SORT_KEYS) sortKeys.clear();
+    sortKeys.set(s, (key = sortKey(s)));
+  }
+  return key;
+}
+
+/**
  * Sorts in place into compareFindings' order, the same as
  * `findings.sort(compareFindings)` (stable, equal keys only for equal
- * strings), with each file and rule id turned into a sort key once.
+ * strings), with each file and rule id turned into a sort key once. A list
+ * already in order (the second sort of a report) is left as it is after one pass.
  */
 export function sortFindings<T extends Finding>(findings: T[]): T[] {
-  const keys = new Map<string, string | undefined>();
-  const keyOf = (s: string): string | undefined => {
-    let key = keys.get(s);
-    if (key === undefined && !keys.has(s)) keys.set(s, (key = sortKey(s)));
-    return key;
-  };
   const decorated: Array<{ finding: T; severity: number; file: string; rule: string }> = [];
   for (const finding of findings) {
-    const file = keyOf(finding.file);
-    const rule = keyOf(finding.ruleId);
+    const file = sortKeyOf(finding.file);
+    const rule = sortKeyOf(finding.ruleId);
     // Text beyond printable ASCII is the collator's to order.
     if (file === undefined || rule === undefined) return findings.sort(compareFindings);
     decorated.push({ finding, severity: SEVERITY_RANK[finding.severity], file, rule });
   }
   const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  decorated.sort((a, b) => b.severity - a.severity || order(a.file, b.file) || a.finding.line - b.finding.line || order(a.rule, b.rule));
+  const compare = (a: (typeof decorated)[number], b: (typeof decorated)[number]): number =>
+    b.severity - a.severity || order(a.file, b.file) || a.finding.line - b.finding.line || order(a.rule, b.rule);
+  let sorted = true;
+  for (let i = 1; i < decorated.length && sorted; i++) sorted = compare(decorated[i - 1]!, decorated[i]!) <= 0;
+  if (sorted) return findings;
+  decorated.sort(compare);
   for (let i = 0; i < decorated.length; i++) findings[i] = decorated[i]!.finding;
   return findings;
 }

@@ -2,7 +2,7 @@
 // group (stdin ignored, output to the run log), return at once. Kept free of
 // engine imports: its start-up time is what an orchestrator waits for.
 import { spawn } from "node:child_process";
-import { openSync, closeSync } from "node:fs";
+import { existsSync, openSync, closeSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../protocol/ids.js";
@@ -23,7 +23,11 @@ export interface SpawnResult {
   log: string;
 }
 
-const CLI_MAIN = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+/** The bin the build makes (main.cjs, which starts without the ES module loader), else the compiled main.js. */
+function cliMain(): string {
+  const bin = fileURLToPath(new URL("../cli/main.cjs", import.meta.url));
+  return existsSync(bin) ? bin : fileURLToPath(new URL("../cli/main.js", import.meta.url));
+}
 
 export async function spawnRun(request: RunRequest, opts: { cwd: string }): Promise<SpawnResult> {
   const inside = process.env[INSIDE_RUN_ENV];
@@ -33,8 +37,9 @@ export async function spawnRun(request: RunRequest, opts: { cwd: string }): Prom
   const logFd = openSync(path.join(root, record.log), "a");
   let pid: number | undefined;
   let failure: unknown;
+  const main = cliMain();
   try {
-    const child = spawn(process.execPath, [CLI_MAIN, "run", "--run-record", record.id, "--cwd", root], {
+    const child = spawn(process.execPath, [main, "run", "--run-record", record.id, "--cwd", root], {
       cwd: root,
       detached: true,
       stdio: ["ignore", logFd, logFd],
@@ -49,7 +54,7 @@ export async function spawnRun(request: RunRequest, opts: { cwd: string }): Prom
     closeSync(logFd);
   }
   if (pid === undefined) {
-    const reason = `could not start the runner (${process.execPath} ${CLI_MAIN}): ${(failure as Error)?.message ?? "no pid"}`;
+    const reason = `could not start the runner (${process.execPath} ${main}): ${(failure as Error)?.message ?? "no pid"}`;
     // Settled at once so the session never shows a run that nobody is running.
     const { settleRun, emptyResult } = await import("./settle.js");
     await settleRun(root, record.id, { status: "failed", result: emptyResult(`The run could not start: ${reason}.`, [reason]), reason });

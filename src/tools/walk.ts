@@ -39,6 +39,18 @@ const GENERATED_DIRS = new Set([
 
 const GENERATED_FILE = /(?:[.-]min\.(?:js|mjs|cjs|css)|\.bundle\.js|\.chunk\.js|\.map|_pb2\.py|_pb2_grpc\.py|\.pb\.go|\.d\.ts|(?:^|\/)(?:package-lock\.json|yarn\.lock|pnpm-lock\.yaml))$/;
 
+/**
+ * GENERATED_FILE on the path's last 19 characters: every name it matches is
+ * shorter (the longest, "/package-lock.json", is 18), and a regex anchored
+ * only at the end tries every start position of its input (a tenth of a warm
+ * audit's walk on long paths). The tail's `^` is the path's own start only
+ * when the tail is the whole path, and a name after `^` (17 characters at
+ * most) cannot start a longer tail and still reach its end.
+ */
+function isGeneratedName(rel: string): boolean {
+  return GENERATED_FILE.test(rel.length > 19 ? rel.slice(-19) : rel);
+}
+
 /** Generated or minified by content: a marker near the top, or very long lines. */
 export function looksGenerated(text: string): boolean {
   const head = text.slice(0, 2048);
@@ -96,8 +108,16 @@ class GitignoreStack {
 /** `absolute` relative to `folder` with "/" separators; a plain slice for the paths under `folder` the crawl yields (path.relative normalises both sides on every call). */
 function relativePosix(folder: string, absolute: string): string {
   const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
-  const rel = absolute.startsWith(prefix) && !absolute.endsWith(path.sep) && !/[\\/]\.{1,2}(?:[\\/]|$)|[\\/]{2}/.test(absolute) ? absolute.slice(prefix.length) : path.relative(folder, absolute);
+  const rel = absolute.startsWith(prefix) && !absolute.endsWith(path.sep) && !hasDotOrEmptySegment(absolute) ? absolute.slice(prefix.length) : path.relative(folder, absolute);
   return path.sep === "/" ? rel : rel.split(path.sep).join("/");
+}
+
+const DOT_OR_EMPTY_SEGMENT = /[\\/]\.{1,2}(?:[\\/]|$)|[\\/]{2}/;
+
+/** A `.` or `..` segment or a doubled separator; on POSIX the regex runs only for paths with "/." or "//" in them (a few in a tree). */
+function hasDotOrEmptySegment(p: string): boolean {
+  if (path.sep === "/" && !p.includes("/.") && !p.includes("//") && !p.includes("\\")) return false;
+  return DOT_OR_EMPTY_SEGMENT.test(p);
 }
 
 /** path.extname, lowercased, without its general parsing: called for every file of the tree. */
@@ -123,7 +143,7 @@ export async function listFiles(root: string, options: ListFilesOptions = {}): P
     const rel = relative(absolute);
     if (excluded?.ignores(rel)) return undefined;
     if (!explicit) {
-      if (skipGenerated && GENERATED_FILE.test(rel)) return undefined;
+      if (skipGenerated && isGeneratedName(rel)) return undefined;
       if (gitignore.ignores(absolute, false)) return undefined;
     }
     if (options.maxFileBytes !== undefined) {

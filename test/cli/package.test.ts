@@ -27,7 +27,7 @@ test("npm pack → npm install -g --prefix → bgr audit and bgr mcp from the in
     const packed = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: PACKAGE_ROOT, env, maxBuffer: 64 * 1024 * 1024 });
     const manifest = JSON.parse(packed.stdout)[0] as { filename: string; files: Array<{ path: string }> };
     const files = manifest.files.map((f) => f.path);
-    for (const required of ["LICENSE", "CHANGELOG.md", "README.md", "package.json", "dist/src/cli/main.js", "dist/src/bundle/spawn.cjs", "dist/src/bundle/audit.cjs", "dist/src/bundle/cli.cjs", "dist/src/compiled-rules.json", "ui/app.js", "agents/background-runner.md"]) {
+    for (const required of ["LICENSE", "CHANGELOG.md", "README.md", "package.json", "dist/src/cli/main.js", "dist/src/cli/main.cjs", "dist/src/bundle/spawn.cjs", "dist/src/bundle/audit.cjs", "dist/src/bundle/cli.cjs", "dist/src/compiled-rules.json", "ui/app.js", "agents/background-runner.md"]) {
       assert.ok(files.includes(required), `${required} is in the package`);
     }
     assert.ok(files.some((f) => f.startsWith("rules/security/python/")), "the rules ship");

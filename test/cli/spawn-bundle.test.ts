@@ -44,3 +44,20 @@ for (const [command, entry] of [["spawn", "spawn.cjs"], ["audit", "audit.cjs"], 
     }
   });
 }
+
+test("the bin, main.cjs, runs its bundled launcher, or main.js when a later tsc left that newer", async () => {
+  const { root, main } = await copyOfBuild("spawn.cjs");
+  const bin = path.join(path.dirname(main), "main.cjs");
+  try {
+    const version = async () => (await promisify(execFile)(process.execPath, [bin, "--version"])).stdout;
+    await writeFile(main, 'process.stdout.write("from main.js\\n");\n');
+    const old = new Date(Date.now() - 60_000);
+    await utimes(main, old, old);
+    assert.match(await version(), /^\d+\.\d+\.\d+\n$/);
+    const later = new Date(Date.now() + 60_000);
+    await utimes(main, later, later);
+    assert.equal(await version(), "from main.js\n");
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

@@ -65,3 +65,28 @@ test("looksGenerated spots markers and minified text, not ordinary code", () => 
   assert.equal(looksGenerated(`var a=1;${"b=2;".repeat(2000)}`), true);
   assert.equal(looksGenerated("def f():\n    return 1\n"), false);
 });
+
+test("generated names are found at the end of long paths and only there", async () => {
+  const root = workspace({
+    "a/deeply/nested/folder/of/the/project/package-lock.json": "",
+    "a/deeply/nested/folder/of/the/project/xpackage-lock.json": "",
+    "package-lock.json": "",
+    "xpackage-lock.json": "",
+    "ab/package-lock.json": "",
+    "a/long/enough/folder/name/yarn.lock": "",
+    "a/long/enough/folder/name/myyarn.lock": "",
+    "a/long/enough/folder/name/jquery-3.7.1.min.js": "",
+    "a/long/enough/folder/name/jquery-3.7.1.min.js.keep": "",
+    "a/long/enough/folder/name/service_pb2_grpc.py": "",
+    "a/long/enough/folder/name/types.d.ts": "",
+    "a/long/enough/folder/name/app.bundle.js": "",
+    "a/long/enough/folder/name/app.js": "",
+  });
+  assert.deepEqual(await listFiles(root), [
+    "a/deeply/nested/folder/of/the/project/xpackage-lock.json",
+    "a/long/enough/folder/name/app.js",
+    "a/long/enough/folder/name/jquery-3.7.1.min.js.keep",
+    "a/long/enough/folder/name/myyarn.lock",
+    "xpackage-lock.json",
+  ]);
+});
