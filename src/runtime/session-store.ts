@@ -15,11 +15,23 @@ import { splitFrontMatter } from "../protocol/agent.js";
 import { readSessionEntriesBytes, SessionFormatError, upsertSessionEntryBytes, type SessionEntry } from "../protocol/session.js";
 import { gateSession, looksLikeSession, WriteRefusedError } from "../tools/write-gate.js";
 import { isWriteDenied, withLock, WorkspaceWriteError } from "./store.js";
+import { envMs } from "./timing.js";
 
 /** How many times an update re-reads and re-splices before giving up on a file that never holds still. */
 const MAX_SWAP_ATTEMPTS = 200;
 /** A session caught empty or without its `---` is being rewritten in place; this long is allowed for that to finish. */
 const REWRITE_SETTLE_MS = 3_000;
+/**
+ * A file being rewritten in place (truncate, then write) grows a page at a
+ * time, and a reader in between sees a prefix that is a whole number of
+ * pages. Such a prefix can look like a complete session, and if the writer
+ * stalls until after the swap its tail goes into the parked copy and is lost.
+ * A session whose size is a multiple of 4 KiB (the smallest page size, of
+ * which the larger ones are multiples) is therefore used only once it has
+ * held still this long; one at rest costs this wait once in 4,096 sizes.
+ */
+const PAGE_BYTES = 4096;
+const PAGE_PREFIX_SETTLE_MS = 250;
 
 interface Snapshot {
   bytes: Buffer;
@@ -149,16 +161,27 @@ function swapIfUnchanged(real: string, temp: string, expected: Snapshot): boolea
 
 async function readSettled(real: string, session: string, create: boolean): Promise<Snapshot | undefined> {
   const deadline = Date.now() + REWRITE_SETTLE_MS;
+  const prefixSettleMs = envMs("BGR_SESSION_PREFIX_SETTLE_MS", PAGE_PREFIX_SETTLE_MS);
+  let pagePrefix: Snapshot | undefined;
+  let pagePrefixSince = 0;
   for (;;) {
     recoverParked(real);
     const snap = snapshot(real);
+    const now = Date.now();
     if (snap === undefined) {
       if (create) return undefined;
-      if (Date.now() > deadline) throw new Error(`session file ${session} no longer exists`);
-    } else if (looksLikeSession(snap.bytes)) {
+      if (now > deadline) throw new Error(`session file ${session} no longer exists`);
+    } else if (!looksLikeSession(snap.bytes)) {
+      if (now > deadline) throw new SessionFormatError(`session file ${session} no longer starts with a --- front matter line; bgr left it untouched`);
+    } else if (snap.size % PAGE_BYTES !== 0 || now > deadline) {
+      // Past the deadline a file that never holds still is taken as it is; the swap still compares.
       return snap;
-    } else if (Date.now() > deadline) {
-      throw new SessionFormatError(`session file ${session} no longer starts with a --- front matter line; bgr left it untouched`);
+    } else if (pagePrefix !== undefined && same(pagePrefix, snap)) {
+      // Still as it was: a file at rest, or a writer stalled past any wait worth making.
+      if (now - pagePrefixSince >= prefixSettleMs) return snap;
+    } else {
+      pagePrefix = snap;
+      pagePrefixSince = now;
     }
     await sleep(5 + Math.random() * 20);
   }
